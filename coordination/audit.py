@@ -1,0 +1,74 @@
+"""Writing and reading the audit log. Services call `audit_record` inside their transaction."""
+
+import datetime
+import decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from .models import AuditEvent
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    return value
+
+
+def snapshot(instance, fields):
+    """The current values of `fields` on `instance`, for a before/after diff."""
+    return {name: _plain(getattr(instance, name)) for name in fields}
+
+
+def diff(before, after):
+    """{field: [old, new]} for the values that changed."""
+    return {name: [before.get(name), after.get(name)] for name in after if before.get(name) != after.get(name)}
+
+
+def _unit_of(obj):
+    for attribute in ("unit", "agency"):
+        related = getattr(obj, attribute, None)
+        if related is None:
+            continue
+        if attribute == "agency":
+            return related.unit_id
+        return related.pk
+    return None
+
+
+def audit_record(*, actor, obj, action, changes=None, summary=""):
+    """Append an audit event for `obj`. Must run inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must be called inside the service's transaction")
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return AuditEvent.objects.create(
+        actor=actor,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        action=action,
+        summary=str(summary)[:500],
+        changes=_plain(changes or {}),
+        unit_id=_unit_of(obj),
+    )
+
+
+def audit_events_for(obj, *, limit=200):
+    """The timeline of `obj`, newest first, with the actor loaded in the same query."""
+    return (
+        AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+            object_id=str(obj.pk),
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )

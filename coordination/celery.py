@@ -1,0 +1,29 @@
+"""The Celery app and the one place where periodic jobs are declared."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coordination.settings")
+
+app = Celery("coordination")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+def beat_schedule():
+    """Periodic jobs; each also exists as a management command."""
+    from django.conf import settings
+
+    return {
+        "daily-reminder-scan": {
+            "task": "coordination.tasks.reminders_scan",
+            "schedule": crontab(hour=settings.REMINDER_SCAN_HOUR, minute=settings.REMINDER_SCAN_MINUTE),
+        },
+    }
+
+
+@app.on_after_finalize.connect
+def _install_beat_schedule(sender, **kwargs):
+    sender.conf.beat_schedule = beat_schedule()

@@ -1,0 +1,16 @@
+"""Template context shared by every page: the signed-in user's agency and role."""
+
+from . import permissions
+
+
+def membership(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    member = permissions.membership_of(user)
+    return {
+        "current_membership": member,
+        "current_agency": member.agency if member else None,
+        "current_role": member.role if member else None,
+        "is_site_admin": permissions.is_site_admin(user),
+    }

@@ -1,0 +1,113 @@
+"""The one place that answers "may this user see / change this object". Every app asks here.
+
+Rules: site administrators see everything; a member sees their own unit and, at province
+level, the units below it; another unit's objects answer 404 (never reveal they exist);
+a missing right inside one's own unit answers 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import AdministrativeUnit, Role
+
+
+def membership_of(user):
+    """The user's membership (with agency and unit loaded), or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_membership_cache", False)
+    if cached is not False:
+        return cached
+    from .models import Membership
+
+    membership = (
+        Membership.objects.select_related("agency", "agency__unit", "agency__unit__parent").filter(user=user).first()
+    )
+    user._membership_cache = membership
+    return membership
+
+
+def is_site_admin(user):
+    return bool(getattr(user, "is_authenticated", False) and user.is_superuser)
+
+
+def agency_of(user):
+    membership = membership_of(user)
+    return membership.agency if membership else None
+
+
+def role_of(user):
+    membership = membership_of(user)
+    return membership.role if membership else None
+
+
+def has_role(user, *roles):
+    return role_of(user) in roles
+
+
+def visible_unit_ids(user):
+    """Ids of the units whose records the user may see: their unit, its children (a province
+    sees its communes and legacy districts) and the legacy units merged into any of them."""
+    if is_site_admin(user):
+        return None  # no restriction
+    cached = getattr(user, "_visible_unit_ids", None)
+    if cached is not None:
+        return cached
+    membership = membership_of(user)
+    if membership is None:
+        ids = frozenset()
+    else:
+        unit = membership.agency.unit
+        ids = {unit.pk}
+        ids.update(AdministrativeUnit.objects.filter(parent=unit).values_list("pk", flat=True))
+        # Records of units that were merged into a visible unit still roll up to it.
+        frontier = set(ids)
+        while frontier:
+            merged = (
+                set(AdministrativeUnit.objects.filter(successor_id__in=frontier).values_list("pk", flat=True)) - ids
+            )
+            merged_children = (
+                set(AdministrativeUnit.objects.filter(parent_id__in=merged).values_list("pk", flat=True)) - ids
+            )
+            ids.update(merged, merged_children)
+            frontier = merged | merged_children
+        ids = frozenset(ids)
+    user._visible_unit_ids = ids
+    return ids
+
+
+def filter_by_unit(queryset, user, field="unit"):
+    """Restrict `queryset` to rows whose `field` (a unit FK path) the user may see."""
+    ids = visible_unit_ids(user)
+    if ids is None:
+        return queryset
+    return queryset.filter(**{f"{field}_id__in": ids} if "__" not in field else {f"{field}__in": ids})
+
+
+def can_see_unit(user, unit_id):
+    ids = visible_unit_ids(user)
+    return ids is None or unit_id in ids
+
+
+def ensure_unit_visible(user, unit_id):
+    """404 for objects of a unit the user may not see."""
+    if not can_see_unit(user, unit_id):
+        raise Http404
+
+
+def ensure(condition):
+    """403 when a right is missing inside the user's own unit."""
+    if not condition:
+        raise PermissionDenied
+
+
+def is_clerk(user):
+    return has_role(user, Role.CLERK) or is_site_admin(user)
+
+
+def is_leader(user):
+    return has_role(user, Role.LEADER)
+
+
+def is_secretariat(user):
+    return has_role(user, Role.SECRETARIAT)

@@ -1,0 +1,9 @@
+"""Views (placeholder until the app's issue builds its pages)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+
+@login_required
+def index(request):
+    return render(request, "coordination/placeholder.html")

@@ -1,0 +1,87 @@
+"""Shared fixtures: a unit with the four agencies, and users of every role (clerk, leader,
+secretariat, a clerk of another agency of the same unit, an outsider from another unit, admin)."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from coordination.models import AgencyKind, Role
+from coordination.reference import reference_data_load
+from tests.factories import PASSWORD, AgencyFactory, DepartmentFactory, UnitFactory, UserFactory, member
+
+
+@pytest.fixture
+def reference_data(db):
+    reference_data_load()
+
+
+@pytest.fixture
+def unit(db):
+    return UnitFactory(name="Thành phố Đà Nẵng", code="P48")
+
+
+@pytest.fixture
+def agencies(unit):
+    return SimpleNamespace(
+        hdnd=AgencyFactory(unit=unit, kind=AgencyKind.HDND, name="Thường trực HĐND thành phố Đà Nẵng"),
+        ubnd=AgencyFactory(unit=unit, kind=AgencyKind.UBND, name="UBND thành phố Đà Nẵng"),
+        mttq=AgencyFactory(unit=unit, kind=AgencyKind.MTTQ, name="Ban Thường trực UBMTTQ Việt Nam thành phố Đà Nẵng"),
+        dbqh=AgencyFactory(unit=unit, kind=AgencyKind.DBQH, name="Đoàn ĐBQH thành phố Đà Nẵng"),
+        department=DepartmentFactory(unit=unit, name="Sở Xây dựng thành phố Đà Nẵng"),
+    )
+
+
+@pytest.fixture
+def other_unit(db):
+    return UnitFactory(name="Tỉnh Thanh Hóa", code="P38")
+
+
+@pytest.fixture
+def other_agency(other_unit):
+    return AgencyFactory(unit=other_unit, kind=AgencyKind.HDND, name="Thường trực HĐND tỉnh Thanh Hóa")
+
+
+@pytest.fixture
+def clerk(agencies):
+    return member(agencies.hdnd, Role.CLERK, username="hdnd_clerk")
+
+
+@pytest.fixture
+def leader(agencies):
+    return member(agencies.hdnd, Role.LEADER, username="hdnd_leader")
+
+
+@pytest.fixture
+def secretariat(agencies):
+    return member(agencies.hdnd, Role.SECRETARIAT, username="hdnd_secretariat")
+
+
+@pytest.fixture
+def ubnd_clerk(agencies):
+    return member(agencies.ubnd, Role.CLERK, username="ubnd_clerk")
+
+
+@pytest.fixture
+def mttq_clerk(agencies):
+    return member(agencies.mttq, Role.CLERK, username="mttq_clerk")
+
+
+@pytest.fixture
+def outsider(other_agency):
+    return member(other_agency, Role.CLERK, username="outsider_clerk")
+
+
+@pytest.fixture
+def site_admin(db):
+    return UserFactory(username="site_admin", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in as `user` and returns the client."""
+
+    def _login(user):
+        assert client.login(username=user.username, password=PASSWORD)
+        return client
+
+    return _login

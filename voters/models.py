@@ -1,0 +1,1 @@
+"""Voter petitions: data."""

@@ -8,4 +8,5 @@ app_name = "charters"
 
 urlpatterns = [
     path("", views.index, name="list"),
+    path("tasks/", views.index, name="tasks"),
 ]

@@ -1,0 +1,156 @@
+"""Shared template helpers: query-string editing for pagination, dates, audit labels, status badges."""
+
+import datetime
+import json
+
+from django import template
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+# Labels for the audit actions written by the services; unknown codes fall back to a readable form.
+ACTION_LABELS = {
+    "create": _("Created"),
+    "update": _("Updated"),
+    "delete": _("Deleted"),
+    "profile_update": _("Profile updated"),
+    "membership_set": _("Membership set"),
+    "password_change": _("Password changed"),
+    "sign": _("Signed"),
+    "forward": _("Forwarded"),
+    "reforward": _("Forwarded again"),
+    "answer": _("Answered"),
+    "close": _("Closed"),
+    "reopen": _("Reopened"),
+    "return": _("Returned"),
+    "classify": _("Classified"),
+    "cancel": _("Cancelled"),
+    "complete": _("Completed"),
+    "status_change": _("Status changed"),
+    "attach": _("File attached"),
+    "merge": _("Merged"),
+}
+
+# Status code → Bootstrap colour for `status_badge`. Apps may pass `tone` explicitly instead.
+STATUS_TONES = {
+    "draft": "secondary",
+    "received": "secondary",
+    "classified": "info",
+    "planned": "info",
+    "open": "info",
+    "signed": "primary",
+    "forwarded": "primary",
+    "in_progress": "primary",
+    "in_force": "success",
+    "answered": "success",
+    "done": "success",
+    "closed": "success",
+    "resolved": "success",
+    "held": "success",
+    "due_soon": "warning",
+    "returned": "warning",
+    "returned_wrong_authority": "warning",
+    "reopened": "warning",
+    "superseded": "dark",
+    "expired": "dark",
+    "cancelled": "dark",
+    "overdue": "danger",
+    "late": "danger",
+}
+
+
+@register.simple_tag
+def url_replace(request, **kwargs):
+    """The current query string with `kwargs` replaced (a value of None removes the key), starting with '?'."""
+    query = request.GET.copy()
+    for key, value in kwargs.items():
+        if value is None or value == "":
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def vn_date(value, with_time=False):
+    """dd/mm/yyyy (or dd/mm/yyyy HH:MM with `|vn_date:True`), in local time; '' for None."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return value
+
+
+@register.filter
+def vn_datetime(value):
+    """dd/mm/yyyy HH:MM in local time."""
+    return vn_date(value, True)
+
+
+@register.filter
+def action_label(code):
+    """A readable, translated label for an audit action code."""
+    if code in ACTION_LABELS:
+        return ACTION_LABELS[code]
+    return str(code).replace("_", " ").capitalize()
+
+
+@register.filter
+def status_tone(code):
+    return STATUS_TONES.get(str(code), "secondary")
+
+
+@register.filter
+def change_value(value):
+    """An audit change value as short text: lists joined, dicts as JSON, None as a dash."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(change_value(item)) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":
+        try:
+            return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return value
+
+
+@register.filter
+def change_pairs(changes):
+    """Audit `changes` as (field, old, new) rows; a plain value (not [old, new]) becomes (field, None, value)."""
+    if not isinstance(changes, dict):
+        return []
+    rows = []
+    for field, value in changes.items():
+        if isinstance(value, (list, tuple)) and len(value) == 2:
+            rows.append((field, value[0], value[1]))
+        else:
+            rows.append((field, None, value))
+    return rows
+
+
+@register.filter
+def localized_number(value):
+    return formats.number_format(value, force_grouping=True)
+
+
+@register.inclusion_tag("partials/status_badge.html")
+def status_badge(code, label=None, tone=None):
+    """`{% status_badge obj.status obj.get_status_display %}` → a coloured badge."""
+    return {"label": label if label is not None else code, "tone": tone or status_tone(code)}
+
+
+@register.filter
+def page_range(paginator, page):
+    """Page numbers around `page` with ellipses (`paginator.ELLIPSIS`) for long ranges."""
+    return paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)

@@ -1,8 +1,9 @@
 """Charters, their parties, articles and obligations, and the work-programme tasks."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import AdministrativeUnit, Agency, CoordinationArea, DeadlineRule, Term
@@ -39,7 +40,14 @@ class Charter(models.Model):
         related_name="superseded_by",
     )
     parties = models.ManyToManyField(Agency, through="CharterParty", related_name="charters", verbose_name=_("parties"))
+    # Stored under MEDIA_ROOT, which is never served directly: downloads go through a permission-checked view.
+    scan = models.FileField(_("signed scan (PDF)"), upload_to="charters/scans/%Y/", blank=True, max_length=300)
+    scan_uploaded_at = models.DateTimeField(_("scan uploaded at"), null=True, blank=True)
     search_text = models.TextField(editable=False, blank=True, default="")
+    idempotency_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -52,6 +60,30 @@ class Charter(models.Model):
 
     def __str__(self):
         return f"{self.number} — {self.title}"
+
+    @property
+    def is_draft(self):
+        return self.status == CharterStatus.DRAFT
+
+    def clean(self):
+        errors = {}
+        if self.signed_on and self.effective_from and self.effective_from < self.signed_on:
+            errors["effective_from"] = _("The charter cannot take effect before it is signed.")
+        if self.term_id:
+            for name in ("signed_on", "effective_from"):
+                day = getattr(self, name)
+                if day and not self.term.contains(day) and name not in errors:
+                    errors[name] = _("The date must fall within the term %(term)s (%(start)s – %(end)s).") % {
+                        "term": self.term.name,
+                        "start": self.term.start_date.strftime("%d/%m/%Y"),
+                        "end": self.term.end_date.strftime("%d/%m/%Y"),
+                    }
+        if self.supersedes_id and self.pk and self.supersedes_id == self.pk:
+            errors["supersedes"] = _("A charter cannot supersede itself.")
+        if self.supersedes_id and self.unit_id and self.supersedes.unit_id != self.unit_id:
+            errors["supersedes"] = _("The superseded charter must belong to the same unit.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class CharterParty(models.Model):
@@ -133,6 +165,7 @@ class Obligation(models.Model):
         DeadlineRule, verbose_name=_("deadline rule"), null=True, blank=True, on_delete=models.PROTECT
     )
     is_active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("obligation")
@@ -141,6 +174,21 @@ class Obligation(models.Model):
 
     def __str__(self):
         return self.description
+
+    def clean(self):
+        errors = {}
+        if self.cadence == Cadence.RULE and not self.deadline_rule_id:
+            errors["deadline_rule"] = _("Choose the deadline rule this duty follows.")
+        if self.month is not None and not 1 <= self.month <= 12:
+            errors["month"] = _("The month must be between 1 and 12.")
+        if self.cadence == Cadence.QUARTERLY and self.month is not None and self.month > 3:
+            errors["month"] = _("For a quarterly duty, the month is the month within the quarter (1–3).")
+        if self.cadence in (Cadence.YEARLY, Cadence.ONCE) and self.month is None:
+            errors["month"] = _("Give the month in which this duty is due.")
+        if not 1 <= (self.day_of_period or 0) <= 31:
+            errors["day_of_period"] = _("The day must be between 1 and 31.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class TaskStatus(models.TextChoices):
@@ -153,6 +201,60 @@ class TaskOrigin(models.TextChoices):
     PLANNED = "planned", _("Planned in the work programme")
     ARISING = "arising", _("Newly arising")
     CONCLUSION = "conclusion", _("Meeting conclusion")
+
+
+class TaskQuerySet(models.QuerySet):
+    """Derived task states. Overdue and due-soon depend on `today`, so they are never stored.
+
+    The `q_*` helpers return the same conditions as `Q` objects with a relation prefix, so
+    other querysets can count tasks (e.g. `Count("tasks", filter=TaskQuerySet.q_overdue(today, "tasks__"))`).
+    """
+
+    @staticmethod
+    def q_open(prefix=""):
+        return Q(**{f"{prefix}status": TaskStatus.OPEN})
+
+    @staticmethod
+    def q_overdue(today, prefix=""):
+        return Q(**{f"{prefix}status": TaskStatus.OPEN, f"{prefix}due_date__lt": today})
+
+    @staticmethod
+    def q_due_soon(today, days, prefix=""):
+        from datetime import timedelta
+
+        return Q(
+            **{
+                f"{prefix}status": TaskStatus.OPEN,
+                f"{prefix}due_date__gte": today,
+                f"{prefix}due_date__lte": today + timedelta(days=days),
+            }
+        )
+
+    @staticmethod
+    def q_done_on_time(prefix=""):
+        return Q(**{f"{prefix}status": TaskStatus.DONE, f"{prefix}completed_on__lte": F(f"{prefix}due_date")})
+
+    @staticmethod
+    def q_done_late(prefix=""):
+        return Q(**{f"{prefix}status": TaskStatus.DONE, f"{prefix}completed_on__gt": F(f"{prefix}due_date")})
+
+    def open(self):
+        return self.filter(self.q_open())
+
+    def overdue(self, today):
+        return self.filter(self.q_overdue(today))
+
+    def due_soon(self, today, days=7):
+        return self.filter(self.q_due_soon(today, days))
+
+    def done_on_time(self):
+        return self.filter(self.q_done_on_time())
+
+    def done_late(self):
+        return self.filter(self.q_done_late())
+
+    def in_year(self, year):
+        return self.filter(due_date__year=year)
 
 
 class Task(models.Model):
@@ -185,12 +287,16 @@ class Task(models.Model):
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     evidence_note = models.TextField(_("evidence"), blank=True)
     evidence_link = models.URLField(_("evidence link"), blank=True)
+    evidence_file = models.FileField(_("evidence file (PDF)"), upload_to="charters/evidence/%Y/", blank=True, max_length=300)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    idempotency_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("task")
@@ -213,3 +319,16 @@ class Task(models.Model):
 
     def __str__(self):
         return self.title
+
+    def is_overdue(self, today):
+        return self.status == TaskStatus.OPEN and self.due_date < today
+
+    def is_due_soon(self, today, days=7):
+        return self.status == TaskStatus.OPEN and 0 <= (self.due_date - today).days <= days
+
+    @property
+    def done_on_time(self):
+        """True/False for a done task; None otherwise."""
+        if self.status != TaskStatus.DONE or not self.completed_on:
+            return None
+        return self.completed_on <= self.due_date

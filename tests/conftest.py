@@ -8,6 +8,7 @@ import pytest
 from coordination.models import AgencyKind, Role
 from coordination.reference import reference_data_load
 from tests.factories import PASSWORD, AgencyFactory, DepartmentFactory, UnitFactory, UserFactory, member
+from tests.realparts import browser, celery_worker, celery_worker_process, page, redis_url  # noqa: F401
 
 
 @pytest.fixture

@@ -1,0 +1,59 @@
+# Two commands: `make run` (a working site with demo data on SQLite) and `make test` (everything CI checks).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+DEV_PORT ?= 8000
+# System packages the tests use: Redis and PostgreSQL servers, Chromium for browser tests,
+# msgfmt for catalogs, pdftotext for checking rendered PDFs.
+APT_PACKAGES := redis-server:redis-server chromium:/usr/bin/chromium gettext:msgfmt poppler-utils:pdftotext
+
+.PHONY: run test lint check messages system-packages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps make a second `make run`/`make test` skip pip when the requirement files did not change.
+$(VENV)/.requirements: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.requirements-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.requirements
+
+run: $(VENV)/.requirements
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(DEV_PORT)
+
+# Installs through apt only what is missing; `apt-get update` runs once, and only then.
+system-packages:
+	@missing=""; \
+	for pair in $(APT_PACKAGES); do \
+		package=$${pair%%:*}; probe=$${pair#*:}; \
+		command -v $$probe >/dev/null 2>&1 || missing="$$missing $$package"; \
+	done; \
+	command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+		|| missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages:$$missing"; \
+		sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+			--no-install-recommends $$missing; \
+	fi
+
+lint: $(VENV)/.requirements-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: $(VENV)/.requirements-dev
+	DEBUG=1 $(BIN)/python manage.py check
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+test: $(VENV)/.requirements-dev system-packages lint check
+	$(BIN)/python scripts/run_tests.py $(PYTEST_ARGS)
+
+messages: $(VENV)/.requirements-dev
+	$(BIN)/python scripts/messages.py --compile

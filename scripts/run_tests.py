@@ -1,0 +1,272 @@
+"""Run the test suite against a throwaway PostgreSQL cluster and Redis server, then the smoke subset on SQLite.
+
+Usage: `.venv/bin/python scripts/run_tests.py [extra pytest arguments]` (what `make test` runs).
+
+The servers live in a fresh temporary directory on free loopback ports; nothing outside it is touched,
+and both servers and the directory are removed on success, failure, Ctrl-C or SIGTERM.
+Exit status: 0 only when every pytest run passed and ran at least one test (pytest's 5 = "no tests" fails).
+"""
+
+# ruff: noqa: S603 - every command here is built from fixed arguments and paths we created.
+
+import glob
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE_NAME = "phoihop"
+READY_TIMEOUT = 60
+
+
+class Interrupted(Exception):
+    """Raised from the SIGTERM/SIGHUP handler so `finally` blocks run."""
+
+
+def log(message):
+    print(f"[run_tests] {message}", flush=True)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def postgres_bin(name):
+    """A PostgreSQL server binary: on PATH, else the newest Debian install under /usr/lib/postgresql."""
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(
+        glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=lambda path: int(Path(path).parts[-3].split(".")[0])
+    )
+    if not candidates:
+        raise SystemExit(f"{name} not found: install PostgreSQL (apt-get install postgresql), or run `make test`.")
+    return candidates[-1]
+
+
+class Postgres:
+    """A PostgreSQL cluster in `directory`, run as the `postgres` OS user when we are root."""
+
+    def __init__(self, directory):
+        self.directory = Path(directory)
+        self.directory.mkdir()
+        self.data = self.directory / "data"
+        self.logfile = self.directory / "postgres.log"
+        self.port = free_port()
+        self.started = False
+        self.as_user = []
+        if os.geteuid() == 0:
+            # PostgreSQL refuses to run as root; CI runs as root.
+            shutil.chown(self.directory, user="postgres", group=None)
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+
+    def run(self, *command, **kwargs):
+        return subprocess.run([*self.as_user, *command], check=True, cwd=self.directory, **kwargs)
+
+    def start(self):
+        self.run(
+            postgres_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
+            "--encoding", "UTF8", "--locale", "C.UTF-8", "--no-sync",
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        options = " ".join(
+            [
+                "-c listen_addresses=127.0.0.1",
+                f"-p {self.port}",
+                f"-k {self.directory}",
+                "-c fsync=off",
+                "-c synchronous_commit=off",
+                "-c full_page_writes=off",
+                "-c max_connections=100",
+            ]
+        )
+        self.run(
+            postgres_bin("pg_ctl"), "start", "-D", str(self.data), "-l", str(self.logfile),
+            "-w", "-t", str(READY_TIMEOUT), "-o", options,
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.started = True
+        deadline = time.monotonic() + READY_TIMEOUT
+        while True:
+            ready = subprocess.run(
+                [postgres_bin("pg_isready"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"],
+                stdout=subprocess.DEVNULL,
+                check=False,
+            )
+            if ready.returncode == 0:
+                break
+            if time.monotonic() > deadline:
+                raise SystemExit(f"PostgreSQL did not become ready; see {self.logfile}")
+            time.sleep(0.2)
+        self.run(postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", DATABASE_NAME)
+        log(f"PostgreSQL ready on 127.0.0.1:{self.port} ({self.data})")
+
+    @property
+    def url(self):
+        return f"postgres://postgres@127.0.0.1:{self.port}/{DATABASE_NAME}"
+
+    def stop(self):
+        if not self.started:
+            return
+        # Immediate: the cluster is thrown away, nothing needs to be flushed.
+        subprocess.run(
+            [*self.as_user, postgres_bin("pg_ctl"), "stop", "-D", str(self.data), "-m", "immediate", "-w"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+        self.started = False
+
+
+class Redis:
+    """A private redis-server with no persistence."""
+
+    def __init__(self, directory):
+        self.directory = Path(directory)
+        self.port = free_port()
+        self.process = None
+
+    def start(self):
+        server = shutil.which("redis-server")
+        if not server:
+            raise SystemExit("redis-server not found: apt-get install redis-server, or run `make test`.")
+        self.process = subprocess.Popen(
+            [server, "--save", "", "--appendonly", "no", "--port", str(self.port), "--bind", "127.0.0.1",
+             "--dir", str(self.directory), "--daemonize", "no", "--loglevel", "warning"],
+            stdout=open(self.directory / "redis.log", "wb"),  # noqa: SIM115 - closed with the process
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + READY_TIMEOUT
+        while not self.ping():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"redis-server did not start; see {self.directory / 'redis.log'}")
+            time.sleep(0.1)
+        log(f"Redis ready on 127.0.0.1:{self.port}")
+
+    def ping(self):
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def pytest_run(label, args, env):
+    """Run pytest in a child process; 0 only if tests ran and all passed."""
+    command = [sys.executable, "-m", "pytest", *args]
+    log(f"{label}: {' '.join(command[1:])}")
+    started = time.monotonic()
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        code = process.wait()
+    except BaseException:
+        # Ctrl-C reaches pytest through the terminal's process group; SIGTERM does not.
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        raise
+    log(f"{label}: pytest exited {code} after {time.monotonic() - started:.0f}s")
+    if code == 5:
+        log(f"{label}: pytest collected no tests; that counts as a failure")
+    return code
+
+
+def manage(args, env):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def base_env():
+    env = dict(os.environ)
+    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_TASK_ALWAYS_EAGER", "DJANGO_SETTINGS_MODULE"):
+        env.pop(name, None)
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def main(argv):
+    def on_signal(signum, frame):
+        raise Interrupted(signal.Signals(signum).name)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+
+    started = time.monotonic()
+    failures = []
+    workdir = tempfile.mkdtemp(prefix="phoihop-tests-")
+    postgres = redis = None
+    try:
+        if os.geteuid() == 0:
+            # mkdtemp is 0700 and owned by root; the postgres user must reach its own directory inside.
+            os.chmod(workdir, 0o755)  # noqa: S103
+        postgres = Postgres(Path(workdir) / "pg")
+        postgres.start()
+        redis_dir = Path(workdir) / "redis"
+        redis_dir.mkdir()
+        redis = Redis(redis_dir)
+        redis.start()
+
+        env = base_env()
+        env["DATABASE_URL"] = postgres.url
+        env["REDIS_URL"] = redis.url
+        if pytest_run("full suite on PostgreSQL + Redis", [*argv], env) != 0:
+            failures.append("full suite")
+
+        # The embedded default of `make run`: a fresh SQLite file, no Redis, eager tasks.
+        sqlite_env = base_env()
+        sqlite_env["DATABASE_URL"] = f"sqlite:///{Path(workdir) / 'smoke.sqlite3'}"
+        sqlite_env["DEBUG"] = "1"
+        log("SQLite: migrate + seed_demo on a fresh file (what `make run` does)")
+        try:
+            manage(["migrate", "--noinput", "-v", "0"], sqlite_env)
+            manage(["seed_demo"], sqlite_env)
+        except subprocess.CalledProcessError as exc:
+            log(f"SQLite: {' '.join(exc.cmd[1:])} failed with {exc.returncode}")
+            failures.append("SQLite migrate/seed_demo")
+        if pytest_run("smoke subset on SQLite", ["-m", "smoke"], sqlite_env) != 0:
+            failures.append("smoke subset on SQLite")
+    except (KeyboardInterrupt, Interrupted) as exc:
+        log(f"interrupted ({exc.__class__.__name__} {exc}); cleaning up")
+        failures.append("interrupted")
+    finally:
+        if redis is not None:
+            redis.stop()
+        if postgres is not None:
+            postgres.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+        log(f"cleaned up {workdir}")
+    elapsed = time.monotonic() - started
+    if failures:
+        log(f"FAILED ({', '.join(failures)}) in {elapsed:.0f}s")
+        return 1
+    log(f"all passed in {elapsed:.0f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,230 @@
+"""Fixtures for the real parts: the harness's Redis, a real Celery worker process, headless Chromium.
+
+`make test` (scripts/run_tests.py) starts a throwaway PostgreSQL and Redis and exports DATABASE_URL and
+REDIS_URL, so these fixtures always run there. A bare `pytest` without those skips them with the reason.
+
+Celery worker
+    `celery_worker` starts (once per session) `celery -A coordination worker -P solo` against the TEST
+    database (`test_phoihop`) and the harness's Redis, with CELERY_TASK_ALWAYS_EAGER=0, and for the
+    duration of the test switches the in-process Celery app to non-eager so `.delay()` really goes
+    through Redis. The worker is another process: it only sees COMMITTED rows, so this fixture pulls in
+    `transactional_db` (do not combine it with `@pytest.mark.django_db` without `transaction=True`).
+    There is no result backend: make the task leave an observable effect (a row, a cache key, an
+    email) and poll for it with `wait_until(...)`. Fault tests: `celery_worker.kill()` is a kill -9
+    (no warm shutdown, unacked messages stay in Redis), `celery_worker.restart(extra_env={...})` starts
+    a new one, e.g. with EMAIL_HOST/EMAIL_PORT of an aiosmtpd server. Note that Redis redelivers a
+    message left unacked by a killed worker only after the visibility timeout
+    (2 × CELERY_TASK_TIME_LIMIT); pass a smaller CELERY_TASK_TIME_LIMIT (> 60) in extra_env for that.
+    `celery_worker.log()` returns the worker's output for assertion messages.
+
+Browser
+    pytest-django's `live_server` fixture serves the site from a thread; drive it with the `page`
+    fixture below (Playwright, Debian's /usr/bin/chromium, no downloaded browser). Playwright's sync
+    API runs an event loop in the test thread, so `browser` sets DJANGO_ALLOW_ASYNC_UNSAFE=true to let
+    the test keep using the ORM. Use `transactional_db` (live_server implies it) and mark the test
+    `@pytest.mark.browser`. Example: `page.goto(live_server.url + "/accounts/login/")`.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+WORKER_ARGS = ["-A", "coordination", "worker", "-P", "solo", "-c", "1", "-l", "INFO"]
+WORKER_ARGS += ["--without-heartbeat", "--without-gossip", "--without-mingle"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def wait_until(condition, timeout=30, interval=0.1, message="condition"):
+    """Poll `condition()` until it returns a truthy value (returned), or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout}s waiting for {message}")
+        time.sleep(interval)
+
+
+# Runs `python -m celery ...` after asking Linux to SIGKILL it when its parent (pytest) dies, so a
+# worker orphaned by a killed test run does not linger; PR_SET_PDEATHSIG = 1 survives the exec.
+_CELERY_DYING_WITH_PARENT = (
+    "import ctypes, os, signal, sys;"
+    "ctypes.CDLL('libc.so.6', use_errno=True).prctl(1, signal.SIGKILL);"
+    "os.execv(sys.executable, [sys.executable, '-m', 'celery', *sys.argv[1:]])"
+)
+
+
+def database_url(settings_dict):
+    """A postgres:// URL for the connection settings in use (the test database once it exists)."""
+    user = quote(settings_dict.get("USER") or "", safe="")
+    password = settings_dict.get("PASSWORD") or ""
+    credentials = f"{user}:{quote(password, safe='')}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{credentials}{host}:{port}/{quote(settings_dict['NAME'], safe='')}"
+
+
+class CeleryWorker:
+    """One real `celery worker` subprocess; start/stop/kill/restart it from tests."""
+
+    READY_TIMEOUT = 60
+
+    def __init__(self, env, logfile):
+        self.base_env = env
+        self.extra_env = {}
+        self.logfile = Path(logfile)
+        self.process = None
+
+    def start(self, extra_env=None):
+        self.extra_env = dict(extra_env or {})
+        name = f"test-{uuid.uuid4().hex[:8]}@%h"
+        self.logfile.write_bytes(b"")
+        log = open(self.logfile, "ab")  # noqa: SIM115 - handed to the child, closed below
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", _CELERY_DYING_WITH_PARENT, *WORKER_ARGS, "-n", name],
+                cwd=ROOT,
+                env={**self.base_env, **self.extra_env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        finally:
+            log.close()
+        deadline = time.monotonic() + self.READY_TIMEOUT
+        while " ready." not in self.log():
+            if self.process.poll() is not None:
+                pytest.fail(f"Celery worker exited with {self.process.returncode}:\n{self.log()}")
+            if time.monotonic() > deadline:
+                self.kill()
+                pytest.fail(f"Celery worker not ready after {self.READY_TIMEOUT}s:\n{self.log()}")
+            time.sleep(0.1)
+        return self
+
+    def alive(self):
+        return self.process is not None and self.process.poll() is None
+
+    @property
+    def pid(self):
+        return self.process.pid if self.process else None
+
+    def log(self):
+        return self.logfile.read_text(encoding="utf-8", errors="replace") if self.logfile.exists() else ""
+
+    def stop(self, timeout=20):
+        """Warm shutdown (SIGTERM): the running task finishes, then the worker exits."""
+        if not self.alive():
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def kill(self):
+        """kill -9: the worker dies mid-task, as on a crash or an OOM kill."""
+        if not self.alive():
+            return
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def restart(self, extra_env=None, kill=False):
+        """Stop (or with kill=True, kill -9) and start again; keeps the previous extra_env unless given."""
+        env = self.extra_env if extra_env is None else extra_env
+        if kill:
+            self.kill()
+        else:
+            self.stop()
+        return self.start(extra_env=env)
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The throwaway Redis that scripts/run_tests.py started (REDIS_URL)."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        pytest.skip("REDIS_URL is not set: run through `make test` (scripts/run_tests.py), which starts Redis")
+    return url
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, redis_url, tmp_path_factory):
+    """The session's worker process; use `celery_worker` in tests."""
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a real Celery worker needs the PostgreSQL test database (another process must share it)")
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="coordination.settings",
+        DEBUG="1",
+        SECURE_COOKIES="0",
+        DATABASE_URL=database_url(connection.settings_dict),
+        REDIS_URL=redis_url,
+        CELERY_TASK_ALWAYS_EAGER="0",
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        PYTHONUNBUFFERED="1",
+    )
+    worker = CeleryWorker(env, tmp_path_factory.mktemp("celery") / "worker.log")
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process, transactional_db):
+    """A running real worker, with `.delay()` going through Redis for this test (see module docstring)."""
+    from coordination.celery import app
+
+    if not celery_worker_process.alive() or celery_worker_process.extra_env:
+        celery_worker_process.restart(extra_env={}, kill=True)
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        yield celery_worker_process
+    finally:
+        app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium through Playwright, shared by the session."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context (no cookies) and page; laptop-sized viewport."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

@@ -23,7 +23,8 @@ class User(AbstractUser):
 
     @property
     def display_name(self):
-        return self.get_full_name() or self.username
+        # Vietnamese order: family and middle name (last_name) before the given name ("Nguyễn Thị Lan").
+        return f"{self.last_name} {self.first_name}".strip() or self.username
 
 
 class UnitLevel(models.TextChoices):

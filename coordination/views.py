@@ -12,12 +12,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import forms, services
+from .audit import audit_events_for
 
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
     form_class = forms.LoginForm
+
+    def form_valid(self, form):
+        # The interface language saved in the profile follows the user to every browser.
+        response = super().form_valid(form)
+        language = form.get_user().language
+        if language in dict(settings.LANGUAGES):
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+        return response
 
 
 @login_required
@@ -34,7 +43,8 @@ def profile(request):
         response = redirect("profile")
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["language"])
         return response
-    return render(request, "coordination/profile.html", {"form": form})
+    events = audit_events_for(request.user, limit=10)
+    return render(request, "coordination/profile.html", {"form": form, "events": events})
 
 
 @never_cache

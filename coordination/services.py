@@ -84,3 +84,12 @@ def user_create(
     if agency is not None:
         membership_set(actor=actor, user=user, agency=agency, role=role)
     return user
+
+
+@transaction.atomic
+def user_password_change(*, actor, user, new_password):
+    """Set a new (already validated) password; the audit entry never contains the password itself."""
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit_record(actor=actor, obj=user, action="password_change")
+    return user

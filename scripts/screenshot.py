@@ -84,9 +84,9 @@ def main(argv=None):
             page.on("requestfailed", lambda req, bag=messages: bag.append(f"request failed: {req.url}"))
             page.on(
                 "response",
-                lambda resp, bag=messages: resp.status >= 400
-                and "/static/" in resp.url
-                and bag.append(f"HTTP {resp.status}: {resp.url}"),
+                lambda resp, bag=messages: (
+                    resp.status >= 400 and "/static/" in resp.url and bag.append(f"HTTP {resp.status}: {resp.url}")
+                ),
             )
             if args.user:
                 sign_in(page, base, args.user, args.password)

@@ -1,0 +1,236 @@
+"""Annual and end-of-term reviews of a charter, their approvals, saved versions and rendered PDF files."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import Q
+from django.utils.functional import LazyObject
+from django.utils.translation import gettext_lazy as _
+
+__all__ = [
+    "AnnualReview",
+    "NARRATIVE_FIELDS",
+    "ReportFile",
+    "ReportStatus",
+    "ReviewApproval",
+    "ReviewKind",
+    "ReviewStatus",
+    "ReviewVersion",
+    "VERSIONED_FIELDS",
+    "report_storage",
+]
+
+
+class ReviewKind(models.TextChoices):
+    ANNUAL = "annual", _("Annual review")
+    END_OF_TERM = "end_of_term", _("End-of-term review")
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for approval")
+    APPROVED = "approved", _("Approved")
+
+
+# Narrative sections in the order the report prints them.
+NARRATIVE_FIELDS = ("results", "shortcomings", "causes", "next_tasks", "recommendations")
+# What a saved version keeps (with the frozen statistics).
+VERSIONED_FIELDS = (
+    "number",
+    "symbol",
+    "place",
+    "issued_on",
+    "summary",
+    "introduction",
+    *NARRATIVE_FIELDS,
+    "recipients",
+)
+
+
+class AnnualReview(models.Model):
+    """The evaluation of one charter for one year (hội nghị sơ kết) or for the whole term (tổng kết).
+
+    `stats` is frozen when the review is generated (or refreshed while a draft), so a printed
+    report never changes when later data arrives."""
+
+    charter = models.ForeignKey(
+        "charters.Charter", verbose_name=_("charter"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ReviewKind.choices, default=ReviewKind.ANNUAL)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT, db_index=True
+    )
+    number = models.CharField(_("number"), max_length=20, blank=True, help_text=_("Left blank until issued."))
+    symbol = models.CharField(_("symbol"), max_length=80, help_text=_("E.g. BC-HĐND-UBND-MTTQ."))
+    place = models.CharField(_("place of issue"), max_length=100)
+    issued_on = models.DateField(_("date of issue"), null=True, blank=True)
+    summary = models.CharField(_("summary line"), max_length=500)
+    introduction = models.TextField(_("introduction"), blank=True)
+    results = models.TextField(_("results per coordination area"), blank=True)
+    shortcomings = models.TextField(_("shortcomings"), blank=True)
+    causes = models.TextField(_("causes"), blank=True)
+    next_tasks = models.TextField(_("tasks and solutions for next year"), blank=True)
+    recommendations = models.TextField(_("recommendations"), blank=True)
+    recipients = models.TextField(_("recipients (Nơi nhận)"), blank=True, help_text=_("One recipient per line."))
+    stats = models.JSONField(_("statistics"), default=dict, blank=True, editable=False)
+    stats_computed_at = models.DateTimeField(_("statistics computed at"), null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
+    idempotency_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("annual review")
+        verbose_name_plural = _("annual reviews")
+        ordering = ["-year", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["charter", "year", "kind"], name="review_one_per_charter_year_kind"),
+            models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="review_year_sane"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.year} — {self.charter.number}"
+
+    @property
+    def unit(self):
+        """The charter's unit: audit entries and visibility checks use it."""
+        return self.charter.unit
+
+    @property
+    def is_draft(self):
+        return self.status == ReviewStatus.DRAFT
+
+    @property
+    def reference(self):
+        """`15/BC-HĐND-UBND-MTTQ`, or `   /BC-…` before a number is given (how unnumbered drafts print)."""
+        blank = "\u00a0" * 6
+        return f"{self.number or blank}/{self.symbol}"
+
+    def clean(self):
+        errors = {}
+        if self.symbol and not self.symbol.upper().startswith("BC"):
+            errors["symbol"] = _("A report's symbol starts with BC (Decree 30/2020), e.g. BC-HĐND.")
+        if self.number and not self.number.isdigit():
+            errors["number"] = _("The number is digits only; the symbol follows the slash.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReviewApproval(models.Model):
+    """A party's leader approving a submitted review; one per party agency."""
+
+    review = models.ForeignKey(AnnualReview, on_delete=models.CASCADE, related_name="approvals")
+    agency = models.ForeignKey(
+        "coordination.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), auto_now_add=True)
+    review_version = models.PositiveIntegerField(_("version approved"))
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("review approval")
+        verbose_name_plural = _("review approvals")
+        ordering = ["approved_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["review", "agency"], name="review_approval_one_per_agency")]
+
+    def __str__(self):
+        return f"{self.review} — {self.agency}"
+
+
+class ReviewVersion(models.Model):
+    """A saved state of a review (texts and frozen statistics), kept for every change."""
+
+    review = models.ForeignKey(AnnualReview, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    action = models.CharField(_("action"), max_length=30)
+    data = models.JSONField(_("content"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review version")
+        verbose_name_plural = _("review versions")
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["review", "number"], name="review_version_unique")]
+
+    def __str__(self):
+        return f"{self.review} v{self.number}"
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RENDERING = "rendering", _("Rendering")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ReportStorage(LazyObject):
+    """Reports live under MEDIA_ROOT (never served directly); lazy so tests can move MEDIA_ROOT."""
+
+    def _setup(self):
+        self._wrapped = FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
+
+
+report_storage = ReportStorage()
+
+
+class ReportFile(models.Model):
+    """One rendering of a review version into a PDF. Every render is a new row; old files stay."""
+
+    review = models.ForeignKey(AnnualReview, on_delete=models.CASCADE, related_name="report_files")
+    source_version = models.ForeignKey(
+        ReviewVersion, verbose_name=_("version"), on_delete=models.PROTECT, related_name="report_files"
+    )
+    with_appendix = models.BooleanField(_("with the petitions appendix"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.QUEUED, db_index=True
+    )
+    file = models.FileField(_("file"), storage=report_storage, max_length=300, blank=True)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    pages = models.PositiveIntegerField(_("pages"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report file")
+        verbose_name_plural = _("report files")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(status="ready") | ~Q(file=""), name="report_ready_has_file"),
+        ]
+
+    def __str__(self):
+        return f"{self.review} — PDF #{self.pk}"
+
+    @property
+    def unit(self):
+        return self.review.charter.unit
+
+    @property
+    def is_pending(self):
+        return self.status in (ReportStatus.QUEUED, ReportStatus.RENDERING)
+
+    @property
+    def download_name(self):
+        """An ASCII file name for the download (the browser gets it in Content-Disposition)."""
+        review = self.review
+        kind = "tong-ket" if review.kind == ReviewKind.END_OF_TERM else "so-ket"
+        suffix = "-phu-luc" if self.with_appendix else ""
+        return f"bao-cao-{kind}-{review.year}-v{self.source_version.number}-{self.pk}{suffix}.pdf"

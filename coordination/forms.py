@@ -21,7 +21,9 @@ class LoginForm(AuthenticationForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "email", "position", "language", "email_reminders"]
+        # Vietnamese names are written family name first.
+        fields = ["last_name", "first_name", "email", "position", "language", "email_reminders"]
+        labels = {"last_name": _("Family and middle name"), "first_name": _("Given name")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,6 @@
 """Settings for every environment, read from typed environment variables with safe defaults."""
 
+import warnings
 from pathlib import Path
 
 import environ
@@ -82,8 +83,9 @@ TEMPLATES = [
 ]
 
 # Database: SQLite file by default, PostgreSQL (or anything) through DATABASE_URL.
+# DATABASE_URL_FILE keeps the database password out of the environment (Docker secrets).
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": environ.Env.db_url_config(env_secret("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
@@ -114,6 +116,11 @@ TIME_ZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["coordination.formats"]
+
+if DEBUG:
+    # In DEBUG, WhiteNoise serves straight from the finders (WHITENOISE_USE_FINDERS defaults to DEBUG), so a
+    # missing STATIC_ROOT is expected: `make run` needs no collectstatic.
+    warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -1,9 +1,419 @@
-"""Views (placeholder until the app's issue builds its pages)."""
+"""Pages of the meetings app: list, calendar, detail, forms, minutes, documents, calendar feed."""
 
+import calendar as calendar_module
+import datetime
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from coordination.audit import audit_events_for
+from coordination.permissions import ensure
+
+from . import forms, permissions, selectors, services
+from .ics import meetings_to_ics
+from .models import CalendarFeedToken, Conclusion, Meeting, MeetingKind, SessionDocument
+
+PAGE_SIZE = 25
 
 
 @login_required
-def index(request):
-    return render(request, "coordination/placeholder.html")
+def meeting_list(request):
+    form = forms.MeetingFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.meeting_list(user=request.user, filters=filters)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "form": form,
+            "page": page,
+            "meetings": page.object_list,
+            "query": query.urlencode(),
+            "now_marker": timezone.now(),
+            "filtered": bool(filters and any(filters.values())),
+            "can_create": permissions.can_create_meeting(request.user),
+        },
+    )
+
+
+@login_required
+def meeting_calendar(request):
+    today = timezone.localdate()
+    mode = "week" if request.GET.get("view") == "week" else "month"
+    try:
+        anchor = datetime.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        anchor = today
+    only_mine = request.GET.get("mine") == "1"
+    if mode == "month":
+        weeks = calendar_module.Calendar(firstweekday=0).monthdatescalendar(anchor.year, anchor.month)
+        start, end = weeks[0][0], weeks[-1][-1] + datetime.timedelta(days=1)
+        first = anchor.replace(day=1)
+        previous = (first - datetime.timedelta(days=1)).replace(day=1)
+        following = (first + datetime.timedelta(days=32)).replace(day=1)
+    else:
+        start = anchor - datetime.timedelta(days=anchor.weekday())
+        end = start + datetime.timedelta(days=7)
+        weeks = [[start + datetime.timedelta(days=offset) for offset in range(7)]]
+        previous, following = start - datetime.timedelta(days=7), end
+    by_day = {}
+    for meeting in selectors.meetings_in_range(user=request.user, start=start, end=end, only_mine=only_mine):
+        by_day.setdefault(timezone.localtime(meeting.starts_at).date(), []).append(meeting)
+    grid = [
+        [
+            {"date": day, "meetings": by_day.get(day, []), "outside": mode == "month" and day.month != anchor.month}
+            for day in week
+        ]
+        for week in weeks
+    ]
+    return render(
+        request,
+        "meetings/meeting_calendar.html",
+        {
+            "mode": mode,
+            "anchor": anchor,
+            "grid": grid,
+            "week_start": start,
+            "week_end": end - datetime.timedelta(days=1),
+            "previous": previous,
+            "following": following,
+            "today": today,
+            "only_mine": only_mine,
+            "weekday_names": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
+            "can_create": permissions.can_create_meeting(request.user),
+        },
+    )
+
+
+def _petition_context(meeting):
+    """Link to the batch intake and the linked petitions, when the voters app provides them."""
+    if not meeting.takes_petitions:
+        return {}
+    try:
+        intake_url = f"{reverse('voters:batch_intake')}?meeting={meeting.pk}"
+    except NoReverseMatch:
+        intake_url = None
+    petitions = selectors.petitions_for_meeting(meeting)
+    return {"petition_intake_url": intake_url, "petitions": petitions, "petitions_available": petitions is not None}
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = permissions.meeting_for_view(request.user, pk, selectors.meeting_detail_queryset())
+    can_edit = permissions.can_edit_meeting(request.user, meeting)
+    agencies = permissions.agencies_for_choice(request.user).filter(unit=meeting.unit)
+    context = {
+        "meeting": meeting,
+        "can_edit": can_edit,
+        "can_override_due_date": permissions.can_override_due_date(request.user, meeting),
+        "documents": list(meeting.documents.all()),
+        "events": audit_events_for(meeting),
+        "today": timezone.localdate(),
+        "minutes_due_on": meeting.minutes_due_on() if not meeting.has_minutes else None,
+        "conclusion_form": forms.ConclusionForm(agencies=agencies, prefix="conclusion") if can_edit else None,
+        "document_form": forms.SessionDocumentForm(
+            agencies=agencies,
+            may_override=permissions.can_override_due_date(request.user, meeting),
+            prefix="document",
+        )
+        if can_edit and meeting.is_council_session
+        else None,
+        "document_due_date": services.session_document_due_date(meeting) if meeting.is_council_session else None,
+        "delivery_form": forms.DeliveryForm(initial={"delivered_on": timezone.localdate()}) if can_edit else None,
+    }
+    context.update(_petition_context(meeting))
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+def _formsets(request, user, meeting=None):
+    agencies = permissions.agencies_for_choice(user)
+    if meeting is not None:
+        agencies = agencies.filter(unit=meeting.unit)
+    data = request.POST if request.method == "POST" else None
+    agenda_initial = attendance_initial = None
+    if meeting is not None and data is None:
+        agenda_initial = [{"title": item.title, "presenter": item.presenter} for item in meeting.agenda_items.all()]
+        attendance_initial = [
+            {
+                "person_name": row.person_name,
+                "position": row.position,
+                "agency": row.agency_id,
+                "status": row.status,
+                "delegate_name": row.delegate_name,
+            }
+            for row in meeting.attendance.all()
+        ]
+    agenda = forms.AgendaFormSet(data, prefix="agenda", initial=agenda_initial)
+    attendance = forms.AttendanceFormSet(
+        data, prefix="attendance", initial=attendance_initial, form_kwargs={"agencies": agencies}
+    )
+    return agenda, attendance
+
+
+def _apply_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def meeting_create(request):
+    ensure(permissions.can_create_meeting(request.user))
+    form = forms.MeetingForm(request.POST or None, user=request.user)
+    agenda, attendance = _formsets(request, request.user)
+    if request.method == "POST" and form.is_valid() and agenda.is_valid() and attendance.is_valid():
+        try:
+            meeting = services.meeting_create(
+                actor=request.user,
+                participating_agencies=form.cleaned_data["participating_agencies"],
+                idempotency_token=form.cleaned_data.get("idempotency_token"),
+                agenda=agenda.rows(),
+                attendance=attendance.rows(),
+                **form.service_fields(),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The meeting was saved."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"form": form, "agenda": agenda, "attendance": attendance, "meeting": None},
+    )
+
+
+@login_required
+def meeting_edit(request, pk):
+    meeting = permissions.meeting_for_edit(
+        request.user, pk, Meeting.objects.prefetch_related("participating_agencies", "agenda_items", "attendance")
+    )
+    form = forms.MeetingForm(request.POST or None, instance=meeting, user=request.user)
+    agenda, attendance = _formsets(request, request.user, meeting)
+    if request.method == "POST" and form.is_valid() and agenda.is_valid() and attendance.is_valid():
+        try:
+            services.meeting_update(
+                actor=request.user,
+                meeting=meeting,
+                version=form.cleaned_data.get("version") or 0,
+                participating_agencies=list(form.cleaned_data["participating_agencies"]),
+                agenda=agenda.rows(),
+                attendance=attendance.rows(),
+                **form.service_fields(),
+            )
+        except services.MeetingConflict:
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this meeting while you were editing it. Your changes are kept below "
+                    "but were not saved: open the meeting in a new tab to see the other changes, then save again."
+                ),
+            )
+            # The user's input stays in the form; the version moves on so the next save can go through.
+            form.data = form.data.copy()
+            form.data["version"] = Meeting.objects.values_list("version", flat=True).get(pk=meeting.pk)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The meeting was saved."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"form": form, "agenda": agenda, "attendance": attendance, "meeting": meeting},
+    )
+
+
+@login_required
+def meeting_minutes(request, pk):
+    """The secretary's page after the meeting: minutes text, signed file, and the conclusions."""
+    meeting = permissions.meeting_for_edit(
+        request.user, pk, Meeting.objects.select_related("unit").prefetch_related("participating_agencies")
+    )
+    agencies = permissions.agencies_for_choice(request.user).filter(unit=meeting.unit)
+    data = request.POST if request.method == "POST" else None
+    form = forms.MinutesForm(data, request.FILES or None, initial={"minutes_text": meeting.minutes_text})
+    conclusions = forms.ConclusionFormSet(data, prefix="conclusions", form_kwargs={"agencies": agencies})
+    if request.method == "POST" and form.is_valid() and conclusions.is_valid():
+        try:
+            with transaction.atomic():
+                services.meeting_record_minutes(
+                    actor=request.user,
+                    meeting=meeting,
+                    text=form.cleaned_data["minutes_text"],
+                    file=form.cleaned_data.get("minutes_file") or None,
+                )
+                for row in conclusions.rows():
+                    services.conclusion_add(
+                        actor=request.user,
+                        meeting=meeting,
+                        text=row["text"],
+                        responsible_agency=row.get("responsible_agency"),
+                        due_date=row.get("due_date"),
+                        create_task=row.get("create_task", False),
+                    )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The minutes were recorded."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/meeting_minutes.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "conclusions": conclusions,
+            "existing_conclusions": meeting.conclusions.select_related("responsible_agency", "task"),
+        },
+    )
+
+
+@login_required
+def minutes_file(request, pk):
+    """The signed minutes, only to those who may read the meeting; always as a download."""
+    meeting = permissions.meeting_for_view(request.user, pk)
+    if not meeting.minutes_file:
+        raise Http404
+    try:
+        handle = meeting.minutes_file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    # FileResponse writes an RFC 6266 Content-Disposition (ASCII fallback + filename*=UTF-8).
+    response = FileResponse(handle, as_attachment=True, filename=meeting.minutes_file_name or "bien-ban")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def conclusion_add(request, pk):
+    meeting = permissions.meeting_for_edit(request.user, pk)
+    agencies = permissions.agencies_for_choice(request.user).filter(unit=meeting.unit)
+    form = forms.ConclusionForm(request.POST, agencies=agencies, prefix="conclusion")
+    if form.is_valid():
+        try:
+            services.conclusion_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The conclusion was added."))
+    else:
+        messages.error(request, _("The conclusion was not added: %(errors)s") % {"errors": _form_errors(form)})
+    return redirect(f"{reverse('meetings:detail', args=[meeting.pk])}#conclusions")
+
+
+def _form_errors(form):
+    return "; ".join(
+        f"{form.fields[name].label if name in form.fields else ''} {' '.join(errors)}".strip()
+        for name, errors in form.errors.items()
+    )
+
+
+@login_required
+@require_POST
+def conclusion_task_create(request, pk, conclusion_pk):
+    meeting = permissions.meeting_for_edit(request.user, pk)
+    conclusion = get_object_or_404(Conclusion, pk=conclusion_pk, meeting=meeting)
+    try:
+        services.conclusion_task_create(actor=request.user, conclusion=conclusion)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The follow-up task was created."))
+    return redirect(f"{reverse('meetings:detail', args=[meeting.pk])}#conclusions")
+
+
+@login_required
+@require_POST
+def session_document_add(request, pk):
+    meeting = permissions.meeting_for_edit(request.user, pk)
+    ensure(meeting.kind == MeetingKind.COUNCIL_SESSION)
+    agencies = permissions.agencies_for_choice(request.user).filter(unit=meeting.unit)
+    form = forms.SessionDocumentForm(
+        request.POST,
+        agencies=agencies,
+        may_override=permissions.can_override_due_date(request.user, meeting),
+        prefix="document",
+    )
+    if form.is_valid():
+        try:
+            services.session_document_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The document was added to the session's list."))
+    else:
+        messages.error(request, _("The document was not added: %(errors)s") % {"errors": _form_errors(form)})
+    return redirect(f"{reverse('meetings:detail', args=[meeting.pk])}#documents")
+
+
+@login_required
+@require_POST
+def session_document_deliver(request, pk, document_pk):
+    meeting = permissions.meeting_for_view(request.user, pk)
+    ensure(permissions.can_record_delivery(request.user, meeting))
+    document = get_object_or_404(SessionDocument, pk=document_pk, meeting=meeting)
+    form = forms.DeliveryForm(request.POST)
+    if form.is_valid():
+        document = services.session_document_deliver(
+            actor=request.user, document=document, delivered_on=form.cleaned_data["delivered_on"]
+        )
+        messages.success(
+            request,
+            _("Delivery recorded: %(title)s — %(state)s.") % {"title": document.title, "state": document.state.label},
+        )
+    else:
+        messages.error(request, _("The delivery was not recorded: %(errors)s") % {"errors": _form_errors(form)})
+    return redirect(f"{reverse('meetings:detail', args=[meeting.pk])}#documents")
+
+
+@login_required
+def calendar_feed_settings(request):
+    """Show, issue, reissue or revoke the user's secret calendar feed link."""
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.calendar_feed_token_revoke(actor=request.user, user=request.user)
+            messages.success(request, _("The calendar link was revoked. Calendars using it stop updating."))
+        else:
+            services.calendar_feed_token_regenerate(actor=request.user, user=request.user)
+            messages.success(request, _("A new calendar link was issued. The previous link no longer works."))
+        return redirect("meetings:calendar_feed_settings")
+    token = CalendarFeedToken.objects.filter(user=request.user).first()
+    feed_url = request.build_absolute_uri(reverse("meetings:calendar_feed", args=[token.token])) if token else None
+    return render(request, "meetings/calendar_feed.html", {"token": token, "feed_url": feed_url})
+
+
+@never_cache
+def calendar_feed(request, token):
+    """The feed itself: no login (calendar apps cannot sign in), the secret token is the key."""
+    feed_token = CalendarFeedToken.objects.select_related("user").filter(token=token).first()
+    if feed_token is None or not feed_token.user.is_active:
+        raise Http404
+    user = feed_token.user
+    meetings = selectors.calendar_feed_meetings(user)
+    body = meetings_to_ics(
+        meetings,
+        base_url=request.build_absolute_uri("/"),
+        calendar_name=_("Meetings — %(name)s") % {"name": user.display_name},
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="meetings.ics"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,301 @@
+"""Forms of the meetings pages, laid out the way a secretary fills in a meeting and its minutes."""
+
+import uuid
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from coordination.models import AdministrativeUnit, CoordinationArea
+from coordination.permissions import filter_by_unit
+
+from .models import (
+    SUBKINDS_BY_KIND,
+    VOTER_CONTACT_KINDS,
+    AttendanceStatus,
+    DocumentKind,
+    Meeting,
+    MeetingKind,
+    MeetingSubkind,
+)
+from .permissions import agencies_for_choice
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _no_form_tag(form):
+    form.helper = FormHelper()
+    form.helper.form_tag = False
+    form.helper.disable_csrf = True
+    return form
+
+
+class MeetingFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *MeetingKind.choices])
+    unit = forms.ModelChoiceField(label=_("Unit"), required=False, queryset=AdministrativeUnit.objects.none())
+    agency = forms.ModelChoiceField(label=_("Agency"), required=False, queryset=None)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
+    charter = forms.ModelChoiceField(label=_("Charter"), required=False, queryset=None)
+    minutes_missing = forms.BooleanField(label=_("Minutes missing"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from charters.models import Charter
+
+        self.fields["unit"].queryset = _units_with_meetings(user)
+        self.fields["agency"].queryset = agencies_for_choice(user)
+        self.fields["charter"].queryset = filter_by_unit(Charter.objects.select_related("unit"), user).order_by(
+            "-signed_on", "-id"
+        )
+        self.fields["unit"].empty_label = _("All units")
+        self.fields["agency"].empty_label = _("All agencies")
+        self.fields["charter"].empty_label = _("All charters")
+
+
+def _units_with_meetings(user):
+    from coordination.permissions import visible_unit_ids
+
+    ids = visible_unit_ids(user)
+    queryset = AdministrativeUnit.objects.all()
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    return queryset.filter(pk__in=Meeting.objects.values("unit_id")).order_by("name")
+
+
+class MeetingForm(forms.ModelForm):
+    """The meeting itself; the unit is the host agency's unit."""
+
+    idempotency_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "title",
+            "kind",
+            "subkind",
+            "host_agency",
+            "participating_agencies",
+            "starts_at",
+            "ends_at",
+            "place",
+            "chair",
+            "charter",
+            "article",
+            "area",
+            "session",
+            "constituency_unit",
+            "constituency",
+        ]
+        widgets = {
+            "starts_at": DATETIME_WIDGET,
+            "ends_at": DATETIME_WIDGET,
+            "participating_agencies": forms.CheckboxSelectMultiple,
+            "title": forms.TextInput(attrs={"placeholder": _("e.g. The 12th session of the City People's Council")}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from charters.models import Article, Charter
+
+        self.user = user
+        agencies = agencies_for_choice(user)
+        self.fields["host_agency"].queryset = agencies
+        self.fields["participating_agencies"].queryset = agencies
+        self.fields["participating_agencies"].label_from_instance = lambda agency: agency.name
+        charters = filter_by_unit(Charter.objects.all(), user).order_by("-signed_on", "-id")
+        self.fields["charter"].queryset = charters
+        self.fields["article"].queryset = Article.objects.filter(charter__in=charters).select_related("charter")
+        self.fields["article"].label_from_instance = lambda article: f"{article.charter.number} — {article}"
+        self.fields["area"].queryset = CoordinationArea.objects.filter(is_active=True)
+        self.fields["session"].queryset = filter_by_unit(
+            Meeting.objects.filter(kind=MeetingKind.COUNCIL_SESSION), user
+        ).order_by("-starts_at")
+        self.fields["constituency_unit"].queryset = _constituency_units(user)
+        self.fields["subkind"].choices = [("", "—"), *MeetingSubkind.choices]
+        self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+        self.fields["ends_at"].input_formats = self.fields["starts_at"].input_formats
+        if not self.is_bound and self.instance.pk is None:
+            self.initial.setdefault("idempotency_token", uuid.uuid4())
+            agency = getattr(getattr(user, "_membership_cache", None), "agency", None)
+            if agency is not None:
+                self.initial.setdefault("host_agency", agency.pk)
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+        _no_form_tag(self)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        subkind = data.get("subkind")
+        if subkind and subkind not in SUBKINDS_BY_KIND.get(kind, ()):
+            self.add_error("subkind", _("This sub-kind does not apply to this kind of meeting."))
+        if kind in SUBKINDS_BY_KIND and not subkind:
+            data["subkind"] = SUBKINDS_BY_KIND[kind][0]
+        if data.get("session") and kind not in VOTER_CONTACT_KINDS:
+            self.add_error("session", _("Only voter-contact meetings are linked to a council session."))
+        host = data.get("host_agency")
+        participants = list(data.get("participating_agencies") or [])
+        if host:
+            if any(agency.unit_id != host.unit_id for agency in participants):
+                self.add_error("participating_agencies", _("Participating agencies must be of the host's unit."))
+            from coordination.permissions import agency_of, is_site_admin
+
+            own = agency_of(self.user)
+            if not is_site_admin(self.user) and own is not None and own != host and own not in participants:
+                self.add_error(
+                    "host_agency", _("Your agency must host the meeting or be one of the participating agencies.")
+                )
+            session = data.get("session")
+            if session and session.unit_id != host.unit_id:
+                self.add_error("session", _("The council session must be of the same unit."))
+            charter = data.get("charter")
+            if charter and charter.unit_id != host.unit_id:
+                self.add_error("charter", _("The charter must be of the meeting's unit."))
+        article = data.get("article")
+        if article and data.get("charter") and article.charter_id != data["charter"].pk:
+            self.add_error("article", _("The article must belong to the chosen charter."))
+        if article and not data.get("charter"):
+            data["charter"] = article.charter
+        return data
+
+    def service_fields(self):
+        data = self.cleaned_data
+        fields = {name: data.get(name) for name in self.Meta.fields if name != "participating_agencies"}
+        fields["subkind"] = fields.get("subkind") or ""
+        fields["unit"] = data["host_agency"].unit
+        return fields
+
+
+def _constituency_units(user):
+    from coordination.permissions import visible_unit_ids
+
+    ids = visible_unit_ids(user)
+    queryset = AdministrativeUnit.objects.filter(is_active=True)
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    return queryset.order_by("level", "name")
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("Agenda item"), max_length=500)
+    presenter = forms.CharField(label=_("Presented by"), max_length=200, required=False)
+
+
+class AttendanceForm(forms.Form):
+    person_name = forms.CharField(label=_("Person"), max_length=200)
+    position = forms.CharField(label=_("Position"), max_length=200, required=False)
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=None, required=False)
+    status = forms.ChoiceField(label=_("Attendance"), choices=AttendanceStatus.choices, initial="present")
+    delegate_name = forms.CharField(label=_("Delegate"), max_length=200, required=False)
+
+    def __init__(self, *args, agencies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == AttendanceStatus.DELEGATED and not (data.get("delegate_name") or "").strip():
+            self.add_error("delegate_name", _("Name the delegate."))
+        return data
+
+
+class BaseRowsFormSet(forms.BaseFormSet):
+    def rows(self):
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.has_changed()
+        ]
+
+
+AgendaFormSet = forms.formset_factory(AgendaItemForm, formset=BaseRowsFormSet, extra=2, can_delete=True)
+AttendanceFormSet = forms.formset_factory(AttendanceForm, formset=BaseRowsFormSet, extra=3, can_delete=True)
+
+
+class MinutesForm(forms.Form):
+    minutes_text = forms.CharField(
+        label=_("Minutes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("Proceedings, opinions raised, what was agreed."),
+    )
+    minutes_file = forms.FileField(
+        label=_("Signed minutes (PDF or DOCX)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
+        self.fields["minutes_file"].help_text = _("At most %(limit)s MB.") % {"limit": limit}
+        _no_form_tag(self)
+
+    def clean_minutes_file(self):
+        from .services import minutes_file_validate
+
+        upload = self.cleaned_data.get("minutes_file")
+        if upload:
+            minutes_file_validate(upload)
+        return upload
+
+
+class ConclusionForm(forms.Form):
+    text = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 2}))
+    responsible_agency = forms.ModelChoiceField(label=_("Responsible agency"), queryset=None, required=False)
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DATE_WIDGET)
+    create_task = forms.BooleanField(label=_("Make it a follow-up task"), required=False)
+
+    def __init__(self, *args, agencies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_agency"].queryset = agencies
+        _no_form_tag(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("create_task"):
+            if not data.get("responsible_agency"):
+                self.add_error("responsible_agency", _("A follow-up task needs a responsible agency."))
+            if not data.get("due_date"):
+                self.add_error("due_date", _("A follow-up task needs a due date."))
+        return data
+
+
+ConclusionFormSet = forms.formset_factory(ConclusionForm, formset=BaseRowsFormSet, extra=2, can_delete=False)
+
+
+class SessionDocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=500)
+    responsible_agency = forms.ModelChoiceField(label=_("Responsible agency"), queryset=None)
+    due_date = forms.DateField(
+        label=_("Due date"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("Leave empty to compute it from the session's opening day by the deadline rule."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, agencies=None, may_override=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_agency"].queryset = agencies
+        if not may_override:
+            del self.fields["due_date"]
+        _no_form_tag(self)
+
+
+class DeliveryForm(forms.Form):
+    delivered_on = forms.DateField(label=_("Delivered on"), widget=DATE_WIDGET)
+
+    def clean_delivered_on(self):
+        from django.utils import timezone
+
+        day = self.cleaned_data["delivered_on"]
+        if day > timezone.localdate():
+            raise ValidationError(_("The delivery date cannot be in the future."))
+        return day

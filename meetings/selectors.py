@@ -1,0 +1,149 @@
+"""Reads for the meetings pages, each loaded with what its page shows."""
+
+import datetime
+
+from django.db.models import Count, F, Prefetch, Q
+from django.utils import timezone
+
+from coordination.permissions import agency_of, filter_by_unit, is_site_admin
+
+from .models import AgendaItem, Attendance, Conclusion, Meeting, SessionDocument
+
+
+def meeting_list(*, user, filters=None, today=None):
+    """Meetings the user may see, filtered, each with kind, unit, host, charter and minutes state.
+
+    Filters: kind, unit, agency (host or participant), date_from, date_to, charter, minutes_missing."""
+    filters = filters or {}
+    today = today or timezone.localdate()
+    queryset = filter_by_unit(Meeting.objects.all(), user)
+    if filters.get("kind"):
+        queryset = queryset.filter(kind=filters["kind"])
+    if filters.get("unit"):
+        queryset = queryset.filter(unit=filters["unit"])
+    if filters.get("agency"):
+        agency = filters["agency"]
+        participant_ids = Meeting.participating_agencies.through.objects.filter(agency=agency).values("meeting_id")
+        queryset = queryset.filter(Q(host_agency=agency) | Q(pk__in=participant_ids))
+    if filters.get("date_from"):
+        queryset = queryset.filter(starts_at__gte=_day_start(filters["date_from"]))
+    if filters.get("date_to"):
+        queryset = queryset.filter(starts_at__lt=_day_start(filters["date_to"] + datetime.timedelta(days=1)))
+    if filters.get("charter"):
+        queryset = queryset.filter(charter=filters["charter"])
+    if filters.get("minutes_missing"):
+        queryset = queryset.filter(pk__in=Meeting.objects.minutes_missing(today).values("pk"))
+    return (
+        queryset.with_minutes_state(today)
+        .select_related("unit", "host_agency", "charter")
+        .annotate(
+            conclusion_count=Count("conclusions", distinct=True),
+            late_document_count=Count(
+                "documents",
+                filter=Q(documents__delivered_on__gt=F("documents__due_date"))
+                | Q(documents__delivered_on__isnull=True, documents__due_date__lt=today),
+                distinct=True,
+            ),
+        )
+        .order_by("-starts_at", "-id")
+    )
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def meeting_detail_queryset(today=None):
+    """Everything the meeting page shows, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    return (
+        Meeting.objects.with_minutes_state(today)
+        .select_related(
+            "unit", "host_agency", "charter", "article", "area", "session", "constituency_unit", "created_by"
+        )
+        .prefetch_related(
+            "participating_agencies",
+            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("order", "id")),
+            Prefetch("attendance", queryset=Attendance.objects.select_related("agency").order_by("order", "id")),
+            Prefetch(
+                "conclusions",
+                queryset=Conclusion.objects.select_related("responsible_agency", "task").order_by("order", "id"),
+            ),
+            Prefetch(
+                "documents",
+                queryset=SessionDocument.objects.with_state(today)
+                .select_related("responsible_agency")
+                .order_by("due_date", "id"),
+            ),
+            Prefetch(
+                "voter_contacts", queryset=Meeting.objects.select_related("constituency_unit").order_by("starts_at")
+            ),
+        )
+    )
+
+
+def meetings_in_range(*, user, start, end, only_mine=False):
+    """Meetings starting in [start, end) (dates), for the calendar grid."""
+    queryset = filter_by_unit(Meeting.objects.all(), user).filter(
+        starts_at__gte=_day_start(start), starts_at__lt=_day_start(end)
+    )
+    if only_mine:
+        queryset = queryset.filter(feed_scope_q(user))
+    return queryset.select_related("host_agency", "unit").order_by("starts_at", "id")
+
+
+def feed_scope_q(user):
+    """Meetings of a user's own agency: hosted by it or with it among the participants."""
+    agency = agency_of(user)
+    if agency is None:
+        return Q(pk__in=[])
+    participant_ids = Meeting.participating_agencies.through.objects.filter(agency=agency).values("meeting_id")
+    return Q(host_agency=agency) | Q(pk__in=participant_ids)
+
+
+def calendar_feed_meetings(user, *, now=None):
+    """What a user's calendar feed carries: their agency's meetings (hosted or attended) in their
+    visible units, from one year back; site administrators without an agency get every meeting."""
+    now = now or timezone.now()
+    queryset = filter_by_unit(Meeting.objects.all(), user).filter(starts_at__gte=now - datetime.timedelta(days=366))
+    if not (is_site_admin(user) and agency_of(user) is None):
+        queryset = queryset.filter(feed_scope_q(user))
+    return queryset.select_related("host_agency", "unit").order_by("starts_at", "id")
+
+
+def council_sessions_for(unit):
+    return Meeting.objects.filter(kind="council_session", unit=unit).order_by("-starts_at")
+
+
+def session_documents_late_by_agency(*, unit_ids=None, date_from=None, date_to=None, charter=None, today=None):
+    """Per responsible agency: documents due, delivered late, overdue (not delivered, past due),
+    and on time — for the annual review's shortcomings. Rows are dicts with the agency's id and name."""
+    today = today or timezone.localdate()
+    queryset = SessionDocument.objects.all()
+    if unit_ids is not None:
+        queryset = queryset.filter(meeting__unit_id__in=unit_ids)
+    if date_from:
+        queryset = queryset.filter(due_date__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(due_date__lte=date_to)
+    if charter is not None:
+        queryset = queryset.filter(meeting__charter=charter)
+    return (
+        queryset.values("responsible_agency", "responsible_agency__name")
+        .annotate(
+            total=Count("id"),
+            late=Count("id", filter=Q(delivered_on__gt=F("due_date"))),
+            overdue=Count("id", filter=Q(delivered_on__isnull=True, due_date__lt=today)),
+            on_time=Count("id", filter=Q(delivered_on__lte=F("due_date"))),
+        )
+        .order_by("-late", "-overdue", "responsible_agency__name")
+    )
+
+
+def petitions_for_meeting(meeting):
+    """Petitions raised at the meeting, from the voters app when it provides the selector; else None."""
+    try:
+        from voters.selectors import petitions_for_meeting as voters_petitions_for_meeting
+    except ImportError:
+        return None
+    return voters_petitions_for_meeting(meeting)

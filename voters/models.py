@@ -1,1 +1,360 @@
-"""Voter petitions: data."""
+"""Voter petitions: what voters raised, where it was forwarded, how it was answered and judged.
+
+History: every transition writes an `AuditEvent` (the one append-only log the timeline reads);
+the typed rows below (`Forwarding`, `Answer`, `Evaluation`) keep the structured facts the lists
+and statistics need (who was due when, which answer was on time). A second free-form event table
+would duplicate the audit log and could disagree with it, so there is none.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coordination.models import AdministrativeUnit, Agency
+
+
+class Source(models.TextChoices):
+    MEETING = "meeting", _("Voter-contact meeting")
+    RECEPTION = "reception", _("Citizen reception")
+    WRITING = "writing", _("In writing")
+    OTHER = "other", _("Other")
+
+
+class Field(models.TextChoices):
+    LAND = "land", _("Land")
+    INFRASTRUCTURE = "infrastructure", _("Infrastructure and transport")
+    SOCIAL_POLICY = "social_policy", _("Social policy")
+    HEALTH = "health", _("Health")
+    EDUCATION = "education", _("Education")
+    ENVIRONMENT = "environment", _("Environment")
+    SECURITY = "security", _("Security and order")
+    ECONOMY = "economy", _("Economy and budget")
+    OTHER = "other", _("Other")
+
+
+class Kind(models.TextChoices):
+    OPINION = "opinion", _("Opinion")
+    PETITION = "petition", _("Petition")
+
+
+class CompetenceLevel(models.TextChoices):
+    COMMUNE = "commune", _("Commune level")
+    PROVINCE = "province", _("Province level")
+    CENTRAL = "central", _("Central level")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    CLASSIFIED = "classified", _("Classified")
+    FORWARDED = "forwarded", _("Forwarded")
+    RETURNED = "returned", _("Returned: wrong authority")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+# Waiting for the lead agency's answer: the only states in which a petition can be overdue.
+AWAITING_ANSWER = (Status.FORWARDED,)
+NOT_YET_FORWARDED = (Status.RECEIVED, Status.CLASSIFIED)
+
+
+class Outcome(models.TextChoices):
+    RESOLVED = "resolved", _("Resolved")
+    IN_PROGRESS = "in_progress_with_plan", _("In progress, with a plan")
+    EXPLAINED = "explained", _("Explained")
+    NOT_FEASIBLE = "not_feasible", _("Not feasible")
+
+
+class EvaluationResult(models.TextChoices):
+    SATISFACTORY = "satisfactory", _("Satisfactory")
+    UNSATISFACTORY = "unsatisfactory", _("Unsatisfactory")
+
+
+class PetitionQuerySet(models.QuerySet):
+    """Overdue and due-soon are derived from the due date and the state, never stored."""
+
+    def awaiting_answer(self):
+        return self.filter(status__in=AWAITING_ANSWER)
+
+    def overdue(self, today):
+        return self.filter(status__in=AWAITING_ANSWER, due_date__lt=today)
+
+    def due_soon(self, today, days=None):
+        days = settings.DUE_SOON_DAYS if days is None else days
+        return self.filter(
+            status__in=AWAITING_ANSWER, due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days)
+        )
+
+    def answered_late(self):
+        return self.filter(answered_on__isnull=False, due_date__isnull=False, answered_on__gt=models.F("due_date"))
+
+    def group_primaries(self):
+        """One row per group: petitions that are not grouped under another."""
+        return self.filter(primary__isnull=True)
+
+
+class Petition(models.Model):
+    """One opinion or petition raised by a voter (or a group of voters)."""
+
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="petitions"
+    )
+    originating_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("receiving office"),
+        on_delete=models.PROTECT,
+        related_name="petitions_received",
+        help_text=_("The People's Council, Fatherland Front or National Assembly delegation that took it in."),
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.MEETING)
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="petitions",
+    )
+    received_on = models.DateField(_("date received"))
+    commune = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("constituency or commune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="petitions_raised",
+    )
+    locality = models.CharField(_("locality"), max_length=255, blank=True)
+    # Personal data: shown only to the agencies that handle the petition.
+    voter_name = models.CharField(_("voter name(s)"), max_length=255, blank=True)
+    voter_address = models.CharField(_("voter address"), max_length=255, blank=True)
+    voter_phone = models.CharField(_("voter phone"), max_length=30, blank=True)
+    content = models.TextField(_("content"))
+    field = models.CharField(_("field"), max_length=20, choices=Field.choices, default=Field.OTHER)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PETITION)
+    competence_level = models.CharField(
+        _("competence level"), max_length=10, choices=CompetenceLevel.choices, blank=True
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    lead_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("lead agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="petitions_to_answer",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    answered_on = models.DateField(_("date answered"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
+    flagged_for_supervision = models.BooleanField(_("flagged for supervision"), default=False)
+    primary = models.ForeignKey(
+        "self",
+        verbose_name=_("grouped under"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+    )
+    search_text = models.TextField(editable=False, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PetitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("voter petition")
+        verbose_name_plural = _("voter petitions")
+        ordering = ["-received_on", "-id"]
+        indexes = [
+            models.Index(fields=["unit", "status", "due_date"], name="petition_unit_status_due"),
+            models.Index(fields=["lead_agency", "status", "due_date"], name="petition_lead_status_due"),
+            models.Index(fields=["originating_agency", "status", "due_date"], name="petition_orig_status_due"),
+            models.Index(fields=["unit", "-received_on", "-id"], name="petition_unit_received"),
+            models.Index(fields=["-received_on", "-id"], name="petition_received"),
+            models.Index(fields=["unit", "field", "status"], name="petition_unit_field"),
+            models.Index(fields=["unit", "kind"], name="petition_unit_kind"),
+            models.Index(fields=["meeting", "-id"], name="petition_meeting"),
+            models.Index(fields=["primary"], name="petition_primary"),
+            models.Index(fields=["status", "due_date"], name="petition_status_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(primary=models.F("id")), name="petition_not_own_primary"),
+            models.CheckConstraint(
+                condition=~Q(status="forwarded") | Q(lead_agency__isnull=False),
+                name="petition_forwarded_has_lead",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} — {self.content[:60]}"
+
+    @property
+    def reference(self):
+        return f"KN-{self.pk:06d}" if self.pk else "KN-…"
+
+    def clean(self):
+        errors = {}
+        if self.originating_agency_id and self.unit_id and self.originating_agency.unit_id != self.unit_id:
+            errors["originating_agency"] = _("The receiving office must belong to the petition's unit.")
+        if self.meeting_id and self.unit_id and self.meeting.unit_id != self.unit_id:
+            errors["meeting"] = _("The meeting belongs to another unit.")
+        if self.received_on and self.received_on > timezone.localdate() + datetime.timedelta(days=1):
+            errors["received_on"] = _("The date received cannot be in the future.")
+        if errors:
+            raise ValidationError(errors)
+
+    def is_overdue(self, today):
+        return self.status in AWAITING_ANSWER and self.due_date is not None and self.due_date < today
+
+    def is_due_soon(self, today, days=None):
+        days = settings.DUE_SOON_DAYS if days is None else days
+        return (
+            self.status in AWAITING_ANSWER
+            and self.due_date is not None
+            and today <= self.due_date <= today + datetime.timedelta(days=days)
+        )
+
+
+class Forwarding(models.Model):
+    """One sending of a petition to a lead agency (with supporting agencies). A re-forwarding is a
+    new row, so the history keeps both; a return marks the row, never deletes it."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="forwardings")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("lead agency"), on_delete=models.PROTECT, related_name="forwardings"
+    )
+    supporting_agencies = models.ManyToManyField(
+        Agency, verbose_name=_("supporting agencies"), blank=True, related_name="supporting_forwardings"
+    )
+    dispatch_number = models.CharField(_("dispatch number"), max_length=100, blank=True)
+    dispatch_date = models.DateField(_("dispatch date"))
+    due_date = models.DateField(_("due date"))
+    due_date_set_by_hand = models.BooleanField(_("due date set by hand"), default=False)
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("receipt acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("forwarding")
+        verbose_name_plural = _("forwardings")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["petition", "returned_at"], name="forwarding_petition"),
+            models.Index(fields=["agency", "returned_at"], name="forwarding_agency"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_date__gte=models.F("dispatch_date")), name="forwarding_due_after_dispatch"
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_at__isnull=True) | ~Q(return_reason=""), name="forwarding_return_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.petition.reference} → {self.agency}"
+
+    @property
+    def is_current(self):
+        return self.returned_at is None
+
+
+def attachment_path(instance, filename):
+    return f"petitions/{instance.answer.petition_id}/{instance.answer_id}/{filename}"
+
+
+class Answer(models.Model):
+    """The competent agency's answer to a petition."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="answers")
+    forwarding = models.ForeignKey(Forwarding, null=True, blank=True, on_delete=models.SET_NULL, related_name="answers")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("answering agency"), on_delete=models.PROTECT, related_name="petition_answers"
+    )
+    text = models.TextField(_("answer"))
+    document_number = models.CharField(_("document number"), max_length=100, blank=True)
+    document_date = models.DateField(_("document date"))
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices)
+    plan = models.TextField(_("plan"), blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome="in_progress_with_plan") | (~Q(plan="") & Q(target_date__isnull=False)),
+                name="answer_plan_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.petition.reference}: {self.document_number or self.get_outcome_display()}"
+
+    def clean(self):
+        if self.outcome == Outcome.IN_PROGRESS and (not self.plan or not self.target_date):
+            raise ValidationError({"plan": _("An answer 'in progress' needs a plan and a target date.")})
+
+
+class AnswerAttachment(models.Model):
+    """A file sent with an answer (PDF, DOCX or image), served only through a permission check."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+
+class Evaluation(models.Model):
+    """The People's Council's or the Front's judgement of an answer."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="evaluations")
+    answer = models.ForeignKey(Answer, null=True, blank=True, on_delete=models.SET_NULL, related_name="evaluations")
+    agency = models.ForeignKey(Agency, verbose_name=_("evaluated by"), on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(_("result"), max_length=20, choices=EvaluationResult.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.petition.reference}: {self.get_result_display()}"

@@ -1,4 +1,4 @@
-"""URLs of the voters app."""
+"""URLs of the voters app (mounted at /petitions/)."""
 
 from django.urls import path
 
@@ -7,5 +7,23 @@ from . import views
 app_name = "voters"
 
 urlpatterns = [
-    path("", views.index, name="list"),
+    path("", views.petition_list_view, name="list"),
+    path("export.<str:fmt>", views.petition_export, name="export"),
+    path("new/", views.petition_create_view, name="create"),
+    path("batch/", views.petition_batch_intake, name="batch_intake"),
+    path("similar/", views.petition_similar, name="similar"),
+    path("import/", views.petition_import_view, name="import"),
+    path("import/template.xlsx", views.petition_import_template, name="import_template"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("<int:pk>/", views.petition_detail_view, name="detail"),
+    path("<int:pk>/classify/", views.petition_classify_view, name="classify"),
+    path("<int:pk>/forward/", views.petition_forward_view, name="forward"),
+    path("<int:pk>/reforward/", views.petition_reforward_view, name="reforward"),
+    path("<int:pk>/acknowledge/", views.petition_acknowledge_view, name="acknowledge"),
+    path("<int:pk>/return/", views.petition_return_view, name="return"),
+    path("<int:pk>/answer/", views.petition_answer_view, name="answer"),
+    path("<int:pk>/evaluate/", views.petition_evaluate_view, name="evaluate"),
+    path("<int:pk>/close/", views.petition_close_view, name="close"),
+    path("<int:pk>/group/", views.petition_group_view, name="group"),
+    path("<int:pk>/ungroup/", views.petition_ungroup_view, name="ungroup"),
 ]

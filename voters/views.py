@@ -1,9 +1,479 @@
-"""Views (placeholder until the app's issue builds its pages)."""
+"""Pages of voter petitions: thin views that authorize, validate, call one service and redirect."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from coordination.permissions import agency_of, ensure
+from meetings.models import Meeting
+
+from . import permissions, services
+from .exporting import csv_chunks, xlsx_bytes
+from .filters import PetitionFilter
+from .forms import (
+    AnswerForm,
+    BatchHeaderForm,
+    BatchRowFormSet,
+    ClassifyForm,
+    EvaluateForm,
+    ForwardForm,
+    GroupForm,
+    ImportForm,
+    PetitionForm,
+    ReturnForm,
+)
+from .importing import COLUMNS, MAX_ROWS, template_workbook
+from .models import AnswerAttachment, Petition
+from .selectors import (
+    petition_counts,
+    petition_detail,
+    petition_list,
+    petition_timeline,
+    similar_petitions,
+)
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _form_errors_from(form, error):
+    """Put a service's ValidationError on the form, field by field where it names a field."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _filtered(request):
+    today = timezone.localdate()
+    filterset = PetitionFilter(
+        request.GET or None, queryset=petition_list(request.user), user=request.user, today=today
+    )
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    if "sort" not in request.GET:
+        queryset = queryset.order_by("-received_on", "-id")
+    return filterset, queryset, today
 
 
 @login_required
-def index(request):
-    return render(request, "coordination/placeholder.html")
+@require_GET
+def petition_list_view(request):
+    filterset, queryset, today = _filtered(request)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = petition_counts(permissions.petitions_visible_to(request.user), today)
+    rows = [(petition, permissions.can_see_personal_data(request.user, petition)) for petition in page.object_list]
+    return render(
+        request,
+        "voters/petition_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "rows": rows,
+            "counts": counts,
+            "today": today,
+            "may_create": permissions.can_create(request.user),
+            "active_filters": any(value for key, value in request.GET.items() if key not in ("page", "sort")),
+        },
+    )
+
+
+@login_required
+@require_GET
+def petition_export(request, fmt):
+    _filterset, queryset, _today = _filtered(request)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_chunks(queryset, request.user), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="kien-nghi-cu-tri-{stamp}.csv"'
+        return response
+    if fmt == "xlsx":
+        response = HttpResponse(xlsx_bytes(queryset, request.user), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="kien-nghi-cu-tri-{stamp}.xlsx"'
+        return response
+    raise Http404
+
+
+@login_required
+@require_GET
+def petition_detail_view(request, pk):
+    petition = petition_detail(request.user, pk)
+    today = timezone.localdate()
+    forwardings = list(petition.forwardings.all())
+    return render(
+        request,
+        "voters/petition_detail.html",
+        {
+            "petition": petition,
+            "personal": permissions.can_see_personal_data(request.user, petition),
+            "actions": permissions.actions_for(request.user, petition),
+            "forwardings": forwardings,
+            "current_forwarding": next((item for item in reversed(forwardings) if item.returned_at is None), None),
+            "answers": list(petition.answers.all()),
+            "evaluations": list(petition.evaluations.all()),
+            "duplicates": list(petition.duplicates.all()),
+            "events": petition_timeline(petition),
+            "overdue": petition.is_overdue(today),
+            "due_soon": petition.is_due_soon(today),
+            "today": today,
+        },
+    )
+
+
+@login_required
+def petition_create_view(request):
+    ensure(permissions.can_create(request.user))
+    agency = agency_of(request.user)
+    initial = {}
+    if request.method == "GET" and request.GET.get("meeting"):
+        initial["meeting"] = request.GET["meeting"]
+    form = PetitionForm(request.POST or None, agency=agency, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            petition = services.petition_create(actor=request.user, originating_agency=agency, **data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("Petition %(ref)s recorded.") % {"ref": petition.reference})
+            return redirect("voters:detail", pk=petition.pk)
+    return render(request, "voters/petition_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def petition_similar(request):
+    """htmx fragment: existing petitions resembling the text being typed."""
+    agency = agency_of(request.user)
+    if agency is None:
+        return HttpResponse("")
+    exclude = request.GET.get("exclude")
+    rows = similar_petitions(
+        unit=agency.unit, text=request.GET.get("content", ""), exclude_pk=int(exclude) if exclude else None
+    )
+    return render(request, "voters/_similar.html", {"similar": rows})
+
+
+def _batch_rows(formset):
+    return [
+        {name: value for name, value in row.items() if name != "DELETE"}
+        for row in (form.cleaned_data for form in formset.forms)
+        if row and (row.get("content") or "").strip()
+    ]
+
+
+@login_required
+def petition_batch_intake(request):
+    ensure(permissions.can_create(request.user))
+    agency = agency_of(request.user)
+    meeting_id = request.GET.get("meeting")
+    initial = {}
+    if meeting_id and meeting_id.isdigit():
+        meeting = get_object_or_404(Meeting.objects.filter(unit=agency.unit), pk=meeting_id)
+        initial = {"meeting": meeting.pk, "received_on": timezone.localtime(meeting.starts_at).date()}
+    if request.method == "POST":
+        header = BatchHeaderForm(request.POST, agency=agency, prefix="batch")
+        formset = BatchRowFormSet(request.POST, prefix="rows")
+        if header.is_valid() and formset.is_valid():
+            rows = _batch_rows(formset)
+            try:
+                created = services.petition_batch_create(
+                    actor=request.user,
+                    rows=rows,
+                    received_on=header.cleaned_data["received_on"],
+                    source=header.cleaned_data["source"],
+                    meeting=header.cleaned_data["meeting"],
+                    batch_key=header.cleaned_data["batch_key"],
+                )
+            except ValidationError as error:
+                _form_errors_from(header, error)
+            else:
+                messages.success(request, _("%(count)s petitions recorded.") % {"count": len(created)})
+                query = f"?meeting={header.cleaned_data['meeting'].pk}" if header.cleaned_data["meeting"] else ""
+                return redirect(f"{_list_url()}{query}")
+    else:
+        header = BatchHeaderForm(agency=agency, prefix="batch", initial=initial)
+        formset = BatchRowFormSet(prefix="rows", initial=[{}] * 5)
+    return render(request, "voters/batch_intake.html", {"header": header, "formset": formset})
+
+
+def _list_url():
+    from django.urls import reverse
+
+    return reverse("voters:list")
+
+
+def _action(request, pk, allowed, form_class, service, template, form_kwargs=None, success=None, initial=None):
+    """One action page: fetch and authorize, validate, call the service, redirect; a conflict or a
+    rule violation re-renders the form with the user's input kept."""
+    petition = petition_detail(request.user, pk)
+    ensure(allowed(request.user, petition))
+    form_kwargs = form_kwargs(petition) if form_kwargs else {}
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES, **form_kwargs)
+        if form.is_valid():
+            try:
+                service(petition, form.cleaned_data)
+            except services.PetitionConflict as conflict:
+                form.add_error(None, str(conflict))
+                # The next submit is a deliberate choice made after seeing the conflict.
+                data = request.POST.copy()
+                data["version"] = Petition.objects.filter(pk=petition.pk).values_list("version", flat=True).first()
+                form.data = data
+            except ValidationError as error:
+                _form_errors_from(form, error)
+            else:
+                if success:
+                    messages.success(request, success)
+                return redirect("voters:detail", pk=petition.pk)
+    else:
+        form = form_class(initial=initial(petition) if initial else {"version": petition.version}, **form_kwargs)
+    return render(
+        request,
+        template,
+        {"petition": petition, "form": form, "personal": permissions.can_see_personal_data(request.user, petition)},
+    )
+
+
+@login_required
+def petition_classify_view(request, pk):
+    def service(petition, data):
+        services.petition_classify(
+            actor=request.user,
+            petition=petition,
+            field=data["field"],
+            kind=data["kind"],
+            competence_level=data["competence_level"],
+            version=data["version"],
+        )
+
+    return _action(
+        request,
+        pk,
+        permissions.can_classify,
+        ClassifyForm,
+        service,
+        "voters/action_classify.html",
+        initial=lambda petition: {
+            "version": petition.version,
+            "field": petition.field,
+            "kind": petition.kind,
+            "competence_level": petition.competence_level,
+        },
+        success=_("Petition classified."),
+    )
+
+
+def _forward_view(request, pk, allowed, service_function, template, success):
+    def service(petition, data):
+        service_function(
+            actor=request.user,
+            petition=petition,
+            agency=data["agency"],
+            supporting_agencies=list(data["supporting_agencies"]),
+            dispatch_number=data["dispatch_number"],
+            dispatch_date=data["dispatch_date"],
+            due_date=data.get("due_date"),
+            version=data["version"],
+        )
+
+    def kwargs(petition):
+        return {"petition": petition, "may_set_due_date": permissions.can_set_due_date(request.user, petition)}
+
+    return _action(request, pk, allowed, ForwardForm, service, template, form_kwargs=kwargs, success=success)
+
+
+@login_required
+def petition_forward_view(request, pk):
+    return _forward_view(
+        request,
+        pk,
+        permissions.can_forward,
+        services.petition_forward,
+        "voters/action_forward.html",
+        _("Petition forwarded."),
+    )
+
+
+@login_required
+def petition_reforward_view(request, pk):
+    return _forward_view(
+        request,
+        pk,
+        permissions.can_reforward,
+        services.petition_reforward,
+        "voters/action_forward.html",
+        _("Petition forwarded again; the due date restarts."),
+    )
+
+
+@login_required
+def petition_return_view(request, pk):
+    def service(petition, data):
+        services.petition_return(actor=request.user, petition=petition, reason=data["reason"], version=data["version"])
+
+    return _action(
+        request,
+        pk,
+        permissions.can_return,
+        ReturnForm,
+        service,
+        "voters/action_return.html",
+        success=_("Petition returned to the office that forwarded it."),
+    )
+
+
+@login_required
+def petition_answer_view(request, pk):
+    def service(petition, data):
+        services.petition_answer(
+            actor=request.user,
+            petition=petition,
+            version=data["version"],
+            text=data["text"],
+            document_number=data["document_number"],
+            document_date=data["document_date"],
+            outcome=data["outcome"],
+            plan=data["plan"],
+            target_date=data["target_date"],
+            attachments=data["attachments"],
+        )
+
+    return _action(
+        request,
+        pk,
+        permissions.can_answer,
+        AnswerForm,
+        service,
+        "voters/action_answer.html",
+        form_kwargs=lambda petition: {"petition": petition},
+        success=_("Answer recorded."),
+    )
+
+
+@login_required
+def petition_evaluate_view(request, pk):
+    def service(petition, data):
+        services.petition_evaluate(
+            actor=request.user,
+            petition=petition,
+            result=data["result"],
+            comment=data["comment"],
+            version=data["version"],
+        )
+
+    return _action(
+        request,
+        pk,
+        permissions.can_evaluate,
+        EvaluateForm,
+        service,
+        "voters/action_evaluate.html",
+        success=_("Evaluation recorded."),
+    )
+
+
+@login_required
+@require_POST
+def petition_acknowledge_view(request, pk):
+    petition = petition_detail(request.user, pk)
+    ensure(permissions.can_acknowledge(request.user, petition))
+    services.petition_acknowledge(actor=request.user, petition=petition)
+    messages.success(request, _("Receipt acknowledged."))
+    return redirect("voters:detail", pk=petition.pk)
+
+
+@login_required
+@require_POST
+def petition_close_view(request, pk):
+    petition = petition_detail(request.user, pk)
+    ensure(permissions.can_close(request.user, petition))
+    try:
+        services.petition_close(actor=request.user, petition=petition, version=request.POST.get("version"))
+    except services.PetitionConflict as conflict:
+        messages.error(request, str(conflict))
+    else:
+        messages.success(request, _("Petition closed."))
+    return redirect("voters:detail", pk=petition.pk)
+
+
+@login_required
+def petition_group_view(request, pk):
+    petition = petition_detail(request.user, pk)
+    ensure(permissions.can_group(request.user, petition))
+    similar = similar_petitions(unit=petition.unit, text=petition.content, exclude_pk=petition.pk, limit=10)
+    suggestions = [row for row, _score in similar if row.primary_id != petition.pk]
+    scores = {row.pk: score for row, score in similar}
+    form = GroupForm(request.POST or None, petition=petition, suggestions=suggestions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.petition_group_duplicates(
+                actor=request.user, primary=petition, members=form.cleaned_data["all_members"]
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        except PermissionDenied:
+            form.add_error(None, _("You may group only petitions your office received and that are not answered."))
+        else:
+            messages.success(request, _("%(count)s petition(s) grouped.") % {"count": len(result.members)})
+            return redirect("voters:detail", pk=petition.pk)
+    return render(request, "voters/action_group.html", {"petition": petition, "form": form, "scores": scores})
+
+
+@login_required
+@require_POST
+def petition_ungroup_view(request, pk):
+    petition = petition_detail(request.user, pk)
+    ensure(petition.primary_id is not None and permissions.can_group(request.user, petition))
+    services.petition_ungroup(actor=request.user, petition=petition)
+    messages.success(request, _("Petition taken out of its group."))
+    return redirect("voters:detail", pk=petition.pk)
+
+
+@login_required
+def petition_import_view(request):
+    ensure(permissions.can_import(request.user))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.petition_import_xlsx(actor=request.user, upload=form.cleaned_data["file"])
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            if report.ok:
+                messages.success(request, _("%(count)s petitions imported.") % {"count": len(report.created)})
+                return redirect("voters:list")
+    return render(
+        request,
+        "voters/import.html",
+        {"form": form, "report": report, "columns": COLUMNS, "max_rows": MAX_ROWS},
+    )
+
+
+@login_required
+@require_GET
+def petition_import_template(request):
+    response = HttpResponse(template_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-kien-nghi-cu-tri.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk):
+    attachment = get_object_or_404(AnswerAttachment.objects.select_related("answer__petition"), pk=pk)
+    petition = permissions.petition_get_for(request.user, attachment.answer.petition_id)
+    ensure(permissions.can_see_personal_data(request.user, petition))
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )

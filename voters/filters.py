@@ -1,0 +1,97 @@
+"""The petition list's filters (django-filter)."""
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coordination.models import AdministrativeUnit, Agency
+from coordination.permissions import visible_unit_ids
+from meetings.models import Meeting
+
+from .models import Field, Kind, Status
+from .selectors import petition_search
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+SORTS = {
+    "received": ("-received_on", "-id"),
+    "received_asc": ("received_on", "id"),
+    "due": ("due_date", "-id"),
+    "due_desc": ("-due_date", "-id"),
+    "status": ("status", "-received_on", "-id"),
+    "id": ("-id",),
+}
+
+
+class PetitionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
+    field = django_filters.ChoiceFilter(label=_("Field"), choices=Field.choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices)
+    agency = django_filters.ModelChoiceFilter(label=_("Agency"), queryset=Agency.objects.none(), method="filter_agency")
+    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=AdministrativeUnit.objects.none())
+    meeting = django_filters.ModelChoiceFilter(label=_("Meeting"), queryset=Meeting.objects.none())
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue", widget=forms.CheckboxInput)
+    due_soon = django_filters.BooleanFilter(label=_("Due soon"), method="filter_due_soon", widget=forms.CheckboxInput)
+    flagged = django_filters.BooleanFilter(
+        label=_("Flagged for supervision"),
+        field_name="flagged_for_supervision",
+        widget=forms.CheckboxInput,
+        method="filter_flagged",
+    )
+    received_from = django_filters.DateFilter(
+        label=_("Received from"), field_name="received_on", lookup_expr="gte", widget=DATE
+    )
+    received_to = django_filters.DateFilter(
+        label=_("Received to"), field_name="received_on", lookup_expr="lte", widget=DATE
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        method="filter_sort",
+        empty_label=None,
+        choices=[
+            ("received", _("Newest received")),
+            ("received_asc", _("Oldest received")),
+            ("due", _("Due date, earliest first")),
+            ("due_desc", _("Due date, latest first")),
+            ("status", _("Status")),
+        ],
+    )
+
+    def __init__(self, *args, user=None, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        ids = visible_unit_ids(user)
+        units = AdministrativeUnit.objects.all() if ids is None else AdministrativeUnit.objects.filter(pk__in=ids)
+        agencies = Agency.objects.filter(is_active=True).select_related("unit")
+        meetings = Meeting.objects.all()
+        if ids is not None:
+            agencies = agencies.filter(unit_id__in=ids)
+            meetings = meetings.filter(unit_id__in=ids)
+        # Petitions belong to the unit of the office that took them in: only units with agencies qualify.
+        self.filters["unit"].queryset = units.filter(agencies__isnull=False).distinct().order_by("level", "name")
+        self.filters["agency"].queryset = agencies.order_by("unit__name", "kind", "name")
+        self.filters["meeting"].queryset = meetings.order_by("-starts_at", "-id")
+
+    def filter_search(self, queryset, name, value):
+        return petition_search(queryset, value)
+
+    def filter_agency(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Q(originating_agency=value) | Q(lead_agency=value))
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue(self.today) if value else queryset
+
+    def filter_due_soon(self, queryset, name, value):
+        return queryset.due_soon(self.today, settings.DUE_SOON_DAYS) if value else queryset
+
+    def filter_flagged(self, queryset, name, value):
+        return queryset.filter(flagged_for_supervision=True) if value else queryset
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS["received"]))

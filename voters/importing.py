@@ -1,0 +1,309 @@
+"""Reading petitions from an .xlsx file: the template, the checks, the row-by-row report.
+
+The column names and the values of the choice columns are Vietnamese: they are a document format
+that offices fill in by hand, whatever language the interface is in.
+"""
+
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from coordination.models import Agency
+from coordination.text import fold
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED_BYTES = 60 * 1024 * 1024  # a small file that unpacks huge is refused before it is read
+MAX_ROWS = 5000
+MAX_ERRORS = 200
+
+# (key, header, required)
+COLUMNS = [
+    ("received_on", "Ngày tiếp nhận", True),
+    ("source", "Nguồn", False),
+    ("voter_name", "Họ tên cử tri", False),
+    ("voter_address", "Địa chỉ", False),
+    ("voter_phone", "Số điện thoại", False),
+    ("locality", "Địa bàn", False),
+    ("content", "Nội dung", True),
+    ("field", "Lĩnh vực", False),
+    ("kind", "Loại", False),
+    ("competence_level", "Cấp thẩm quyền", False),
+    ("forward_to", "Cơ quan giải quyết", False),
+]
+
+CHOICES = {
+    "source": {
+        "Tiếp xúc cử tri": "meeting",
+        "Tiếp công dân": "reception",
+        "Đơn thư": "writing",
+        "Khác": "other",
+    },
+    "field": {
+        "Đất đai": "land",
+        "Hạ tầng, giao thông": "infrastructure",
+        "Chính sách xã hội": "social_policy",
+        "Y tế": "health",
+        "Giáo dục": "education",
+        "Môi trường": "environment",
+        "An ninh, trật tự": "security",
+        "Kinh tế, ngân sách": "economy",
+        "Khác": "other",
+    },
+    "kind": {"Kiến nghị": "petition", "Ý kiến": "opinion"},
+    "competence_level": {"Xã": "commune", "Tỉnh": "province", "Trung ương": "central"},
+}
+DEFAULTS = {"source": "meeting", "field": "other", "kind": "petition", "competence_level": ""}
+MAX_LENGTHS = {"voter_name": 255, "voter_address": 255, "voter_phone": 30, "locality": 255}
+TEXT_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+
+
+@dataclass
+class ImportReport:
+    rows: list = field(default_factory=list)  # cleaned petition fields, one dict per row
+    errors: list = field(default_factory=list)  # (row number or None, column header or "", message)
+    created: list = field(default_factory=list)
+    more_errors: int = 0
+
+    def error(self, row, column, message):
+        if len(self.errors) >= MAX_ERRORS:
+            self.more_errors += 1
+            return
+        self.errors.append((row, column, str(message)))
+
+    @property
+    def ok(self):
+        return not self.errors
+
+
+def template_workbook():
+    """The blank import template as .xlsx bytes, with the choice lists as drop-downs."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Kiến nghị cử tri"
+    sheet.append([header for _key, header, _required in COLUMNS])
+    widths = [14, 16, 24, 30, 14, 22, 60, 20, 12, 14, 30]
+    for index, (key, _header, required) in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F4E79" if required else "5B7FA6")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.column_dimensions[cell.column_letter].width = widths[index - 1]
+        if key in CHOICES:
+            validation = DataValidation(
+                type="list", formula1='"' + ",".join(CHOICES[key]) + '"', allow_blank=True, showDropDown=False
+            )
+            sheet.add_data_validation(validation)
+            validation.add(f"{cell.column_letter}2:{cell.column_letter}{MAX_ROWS + 1}")
+        if key == "received_on":
+            for row in range(2, 202):
+                sheet.cell(row=row, column=index).number_format = "DD/MM/YYYY"
+    sheet.freeze_panes = "A2"
+    guide = book.create_sheet("Hướng dẫn")
+    lines = [
+        "HƯỚNG DẪN NHẬP KIẾN NGHỊ CỬ TRI",
+        "",
+        "Nhập mỗi ý kiến, kiến nghị một dòng ở trang đầu, giữ nguyên dòng tiêu đề.",
+        "Cột bắt buộc (nền đậm): Ngày tiếp nhận, Nội dung.",
+        "Ngày tiếp nhận: ô kiểu ngày hoặc chữ dạng dd/mm/yyyy (ví dụ 15/10/2026).",
+        "Nguồn: " + ", ".join(CHOICES["source"]) + " (để trống: Tiếp xúc cử tri).",
+        "Lĩnh vực: " + ", ".join(CHOICES["field"]) + ".",
+        "Loại: " + ", ".join(CHOICES["kind"]) + " (để trống: Kiến nghị).",
+        "Cấp thẩm quyền: " + ", ".join(CHOICES["competence_level"]) + ".",
+        "Cơ quan giải quyết: tên hoặc tên viết tắt của cơ quan trong địa phương; để trống nếu chưa chuyển.",
+        "Không dùng công thức. Tối đa " + str(MAX_ROWS) + " dòng, tệp không quá 5 MB.",
+        "Nếu có một dòng sai, không dòng nào được nhập: sửa theo báo cáo lỗi rồi tải lên lại.",
+    ]
+    for line in lines:
+        guide.append([line])
+    guide["A1"].font = Font(bold=True)
+    guide.column_dimensions["A"].width = 110
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _unpacked_size_ok(upload):
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        return None
+    finally:
+        upload.seek(0)
+    return total <= MAX_UNPACKED_BYTES
+
+
+def _agency_lookup(unit):
+    lookup = {}
+    agencies = Agency.objects.filter(unit=unit, is_active=True) | Agency.objects.filter(
+        unit__parent=unit, is_active=True
+    )
+    for agency in agencies.select_related("unit"):
+        for name in (agency.name, agency.short_name):
+            if name:
+                lookup.setdefault(fold(name), agency)
+    return lookup
+
+
+def _date(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        match = TEXT_DATE.match(value)
+        if match:
+            day, month, year = (int(part) for part in match.groups())
+            try:
+                return datetime.date(year, month, day)
+            except ValueError:
+                return None
+    return None
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def import_parse(upload, *, unit, today=None):
+    """Check every row of the uploaded workbook; the report holds either clean rows or errors."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    report = ImportReport()
+    name = getattr(upload, "name", "") or ""
+    if name and not name.lower().endswith(".xlsx"):
+        report.error(None, "", _("The file must be an Excel workbook (.xlsx)."))
+        return report
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_FILE_BYTES:
+        report.error(None, "", _("The file is larger than 5 MB. Split it into smaller files."))
+        return report
+    unpacked_ok = _unpacked_size_ok(upload)
+    if unpacked_ok is None:
+        report.error(None, "", _("The file cannot be read as an Excel workbook (.xlsx). It may be damaged."))
+        return report
+    if not unpacked_ok:
+        report.error(None, "", _("The workbook is too large once unpacked. Split it into smaller files."))
+        return report
+    try:
+        book = load_workbook(upload, read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        report.error(None, "", _("The file cannot be read as an Excel workbook (.xlsx). It may be damaged."))
+        return report
+    try:
+        _parse_sheet(book.worksheets[0], report, unit=unit, today=today)
+    finally:
+        book.close()
+    if report.errors:
+        report.rows = []
+    return report
+
+
+def _parse_sheet(sheet, report, *, unit, today):
+    rows = sheet.iter_rows()
+    try:
+        header_cells = next(rows)
+    except StopIteration:
+        report.error(None, "", _("The workbook is empty."))
+        return
+    expected = {fold(header): key for key, header, _required in COLUMNS}
+    positions = {}
+    for index, cell in enumerate(header_cells):
+        title = _text(cell.value)
+        if not title:
+            continue
+        key = expected.get(fold(title))
+        if key is None:
+            report.error(1, title, _("Unknown column. Use the columns of the template."))
+        elif key in positions:
+            report.error(1, title, _("This column appears twice."))
+        else:
+            positions[key] = index
+    for key, header, required in COLUMNS:
+        if required and key not in positions:
+            report.error(1, header, _("Required column missing. Use the columns of the template."))
+    if report.errors:
+        return
+    headers = {key: header for key, header, _required in COLUMNS}
+    agencies = None
+    choice_lookup = {key: {fold(label): code for label, code in values.items()} for key, values in CHOICES.items()}
+    for key, values in CHOICES.items():
+        for code in values.values():
+            choice_lookup[key].setdefault(code, code)
+    count = 0
+    for row_number, cells in enumerate(rows, start=2):
+        values = {key: (cells[index] if index < len(cells) else None) for key, index in positions.items()}
+        if all(cell is None or cell.value in (None, "") for cell in values.values()):
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            report.error(
+                None, "", _("The file has more than %(max)s rows. Split it into smaller files.") % {"max": MAX_ROWS}
+            )
+            return
+        row = {}
+        for key, cell in values.items():
+            header = headers[key]
+            value = None if cell is None else cell.value
+            if cell is not None and getattr(cell, "data_type", None) == "f":
+                report.error(row_number, header, _("Formulas are not accepted: paste the values instead."))
+                continue
+            if key == "received_on":
+                day = _date(value)
+                if day is None:
+                    report.error(row_number, header, _("Not a date. Use a date cell or dd/mm/yyyy."))
+                elif day > today:
+                    report.error(row_number, header, _("The date is in the future."))
+                elif day.year < 2000:
+                    report.error(row_number, header, _("The date is too old."))
+                row[key] = day
+            elif key in CHOICES:
+                text = _text(value)
+                if not text:
+                    row[key] = DEFAULTS[key]
+                    continue
+                code = choice_lookup[key].get(fold(text))
+                if code is None:
+                    report.error(
+                        row_number,
+                        header,
+                        _("Unknown value “%(value)s”. Allowed: %(allowed)s.")
+                        % {"value": text, "allowed": ", ".join(CHOICES[key])},
+                    )
+                row[key] = code
+            elif key == "forward_to":
+                text = _text(value)
+                if not text:
+                    continue
+                if agencies is None:
+                    agencies = _agency_lookup(unit)
+                agency = agencies.get(fold(text))
+                if agency is None:
+                    report.error(row_number, header, _("Unknown agency “%(value)s”.") % {"value": text})
+                row[key] = agency
+            else:
+                text = _text(value)
+                if key == "content" and not text:
+                    report.error(row_number, header, _("The content is required."))
+                if key in MAX_LENGTHS and len(text) > MAX_LENGTHS[key]:
+                    report.error(
+                        row_number, header, _("Too long (at most %(max)s characters).") % {"max": MAX_LENGTHS[key]}
+                    )
+                row[key] = text
+        report.rows.append(row)
+    if count == 0 and not report.errors:
+        report.error(None, "", _("The file has no petitions below the header row."))

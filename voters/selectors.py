@@ -1,0 +1,122 @@
+"""Reads of voter petitions, shaped for the pages that use them."""
+
+import datetime
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from coordination.audit import audit_events_for
+from coordination.text import fold, search_terms
+
+from .models import AWAITING_ANSWER, Answer, Forwarding, Petition
+from .permissions import petitions_visible_to, with_personal_data_flag
+
+LIST_RELATED = ("unit", "originating_agency", "lead_agency", "meeting", "commune")
+
+
+def petition_list(user):
+    """The petitions the user may see, with what the list and the export show in one query."""
+    queryset = petitions_visible_to(user).select_related(*LIST_RELATED)
+    return with_personal_data_flag(queryset, user)
+
+
+def petition_search(queryset, query):
+    """Accent-insensitive search: every folded word must appear in the folded text."""
+    for term in search_terms(query):
+        queryset = queryset.filter(search_text__contains=term)
+    return queryset
+
+
+def petition_detail(user, pk):
+    """One petition with its forwardings, answers, evaluations and group, for the detail page."""
+    from .permissions import petition_get_for
+
+    queryset = with_personal_data_flag(
+        Petition.objects.select_related(*LIST_RELATED, "primary", "created_by").prefetch_related(
+            Prefetch(
+                "forwardings",
+                queryset=Forwarding.objects.select_related(
+                    "agency", "forwarded_by", "acknowledged_by", "returned_by"
+                ).prefetch_related("supporting_agencies"),
+            ),
+            Prefetch(
+                "answers",
+                queryset=Answer.objects.select_related("agency", "answered_by").prefetch_related("attachments"),
+            ),
+            "evaluations__agency",
+            Prefetch("duplicates", queryset=Petition.objects.select_related("originating_agency", "meeting")),
+        ),
+        user,
+    )
+    return petition_get_for(user, pk, queryset=queryset)
+
+
+def petition_timeline(petition):
+    return audit_events_for(petition)
+
+
+def petitions_for_meeting(meeting):
+    """The petitions raised at `meeting`, newest first (for the meeting's page)."""
+    return (
+        Petition.objects.filter(meeting=meeting)
+        .select_related("originating_agency", "lead_agency")
+        .order_by("-received_on", "-id")
+    )
+
+
+def petition_counts(queryset, today=None):
+    """Total, awaiting answer, overdue and due soon in one query."""
+    today = today or timezone.localdate()
+    soon = today + datetime.timedelta(days=settings.DUE_SOON_DAYS)
+    awaiting = Q(status__in=AWAITING_ANSWER)
+    return queryset.aggregate(
+        total=Count("id"),
+        awaiting=Count("id", filter=awaiting),
+        overdue=Count("id", filter=awaiting & Q(due_date__lt=today)),
+        due_soon=Count("id", filter=awaiting & Q(due_date__gte=today, due_date__lte=soon)),
+    )
+
+
+def _tokens(text):
+    return {word for word in fold(text).split() if len(word) > 1}
+
+
+def similar_petitions(*, unit, text, exclude_pk=None, limit=5, threshold=0.3):
+    """Petitions of `unit` whose text resembles `text`, most similar first, as (petition, score).
+
+    PostgreSQL ranks with pg_trgm similarity (served by the trigram index); elsewhere a token-overlap
+    score over the candidates sharing the rarest words is the fallback."""
+    folded = fold(text)
+    if len(folded) < 8:
+        return []
+    base = Petition.objects.filter(unit=unit).select_related("originating_agency", "meeting")
+    if exclude_pk:
+        base = base.exclude(pk=exclude_pk)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        rows = (
+            base.annotate(score=TrigramSimilarity("search_text", folded))
+            .filter(score__gte=threshold)
+            .order_by("-score", "-id")[:limit]
+        )
+        return [(row, round(row.score, 2)) for row in rows]
+    wanted = _tokens(folded)
+    if not wanted:
+        return []
+    longest = sorted(wanted, key=len, reverse=True)[:4]
+    condition = Q()
+    for word in longest:
+        condition |= Q(search_text__contains=word)
+    scored = []
+    for row in base.filter(condition).order_by("-received_on", "-id")[:500]:
+        other = _tokens(row.search_text)
+        if not other:
+            continue
+        score = len(wanted & other) / len(wanted | other)
+        if score >= threshold:
+            scored.append((row, round(score, 2)))
+    scored.sort(key=lambda item: (-item[1], -item[0].pk))
+    return scored[:limit]

@@ -1,0 +1,633 @@
+"""Every write to voter petitions: one transaction each, with its audit entry."""
+
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coordination.audit import audit_record
+from coordination.deadlines import deadline_for
+from coordination.permissions import agency_of
+from coordination.text import fold
+
+from . import permissions
+from .models import (
+    NOT_YET_FORWARDED,
+    Answer,
+    AnswerAttachment,
+    Evaluation,
+    EvaluationResult,
+    Forwarding,
+    Petition,
+    Status,
+)
+from .uploads import attachment_check
+
+DEADLINE_RULE = "petition-answer-local"
+PERSONAL_FIELDS = ("voter_name", "voter_address", "voter_phone")
+
+
+class PetitionConflict(Exception):
+    """Someone else changed the petition since the form was loaded."""
+
+    def __init__(self, message=None):
+        super().__init__(
+            message
+            or _(
+                "Someone else changed this petition while you were working on it. Your text is kept below: "
+                "check the current state of the petition, then submit again."
+            )
+        )
+
+
+def _ensure(condition):
+    if not condition:
+        raise PermissionDenied
+
+
+def search_text_for(petition):
+    """The folded text search compares against. Personal data stays out so that searching by a
+    name cannot reveal a petition's voter to someone not allowed to see it."""
+    parts = [petition.reference if petition.pk else "", petition.content, petition.locality]
+    if petition.commune_id:
+        parts.append(petition.commune.name)
+    return fold(" ".join(part for part in parts if part))
+
+
+def _write(petition, version, fields):
+    """Validate and write `fields` only if nobody changed the row since `version` was read."""
+    petition.full_clean()
+    values = {}
+    for name in fields:
+        model_field = Petition._meta.get_field(name)
+        values[model_field.attname] = getattr(petition, model_field.attname)
+    now = timezone.now()
+    updated = Petition.objects.filter(pk=petition.pk, version=version).update(
+        version=version + 1, updated_at=now, **values
+    )
+    if not updated:
+        raise PetitionConflict
+    petition.version = version + 1
+    petition.updated_at = now
+
+
+def _lock(petition, version):
+    """Row lock and freshness check; `version` None means 'the version the caller loaded'."""
+    expected = petition.version if version is None else int(version)
+    current = Petition.objects.select_for_update().filter(pk=petition.pk).values_list("version", flat=True).first()
+    if current is None or current != expected:
+        raise PetitionConflict
+    return expected
+
+
+def _due_date(*, petition, anchor_date):
+    due = deadline_for(DEADLINE_RULE, anchor_date=anchor_date, unit=petition.unit)
+    if due is None:
+        raise ValidationError({"due_date": _("No deadline rule applies; enter the due date by hand.")})
+    return due
+
+
+# --- intake ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_create(
+    *,
+    actor,
+    received_on,
+    content,
+    originating_agency=None,
+    source="meeting",
+    meeting=None,
+    commune=None,
+    locality="",
+    voter_name="",
+    voter_address="",
+    voter_phone="",
+    field="other",
+    kind="petition",
+    competence_level="",
+    idempotency_key=None,
+):
+    """Record a petition as received. The same idempotency key twice returns the first petition."""
+    if idempotency_key is not None:
+        existing = Petition.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    originating_agency = originating_agency or agency_of(actor)
+    if originating_agency is None:
+        raise ValidationError({"originating_agency": _("Choose the office that received the petition.")})
+    petition = Petition(
+        unit=originating_agency.unit,
+        originating_agency=originating_agency,
+        source=source,
+        meeting=meeting,
+        received_on=received_on,
+        commune=commune,
+        locality=locality.strip(),
+        voter_name=voter_name.strip(),
+        voter_address=voter_address.strip(),
+        voter_phone=voter_phone.strip(),
+        content=content.strip(),
+        field=field or "other",
+        kind=kind or "petition",
+        competence_level=competence_level or "",
+        idempotency_key=idempotency_key,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    petition.full_clean(exclude=["idempotency_key"])
+    try:
+        with transaction.atomic():
+            petition.save()
+    except IntegrityError:
+        # A concurrent double submit won the race with the same key: hand back its petition.
+        existing = Petition.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        if existing is None:
+            raise
+        return existing
+    petition.search_text = search_text_for(petition)
+    petition.save(update_fields=["search_text"])
+    audit_record(
+        actor=actor,
+        obj=petition,
+        action="create",
+        changes={
+            "source": petition.source,
+            "received_on": petition.received_on,
+            "field": petition.field,
+            "kind": petition.kind,
+            "meeting": petition.meeting,
+            "personal_data": bool(petition.voter_name or petition.voter_address or petition.voter_phone),
+        },
+        summary=_("Petition received"),
+    )
+    return petition
+
+
+def batch_row_key(batch_key, index):
+    """The idempotency key of row `index` of a batch, so resubmitting the batch finds every row."""
+    return uuid.uuid5(uuid.UUID(str(batch_key)), str(index))
+
+
+@transaction.atomic
+def petition_batch_create(*, actor, rows, received_on, source="meeting", meeting=None, batch_key=None):
+    """Record many petitions raised at one meeting or reception; all or nothing.
+
+    `rows` are dicts of petition fields (voter_name, voter_address, locality, content, field, kind...)."""
+    created = []
+    for index, row in enumerate(rows):
+        key = batch_row_key(batch_key, index) if batch_key else None
+        created.append(
+            petition_create(
+                actor=actor,
+                received_on=row.get("received_on") or received_on,
+                source=source,
+                meeting=meeting,
+                idempotency_key=key,
+                **{name: value for name, value in row.items() if name != "received_on"},
+            )
+        )
+    return created
+
+
+@transaction.atomic
+def petition_classify(*, actor, petition, field, kind, competence_level, version=None):
+    _ensure(permissions.can_classify(actor, petition))
+    version = _lock(petition, version)
+    before = {"field": petition.field, "kind": petition.kind, "competence_level": petition.competence_level}
+    petition.field, petition.kind, petition.competence_level = field, kind, competence_level
+    petition.status = Status.CLASSIFIED
+    _write(petition, version, ["field", "kind", "competence_level", "status"])
+    after = {"field": field, "kind": kind, "competence_level": competence_level}
+    audit_record(
+        actor=actor,
+        obj=petition,
+        action="classify",
+        changes={name: [before[name], after[name]] for name in after if before[name] != after[name]},
+        summary=_("Classified"),
+    )
+    return petition
+
+
+# --- forwarding -----------------------------------------------------------------------------------
+
+
+def _forward(
+    *, actor, petition, agency, supporting_agencies, dispatch_number, dispatch_date, due_date, version, action
+):
+    version = _lock(petition, version)
+    if due_date is not None:
+        _ensure(permissions.can_set_due_date(actor, petition))
+    if agency.pk == petition.originating_agency_id:
+        raise ValidationError({"agency": _("Forward the petition to another agency than the one that received it.")})
+    supporting = [item for item in supporting_agencies if item.pk != agency.pk]
+    set_by_hand = due_date is not None
+    due_date = due_date or _due_date(petition=petition, anchor_date=dispatch_date)
+    if due_date < dispatch_date:
+        raise ValidationError({"due_date": _("The due date cannot be before the dispatch date.")})
+    forwarding = Forwarding(
+        petition=petition,
+        agency=agency,
+        dispatch_number=dispatch_number.strip(),
+        dispatch_date=dispatch_date,
+        due_date=due_date,
+        due_date_set_by_hand=set_by_hand,
+        forwarded_by=actor,
+    )
+    forwarding.full_clean()
+    forwarding.save()
+    forwarding.supporting_agencies.set(supporting)
+    previous_lead = petition.lead_agency
+    petition.status = Status.FORWARDED
+    petition.lead_agency = agency
+    petition.due_date = due_date
+    _write(petition, version, ["status", "lead_agency", "due_date"])
+    audit_record(
+        actor=actor,
+        obj=petition,
+        action=action,
+        changes={
+            "lead_agency": [previous_lead, agency],
+            "supporting_agencies": [str(item) for item in supporting],
+            "dispatch_number": forwarding.dispatch_number,
+            "dispatch_date": dispatch_date,
+            "due_date": due_date,
+            "due_date_set_by_hand": set_by_hand,
+        },
+        summary=_("Forwarded to %(agency)s, due %(due)s") % {"agency": agency, "due": due_date.strftime("%d/%m/%Y")},
+    )
+    _mirror_group(actor=actor, primary=petition)
+    return forwarding
+
+
+@transaction.atomic
+def petition_forward(
+    *,
+    actor,
+    petition,
+    agency,
+    dispatch_date,
+    supporting_agencies=(),
+    dispatch_number="",
+    due_date=None,
+    version=None,
+):
+    """Send the petition to a lead agency; the due date comes from the deadline engine unless the
+    originating office's leader sets it."""
+    _ensure(permissions.can_forward(actor, petition))
+    return _forward(
+        actor=actor,
+        petition=petition,
+        agency=agency,
+        supporting_agencies=supporting_agencies,
+        dispatch_number=dispatch_number,
+        dispatch_date=dispatch_date,
+        due_date=due_date,
+        version=version,
+        action="forward",
+    )
+
+
+@transaction.atomic
+def petition_reforward(
+    *,
+    actor,
+    petition,
+    agency,
+    dispatch_date,
+    supporting_agencies=(),
+    dispatch_number="",
+    due_date=None,
+    version=None,
+):
+    """Send a returned petition to the right agency; the due date restarts from the new dispatch."""
+    _ensure(permissions.can_reforward(actor, petition))
+    return _forward(
+        actor=actor,
+        petition=petition,
+        agency=agency,
+        supporting_agencies=supporting_agencies,
+        dispatch_number=dispatch_number,
+        dispatch_date=dispatch_date,
+        due_date=due_date,
+        version=version,
+        action="reforward",
+    )
+
+
+def _current_forwarding(petition):
+    forwarding = petition.forwardings.filter(returned_at__isnull=True).order_by("-created_at", "-id").first()
+    if forwarding is None:
+        raise ValidationError(_("The petition has not been forwarded."))
+    return forwarding
+
+
+@transaction.atomic
+def petition_acknowledge(*, actor, petition):
+    """The lead agency confirms it received the forwarded petition."""
+    _ensure(permissions.can_acknowledge(actor, petition))
+    _lock(petition, None)
+    forwarding = _current_forwarding(petition)
+    forwarding.acknowledged_at = timezone.now()
+    forwarding.acknowledged_by = actor
+    forwarding.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    audit_record(
+        actor=actor,
+        obj=petition,
+        action="acknowledge",
+        changes={"agency": forwarding.agency},
+        summary=_("Receipt acknowledged by %(agency)s") % {"agency": forwarding.agency},
+    )
+    return forwarding
+
+
+@transaction.atomic
+def petition_return(*, actor, petition, reason, version=None):
+    """The lead agency sends the petition back: it is not within its authority."""
+    _ensure(permissions.can_return(actor, petition))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for returning the petition.")})
+    version = _lock(petition, version)
+    forwarding = _current_forwarding(petition)
+    forwarding.returned_at = timezone.now()
+    forwarding.returned_by = actor
+    forwarding.return_reason = reason
+    forwarding.full_clean()
+    forwarding.save(update_fields=["returned_at", "returned_by", "return_reason"])
+    previous = {"lead_agency": petition.lead_agency, "due_date": petition.due_date}
+    petition.status = Status.RETURNED
+    petition.lead_agency = None
+    petition.due_date = None
+    _write(petition, version, ["status", "lead_agency", "due_date"])
+    audit_record(
+        actor=actor,
+        obj=petition,
+        action="return",
+        changes={
+            "lead_agency": [previous["lead_agency"], None],
+            "due_date": [previous["due_date"], None],
+            "reason": reason,
+        },
+        summary=_("Returned as not within the authority of %(agency)s") % {"agency": forwarding.agency},
+    )
+    _mirror_group(actor=actor, primary=petition)
+    return forwarding
+
+
+# --- answers and evaluation -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_answer(
+    *,
+    actor,
+    petition,
+    version,
+    text,
+    document_date,
+    outcome,
+    document_number="",
+    plan="",
+    target_date=None,
+    attachments=(),
+):
+    """The lead agency answers. A stale `version` (someone answered meanwhile) raises PetitionConflict."""
+    _ensure(permissions.can_answer(actor, petition))
+    version = _lock(petition, version)
+    checked = [(upload, attachment_check(upload)) for upload in attachments]
+    forwarding = _current_forwarding(petition)
+    answer = Answer(
+        petition=petition,
+        forwarding=forwarding,
+        agency=forwarding.agency,
+        text=text.strip(),
+        document_number=document_number.strip(),
+        document_date=document_date,
+        outcome=outcome,
+        plan=plan.strip() if outcome == "in_progress_with_plan" else "",
+        target_date=target_date if outcome == "in_progress_with_plan" else None,
+        answered_by=actor,
+    )
+    answer.full_clean()
+    answer.save()
+    for upload, content_type in checked:
+        attachment = AnswerAttachment(
+            answer=answer, original_name=upload.name[:255], content_type=content_type, size=upload.size
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+    petition.status = Status.ANSWERED
+    petition.answered_on = document_date
+    petition.outcome = outcome
+    _write(petition, version, ["status", "answered_on", "outcome"])
+    on_time = petition.due_date is None or document_date <= petition.due_date
+    audit_record(
+        actor=actor,
+        obj=petition,
+        action="answer",
+        changes={
+            "document_number": answer.document_number,
+            "document_date": document_date,
+            "outcome": outcome,
+            "on_time": on_time,
+            "attachments": [upload.name for upload, _type in checked],
+        },
+        summary=_("Answered by %(agency)s") % {"agency": forwarding.agency},
+    )
+    _mirror_group(actor=actor, primary=petition)
+    return answer
+
+
+@transaction.atomic
+def petition_evaluate(*, actor, petition, result, comment="", version=None):
+    """HĐND or MTTQ judges the answer: satisfactory closes it, unsatisfactory reopens it for a new
+    answer (with a fresh due date) and flags it for supervision."""
+    _ensure(permissions.can_evaluate(actor, petition))
+    version = _lock(petition, version)
+    if result == EvaluationResult.UNSATISFACTORY and not comment.strip():
+        raise ValidationError({"comment": _("Say why the answer is unsatisfactory.")})
+    answer = petition.answers.order_by("-created_at", "-id").first()
+    evaluation = Evaluation(
+        petition=petition,
+        answer=answer,
+        agency=agency_of(actor),
+        result=result,
+        comment=comment.strip(),
+        evaluated_by=actor,
+    )
+    evaluation.full_clean()
+    evaluation.save()
+    today = timezone.localdate()
+    if result == EvaluationResult.SATISFACTORY:
+        petition.status = Status.CLOSED
+        _write(petition, version, ["status"])
+        action, summary = "close", _("Answer judged satisfactory; closed")
+        changes = {"result": result}
+    else:
+        petition.status = Status.FORWARDED
+        petition.flagged_for_supervision = True
+        petition.due_date = _due_date(petition=petition, anchor_date=today)
+        petition.answered_on = None
+        petition.outcome = ""
+        _write(petition, version, ["status", "flagged_for_supervision", "due_date", "answered_on", "outcome"])
+        action, summary = "reopen", _("Answer judged unsatisfactory; reopened and flagged for supervision")
+        changes = {"result": result, "comment": evaluation.comment, "due_date": petition.due_date}
+    audit_record(actor=actor, obj=petition, action=action, changes=changes, summary=summary)
+    _mirror_group(actor=actor, primary=petition)
+    return evaluation
+
+
+@transaction.atomic
+def petition_close(*, actor, petition, version=None):
+    """The originating office closes an answered petition without a formal evaluation."""
+    _ensure(permissions.can_close(actor, petition))
+    version = _lock(petition, version)
+    petition.status = Status.CLOSED
+    _write(petition, version, ["status"])
+    audit_record(actor=actor, obj=petition, action="close", changes={"status": [Status.ANSWERED, Status.CLOSED]})
+    _mirror_group(actor=actor, primary=petition)
+    return petition
+
+
+# --- duplicates -----------------------------------------------------------------------------------
+
+GROUP_FIELDS = ("status", "lead_agency", "due_date", "answered_on", "outcome", "flagged_for_supervision")
+
+
+def _mirror_group(*, actor, primary):
+    """The group follows its primary: one forwarding, one answer, one judgement for all."""
+    members = list(Petition.objects.select_for_update().filter(primary=primary))
+    for member in members:
+        before = {name: getattr(member, name) for name in GROUP_FIELDS}
+        for name in GROUP_FIELDS:
+            setattr(member, name, getattr(primary, name))
+        after = {name: getattr(member, name) for name in GROUP_FIELDS}
+        if before == after:
+            continue
+        _write(member, member.version, list(GROUP_FIELDS))
+        audit_record(
+            actor=actor,
+            obj=member,
+            action="group_update",
+            changes={name: [before[name], after[name]] for name in GROUP_FIELDS if before[name] != after[name]},
+            summary=_("Follows %(primary)s, the primary petition of its group") % {"primary": primary.reference},
+        )
+
+
+@dataclass
+class GroupResult:
+    primary: Petition
+    members: list = field(default_factory=list)
+
+
+@transaction.atomic
+def petition_group_duplicates(*, actor, primary, members):
+    """Group near-identical petitions under `primary`; the primary's answer answers them all."""
+    _ensure(permissions.can_group(actor, primary))
+    if primary.primary_id is not None:
+        raise ValidationError(_("Choose a primary petition that is not itself grouped under another."))
+    result = GroupResult(primary=primary)
+    for member in members:
+        if member.pk == primary.pk:
+            continue
+        if member.unit_id != primary.unit_id:
+            raise ValidationError(_("Only petitions of the same unit can be grouped."))
+        _ensure(permissions.can_group(actor, member))
+        # A member that headed its own group brings its duplicates along.
+        for follower in Petition.objects.select_for_update().filter(primary=member):
+            follower.primary = primary
+            _write(follower, follower.version, ["primary"])
+            audit_record(
+                actor=actor, obj=follower, action="merge", changes={"primary": [member.reference, primary.reference]}
+            )
+        member.primary = primary
+        _write(member, member.version, ["primary"])
+        audit_record(
+            actor=actor,
+            obj=member,
+            action="merge",
+            changes={"primary": primary.reference},
+            summary=_("Grouped under %(primary)s") % {"primary": primary.reference},
+        )
+        result.members.append(member)
+    if result.members:
+        audit_record(
+            actor=actor,
+            obj=primary,
+            action="group",
+            changes={"duplicates": [item.reference for item in result.members]},
+            summary=_("%(count)s duplicate petition(s) grouped under this one") % {"count": len(result.members)},
+        )
+        _mirror_group(actor=actor, primary=primary)
+    return result
+
+
+@transaction.atomic
+def petition_ungroup(*, actor, petition):
+    """Take a petition out of its group; it keeps the state it had reached with the group."""
+    _ensure(petition.primary_id is not None and permissions.can_group(actor, petition))
+    primary_reference = petition.primary.reference
+    petition.primary = None
+    _write(petition, petition.version, ["primary"])
+    audit_record(actor=actor, obj=petition, action="ungroup", changes={"primary": [primary_reference, None]})
+    return petition
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_import_xlsx(*, actor, upload, originating_agency=None):
+    """Import an .xlsx file of petitions: every row is checked first; one bad row imports nothing.
+
+    Returns an `ImportReport`; its `created` is empty whenever it has errors."""
+    from .importing import import_parse
+
+    originating_agency = originating_agency or agency_of(actor)
+    if originating_agency is None:
+        raise ValidationError(_("Choose the office that received the petitions."))
+    report = import_parse(upload, unit=originating_agency.unit)
+    if report.errors:
+        return report
+    for row in report.rows:
+        forward_to = row.pop("forward_to", None)
+        petition = petition_create(actor=actor, originating_agency=originating_agency, **row)
+        if forward_to is not None:
+            petition.refresh_from_db()
+            _forward(
+                actor=actor,
+                petition=petition,
+                agency=forward_to,
+                supporting_agencies=(),
+                dispatch_number="",
+                dispatch_date=max(petition.received_on, timezone.localdate()),
+                due_date=None,
+                version=petition.version,
+                action="forward",
+            )
+        report.created.append(petition)
+    return report
+
+
+__all__ = [
+    "NOT_YET_FORWARDED",
+    "PERSONAL_FIELDS",
+    "PetitionConflict",
+    "petition_acknowledge",
+    "petition_answer",
+    "petition_batch_create",
+    "petition_classify",
+    "petition_close",
+    "petition_create",
+    "petition_evaluate",
+    "petition_forward",
+    "petition_group_duplicates",
+    "petition_import_xlsx",
+    "petition_reforward",
+    "petition_return",
+    "petition_ungroup",
+]

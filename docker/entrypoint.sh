@@ -1,0 +1,28 @@
+#!/bin/sh
+# Container entry point: `web` (migrate, then gunicorn), `worker`, `beat`, `migrate`, or any command.
+# Extra arguments after the role go to gunicorn/celery, e.g. `web --workers 4`, `worker --concurrency 2`.
+set -eu
+
+role="${1:-web}"
+[ "$#" -gt 0 ] && shift
+
+case "$role" in
+    web)
+        python manage.py migrate --noinput
+        exec gunicorn coordination.wsgi:application --bind 0.0.0.0:8000 \
+            --access-logfile - --error-logfile - --forwarded-allow-ips '*' "$@"
+        ;;
+    worker)
+        exec celery -A coordination worker --loglevel INFO "$@"
+        ;;
+    beat)
+        # Exactly one beat may run: it is the only scheduler of the periodic jobs.
+        exec celery -A coordination beat --loglevel INFO --schedule /tmp/celerybeat-schedule "$@"
+        ;;
+    migrate)
+        exec python manage.py migrate --noinput "$@"
+        ;;
+    *)
+        exec "$role" "$@"
+        ;;
+esac

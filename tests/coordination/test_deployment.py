@@ -1,0 +1,168 @@
+"""docker-compose.yml and the Dockerfile point at things that exist, and pass only settings the code reads."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from celery import Celery
+from celery.app.utils import find_app
+from django.core.management import get_commands
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+SERVICES = COMPOSE["services"]
+DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+ENTRYPOINT = ROOT / "docker" / "entrypoint.sh"
+# The services running this project's image (the others are stock postgres/redis images).
+APP_SERVICES = {name: service for name, service in SERVICES.items() if "build" in service}
+
+
+def settings_variable_names():
+    """Every environment variable coordination/settings.py reads (NAME_FILE too where it reads secrets)."""
+    source = (ROOT / "coordination" / "settings.py").read_text(encoding="utf-8")
+    names = set(re.findall(r"\benv(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]*)\"", source))
+    secrets = set(re.findall(r"\benv_secret\(\s*\"([A-Z][A-Z0-9_]*)\"", source))
+    return names | secrets | {f"{name}_FILE" for name in secrets}
+
+
+def command_of(service):
+    command = service.get("command", [])
+    return command.split() if isinstance(command, str) else list(command)
+
+
+def test_app_services_are_web_worker_and_beat():
+    assert {command_of(service)[0] for service in APP_SERVICES.values()} == {"web", "worker", "beat"}
+
+
+def test_exactly_one_beat():
+    beats = [name for name, service in SERVICES.items() if "beat" in command_of(service)]
+    assert beats == ["beat"]
+    assert SERVICES["beat"].get("deploy", {}).get("replicas", 1) == 1
+
+
+def test_every_environment_variable_is_read_by_the_settings():
+    known = settings_variable_names()
+    for name, service in APP_SERVICES.items():
+        unknown = set(service["environment"]) - known
+        assert not unknown, f"{name} sets variables coordination/settings.py never reads: {sorted(unknown)}"
+
+
+def test_production_settings_are_set():
+    environment = SERVICES["web"]["environment"]
+    assert environment["DEBUG"] == "0"
+    assert environment["SECRET_KEY_FILE"].startswith("/run/secrets/")
+    assert environment["DATABASE_URL_FILE"].startswith("/run/secrets/")
+    assert environment["STATICFILES_BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert not environment["MEDIA_ROOT"].startswith(environment["STATIC_ROOT"])
+    for name in ("web", "worker"):
+        mounts = [volume.split(":")[1] for volume in SERVICES[name]["volumes"]]
+        assert SERVICES[name]["environment"]["MEDIA_ROOT"] in mounts
+
+
+def test_every_service_is_health_checked_or_waits_for_healthy_ones():
+    for name, service in SERVICES.items():
+        depends_on = service.get("depends_on", {})
+        for dependency, condition in depends_on.items():
+            assert condition == {"condition": "service_healthy"}, f"{name} → {dependency}"
+            assert "healthcheck" in SERVICES[dependency], f"{name} waits for {dependency}, which has no healthcheck"
+        assert "healthcheck" in service or depends_on, name
+    for name in ("web", "worker", "beat"):
+        assert {"postgres", "redis"} & set(SERVICES[name]["depends_on"]), name
+
+
+def test_secrets_and_volumes_are_declared():
+    for name, service in SERVICES.items():
+        for secret in service.get("secrets", []):
+            assert secret in COMPOSE["secrets"], f"{name} uses undeclared secret {secret}"
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            assert source in COMPOSE["volumes"], f"{name} mounts undeclared volume {source}"
+
+
+def test_celery_app_path_is_a_celery_app():
+    app = find_app("coordination")
+
+    assert isinstance(app, Celery)
+    assert app.main == "coordination"
+
+
+def test_wsgi_application_imports():
+    from coordination.wsgi import application
+
+    assert callable(application)
+
+
+def test_beat_schedule_tasks_are_named_in_our_packages():
+    from coordination.celery import beat_schedule
+
+    for entry in beat_schedule().values():
+        assert entry["task"].split(".")[0] in {"coordination", "charters", "meetings", "voters"}
+
+
+def test_management_commands_used_by_deployment_and_makefile_exist():
+    sources = [DOCKERFILE, ENTRYPOINT.read_text(encoding="utf-8"), (ROOT / "Makefile").read_text(encoding="utf-8")]
+    used = set()
+    for text in sources:
+        used.update(re.findall(r"manage\.py\s+(\w+)", text))
+
+    assert {"migrate", "collectstatic", "seed_demo"} <= used
+    assert used <= set(get_commands())
+
+
+def test_files_the_image_needs_exist_and_are_not_ignored():
+    for source in re.findall(r"^COPY\s+(?!--)(\S+)\s", DOCKERFILE, flags=re.MULTILINE):
+        assert (ROOT / source).exists(), source
+    assert re.search(r'ENTRYPOINT \["/app/docker/entrypoint\.sh"\]', DOCKERFILE)
+    assert ENTRYPOINT.exists()
+    assert os.access(ENTRYPOINT, os.X_OK)
+    healthcheck = SERVICES["web"]["healthcheck"]["test"]
+    assert healthcheck[-1] == "/app/docker/healthcheck.py"
+    assert (ROOT / "docker" / "healthcheck.py").exists()
+    ignored = {line.strip().rstrip("/") for line in (ROOT / ".dockerignore").read_text().splitlines()}
+    assert not ignored & {"docker", "requirements.txt", "coordination", "templates", "static", "locale", "manage.py"}
+
+
+def test_entrypoint_is_valid_shell():
+    result = subprocess.run(["sh", "-n", str(ENTRYPOINT)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_gunicorn_is_installed():
+    result = subprocess.run([sys.executable, "-m", "gunicorn", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_collectstatic_at_build_succeeds_with_manifest_storage(tmp_path):
+    """What the Dockerfile runs: a missing file referenced from CSS would fail the image build."""
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DATABASE_URL", "REDIS_URL", "DJANGO_", "SECRET_KEY", "DEBUG"))
+    }
+    environment.update(
+        DEBUG="0",
+        SECRET_KEY="build-time-dummy-key-not-used-at-run-time",
+        DJANGO_SETTINGS_MODULE="coordination.settings",
+        STATIC_ROOT=str(tmp_path / "static"),
+        STATICFILES_BACKEND="whitenoise.storage.CompressedManifestStaticFilesStorage",
+    )
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+@pytest.mark.parametrize("name", ["web", "worker", "beat"])
+def test_entrypoint_knows_each_role(name):
+    assert re.search(rf"^\s+{name}\)$", ENTRYPOINT.read_text(encoding="utf-8"), flags=re.MULTILINE)

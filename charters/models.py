@@ -287,7 +287,9 @@ class Task(models.Model):
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     evidence_note = models.TextField(_("evidence"), blank=True)
     evidence_link = models.URLField(_("evidence link"), blank=True)
-    evidence_file = models.FileField(_("evidence file (PDF)"), upload_to="charters/evidence/%Y/", blank=True, max_length=300)
+    evidence_file = models.FileField(
+        _("evidence file (PDF)"), upload_to="charters/evidence/%Y/", blank=True, max_length=300
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

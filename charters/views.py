@@ -1,9 +1,671 @@
-"""Views (placeholder until the app's issue builds its pages)."""
+"""Pages of charters, their articles and duties, and the work programme (thin: authorize, validate, call a service)."""
 
+import re
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coordination.audit import audit_events_for
+from coordination.models import AdministrativeUnit, Agency
+from coordination.permissions import ensure, ensure_unit_visible, is_site_admin, membership_of, visible_unit_ids
+from coordination.text import fold
+
+from . import forms, selectors, services
+from .models import Article, Charter, CharterStatus, Obligation, Task, TaskStatus
+from .permissions import (
+    can_change_status,
+    can_change_task,
+    can_create_charter,
+    can_create_task,
+    can_edit_charter,
+    can_edit_obligations,
+    can_generate_tasks,
+    can_upload_scan,
+    charter_for,
+    task_for,
+    visible_charters,
+)
+from .symbols import symbol_warnings
+
+PAGE_SIZE = 25
+ARTICLE_BLANK_ROWS = 3
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _apply_errors(form, error):
+    """Put a service's ValidationError on the form: on its field when the form has one, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _visible_units(user):
+    ids = visible_unit_ids(user)
+    if ids is None:
+        return AdministrativeUnit.objects.filter(charters__isnull=False).distinct().order_by("level", "name")
+    return AdministrativeUnit.objects.filter(pk__in=ids).order_by("level", "name")
+
+
+def _unit_agencies(user, unit=None):
+    """Agencies a task or duty may be given to: those of the user's unit (all units' for an administrator)."""
+    queryset = Agency.objects.filter(is_active=True).select_related("unit")
+    if unit is not None:
+        return queryset.filter(unit=unit).order_by("kind", "name")
+    ids = visible_unit_ids(user)
+    membership = membership_of(user)
+    if ids is not None and membership is not None:
+        queryset = queryset.filter(unit_id=membership.agency.unit_id)
+    return queryset.order_by("unit__name", "kind", "name")
+
+
+# --- Charters ------------------------------------------------------------------------------------------------
 
 
 @login_required
-def index(request):
-    return render(request, "coordination/placeholder.html")
+def charter_list(request):
+    user = request.user
+    units = _visible_units(user)
+    form = forms.CharterFilterForm(request.GET or None, units=units)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.charter_list(
+        user=user,
+        unit=filters.get("unit").pk if filters.get("unit") else None,
+        term=filters.get("term").pk if filters.get("term") else None,
+        status=filters.get("status") or None,
+        query=filters.get("q") or "",
+        today=_today(),
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter_form": form,
+        "page_obj": page,
+        "charters": page.object_list,
+        "can_create": can_create_charter(user),
+        "filtered": any(filters.values()) if filters else False,
+    }
+    return render(request, "charters/charter_list.html", context)
+
+
+def _charter_form_context(request, *, charter=None):
+    user = request.user
+    admin = is_site_admin(user)
+    membership = membership_of(user)
+    if charter is not None:
+        unit_ids = [charter.unit_id]
+    elif admin:
+        unit_ids = None
+    else:
+        unit_ids = [membership.agency.unit_id]
+    agencies = forms.party_agencies(unit_ids)
+    others = visible_charters(user).select_related("unit").order_by("unit__name", "-effective_from")
+    if unit_ids is not None:
+        others = others.filter(unit_id__in=unit_ids)
+    if charter is not None:
+        others = others.exclude(pk=charter.pk)
+    all_agencies = Agency.objects.filter(is_active=True).select_related("unit").order_by("unit__name", "kind", "name")
+    if unit_ids is not None:
+        all_agencies = all_agencies.filter(unit_id__in=unit_ids)
+    return {
+        "agencies": agencies,
+        "article_agencies": all_agencies,
+        "others": others,
+        "show_unit": admin and charter is None,
+        "units": AdministrativeUnit.objects.filter(agencies__kind__in=["HDND", "UBND", "MTTQ", "DBQH"]).distinct(),
+        "default_unit": membership.agency.unit if membership else None,
+    }
+
+
+def _build_charter_forms(request, setup, *, initial=None, parties_initial=None, articles_initial=None):
+    data = request.POST if request.method == "POST" else None
+    form = forms.CharterForm(
+        data, initial=initial, units=setup["units"], charters=setup["others"], show_unit=setup["show_unit"]
+    )
+    parties = forms.PartyFormSet(
+        data, prefix="parties", initial=parties_initial, form_kwargs={"agencies": setup["agencies"]}
+    )
+    articles = forms.ArticleFormSet(
+        data, prefix="articles", initial=articles_initial, form_kwargs={"agencies": setup["article_agencies"]}
+    )
+    if data is None:
+        parties.extra = forms.MAX_PARTIES - len(parties_initial or [])
+        articles.extra = ARTICLE_BLANK_ROWS
+    return form, parties, articles
+
+
+def _warn_symbol(request, charter):
+    for warning in symbol_warnings(charter.number):
+        messages.warning(request, _("Number and symbol: %(warning)s") % {"warning": warning})
+
+
+@login_required
+def charter_create(request):
+    ensure(can_create_charter(request.user))
+    setup = _charter_form_context(request)
+    membership = membership_of(request.user)
+    parties_initial = []
+    if membership is not None:
+        parties_initial = [{"agency": agency} for agency in setup["agencies"].filter(unit=membership.agency.unit)]
+    form, parties, articles = _build_charter_forms(
+        request,
+        setup,
+        initial={"idempotency_token": forms.new_token(), "unit": setup["default_unit"]},
+        parties_initial=parties_initial,
+        articles_initial=[],
+    )
+    if request.method == "GET":
+        articles.extra = 7  # the seven or so articles of a typical charter, filled in one sitting
+    if request.method == "POST" and form.is_valid() and parties.is_valid() and articles.is_valid():
+        data = form.cleaned_data
+        unit = data.get("unit") or membership.agency.unit
+        try:
+            charter = services.charter_create(
+                actor=request.user,
+                unit=unit,
+                number=data["number"],
+                title=data["title"],
+                term=data["term"],
+                signed_on=data.get("signed_on"),
+                effective_from=data.get("effective_from"),
+                supersedes=data.get("supersedes"),
+                parties=parties.rows(),
+                articles=articles.rows(),
+                idempotency_token=data.get("idempotency_token") or None,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Charter %(number)s was saved as a draft.") % {"number": charter.number})
+            _warn_symbol(request, charter)
+            return redirect("charters:detail", pk=charter.pk)
+    return render(
+        request,
+        "charters/charter_form.html",
+        {"form": form, "parties": parties, "articles": articles, "charter": None},
+    )
+
+
+@login_required
+def charter_edit(request, pk):
+    charter = charter_for(request.user, pk, queryset=selectors.charter_detail_queryset(), action="edit")
+    setup = _charter_form_context(request, charter=charter)
+    initial = {
+        "number": charter.number,
+        "title": charter.title,
+        "term": charter.term,
+        "signed_on": charter.signed_on,
+        "effective_from": charter.effective_from,
+        "supersedes": charter.supersedes,
+        "version": charter.version,
+    }
+    parties_initial = [
+        {"agency": link.agency, "signer_name": link.signer_name, "signer_position": link.signer_position}
+        for link in charter.party_links.all()
+    ]
+    article_rows = selectors.charter_articles(charter, today=_today())
+    articles_initial = [
+        {
+            "id": article.pk,
+            "number": article.number,
+            "title": article.title,
+            "text": article.text,
+            "area": article.area,
+            "lead_agency": article.lead_agency,
+            "supporting_agencies": list(article.supporting_agencies.all()),
+        }
+        for article in article_rows
+    ]
+    form, parties, articles = _build_charter_forms(
+        request, setup, initial=initial, parties_initial=parties_initial, articles_initial=articles_initial
+    )
+    if request.method == "POST" and form.is_valid() and parties.is_valid() and articles.is_valid():
+        data = form.cleaned_data
+        try:
+            services.charter_update(
+                actor=request.user,
+                charter=charter,
+                version=data.get("version"),
+                number=data["number"],
+                title=data["title"],
+                term=data["term"],
+                signed_on=data.get("signed_on"),
+                effective_from=data.get("effective_from"),
+                supersedes=data.get("supersedes"),
+                parties=parties.rows(),
+                articles=articles.rows(),
+            )
+        except services.ConflictError as error:
+            form.add_error(None, str(error))
+            # Let the user overwrite consciously: the next save compares against the current version.
+            form.data = form.data.copy()
+            form.data["version"] = Charter.objects.values_list("version", flat=True).get(pk=charter.pk)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The charter was saved."))
+            _warn_symbol(request, charter)
+            return redirect("charters:detail", pk=charter.pk)
+    return render(
+        request,
+        "charters/charter_form.html",
+        {"form": form, "parties": parties, "articles": articles, "charter": charter},
+    )
+
+
+@login_required
+def charter_detail(request, pk):
+    user = request.user
+    charter = charter_for(user, pk, queryset=selectors.charter_detail_queryset())
+    today = _today()
+    years = selectors.charter_years(charter)
+    try:
+        year = int(request.GET.get("year") or 0) or None
+    except ValueError:
+        year = None
+    articles = list(selectors.charter_articles(charter, today=today, year=year))
+    totals = {
+        name: sum(getattr(article, name) for article in articles)
+        for name in ("tasks_total", "tasks_done_on_time", "tasks_done_late", "tasks_open", "tasks_overdue")
+    }
+    context = {
+        "charter": charter,
+        "parties": charter.party_links.all(),
+        "articles": articles,
+        "totals": totals,
+        "year": year,
+        "years": years,
+        "meetings": selectors.charter_meetings(charter),
+        "events": audit_events_for(charter, limit=50),
+        "symbol_warnings": symbol_warnings(charter.number),
+        "can_edit": can_edit_charter(user, charter),
+        "can_edit_obligations": can_edit_obligations(user, charter),
+        "can_change_status": can_change_status(user, charter),
+        "can_upload_scan": can_upload_scan(user, charter),
+        "can_generate": can_generate_tasks(user, charter),
+        "scan_form": forms.ScanUploadForm(),
+        "generate_form": forms.GenerateTasksForm(initial={"year": today.year}),
+        "status_form": forms.StatusActionForm(initial={"on_date": today}),
+        "today": today,
+    }
+    return render(request, "charters/charter_detail.html", context)
+
+
+STATUS_ACTIONS = {
+    "sign": (services.charter_sign, "signed_on", "The charter was marked as signed."),
+    "in_force": (services.charter_bring_into_force, "effective_from", "The charter is now in force."),
+    "expire": (services.charter_expire, "expired_on", "The charter was marked as expired."),
+}
+
+
+@login_required
+@require_POST
+def charter_status(request, pk, action):
+    if action not in STATUS_ACTIONS:
+        raise Http404
+    charter = charter_for(request.user, pk, action="status")
+    service, date_argument, done = STATUS_ACTIONS[action]
+    form = forms.StatusActionForm(request.POST)
+    on_date = form.cleaned_data.get("on_date") if form.is_valid() else None
+    try:
+        service(actor=request.user, charter=charter, **{date_argument: on_date})
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _(done))
+    return redirect("charters:detail", pk=charter.pk)
+
+
+@login_required
+@require_POST
+def charter_scan_upload(request, pk):
+    charter = charter_for(request.user, pk, action="scan")
+    form = forms.ScanUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.charter_scan_attach(actor=request.user, charter=charter, upload=form.cleaned_data["scan"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The signed scan was uploaded."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("charters:detail", pk=charter.pk)
+
+
+def _safe_filename(text, suffix):
+    return (re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "document") + suffix
+
+
+@login_required
+def charter_scan_download(request, pk):
+    charter = charter_for(request.user, pk)
+    if not charter.scan:
+        raise Http404
+    response = FileResponse(
+        charter.scan.open("rb"),
+        as_attachment=True,
+        filename=_safe_filename(f"quy-che-{charter.number}", ".pdf"),
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def charter_generate_tasks(request, pk):
+    charter = charter_for(request.user, pk, action="generate")
+    form = forms.GenerateTasksForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid year."))
+        return redirect("charters:detail", pk=charter.pk)
+    year = form.cleaned_data["year"]
+    try:
+        counts = services.tasks_generate(charter=charter, year=year, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Work programme %(year)s: %(created)s tasks created, %(updated)s updated, %(cancelled)s cancelled.")
+            % {"year": year, **counts},
+        )
+    return redirect(f"{reverse('charters:tasks')}?charter={charter.pk}&year={year}")
+
+
+# --- Articles and duties ------------------------------------------------------------------------------------
+
+
+@login_required
+def article_detail(request, pk, article_pk):
+    user = request.user
+    charter = charter_for(user, pk, queryset=selectors.charter_detail_queryset())
+    today = _today()
+    article = get_object_or_404(selectors.charter_articles(charter, today=today), pk=article_pk)
+    can_edit = can_edit_obligations(user, charter)
+    agencies = _unit_agencies(user, unit=charter.unit)
+    form = forms.ObligationForm(
+        request.POST or None, agencies=agencies, initial={"responsible_agency": article.lead_agency}
+    )
+    if request.method == "POST":
+        ensure(can_edit)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.obligation_create(
+                    actor=user,
+                    article=article,
+                    description=data["description"],
+                    responsible_agency=data["responsible_agency"],
+                    cadence=data["cadence"],
+                    day_of_period=data.get("day_of_period") or 1,
+                    month=data.get("month"),
+                    deadline_rule=data.get("deadline_rule"),
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The duty was added."))
+                return redirect("charters:article", pk=charter.pk, article_pk=article.pk)
+    tasks = Task.objects.filter(article=article).select_related("responsible_agency").order_by("-due_date", "-id")[:30]
+    context = {
+        "charter": charter,
+        "article": article,
+        "form": form,
+        "can_edit": can_edit,
+        "tasks": tasks,
+        "today": today,
+    }
+    return render(request, "charters/article_detail.html", context)
+
+
+@login_required
+def obligation_edit(request, pk, obligation_pk):
+    user = request.user
+    charter = charter_for(user, pk, action="obligations")
+    obligation = get_object_or_404(
+        Obligation.objects.select_related("article", "article__charter"), pk=obligation_pk, article__charter=charter
+    )
+    agencies = _unit_agencies(user, unit=charter.unit)
+    form = forms.ObligationForm(
+        request.POST or None,
+        instance=obligation if request.method == "GET" else None,
+        agencies=agencies,
+        initial={"version": obligation.version},
+    )
+    if request.method == "GET":
+        form.fields["is_active"] = forms.forms.BooleanField(
+            label=_("Active"), required=False, initial=obligation.is_active
+        )
+    else:
+        form.fields["is_active"] = forms.forms.BooleanField(label=_("Active"), required=False)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.obligation_update(actor=user, obligation=obligation, version=version, **data)
+        except services.ConflictError as error:
+            form.add_error(None, str(error))
+            form.data = form.data.copy()
+            form.data["version"] = Obligation.objects.values_list("version", flat=True).get(pk=obligation.pk)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The duty was saved. Generate the work programme again to update its open future tasks."),
+            )
+            return redirect("charters:article", pk=charter.pk, article_pk=obligation.article_id)
+    return render(
+        request, "charters/obligation_form.html", {"charter": charter, "obligation": obligation, "form": form}
+    )
+
+
+# --- Tasks ---------------------------------------------------------------------------------------------------
+
+
+@login_required
+def task_list(request):
+    user = request.user
+    today = _today()
+    years = list(range(today.year + 1, today.year - 4, -1))
+    form = forms.TaskFilterForm(request.GET or None, agencies=selectors.agencies_for_filter(user), years=years)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.task_list(
+        user=user,
+        agency=filters.get("agency").pk if filters.get("agency") else None,
+        area=filters.get("area").pk if filters.get("area") else None,
+        status=filters.get("status") or None,
+        overdue=filters.get("overdue") or False,
+        due_within=filters.get("due_within"),
+        year=filters.get("year"),
+        origin=filters.get("origin") or None,
+        charter=filters.get("charter"),
+        today=today,
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    charter = None
+    if filters.get("charter"):
+        charter = visible_charters(user).filter(pk=filters["charter"]).first()
+    context = {
+        "filter_form": form,
+        "page_obj": page,
+        "tasks": page.object_list,
+        "today": today,
+        "can_create": can_create_task(user),
+        "filtered": any(value not in (None, "", False) for value in filters.values()),
+        "charter": charter,
+    }
+    return render(request, "charters/task_list.html", context)
+
+
+def _task_form_choices(user, unit=None):
+    agencies = _unit_agencies(user, unit=unit)
+    articles = (
+        Article.objects.filter(charter__status__in=[CharterStatus.IN_FORCE, CharterStatus.SIGNED])
+        .select_related("charter")
+        .order_by("charter__number", "number")
+    )
+    ids = visible_unit_ids(user)
+    if unit is not None:
+        articles = articles.filter(charter__unit=unit)
+    elif ids is not None:
+        membership = membership_of(user)
+        articles = articles.filter(charter__unit_id=membership.agency.unit_id if membership else None)
+    return agencies, articles
+
+
+@login_required
+def task_create(request):
+    user = request.user
+    ensure(can_create_task(user))
+    agencies, articles = _task_form_choices(user)
+    form = forms.TaskForm(
+        request.POST or None,
+        agencies=agencies,
+        articles=articles,
+        initial={
+            "idempotency_token": forms.new_token(),
+            "responsible_agency": getattr(membership_of(user), "agency", None),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        membership = membership_of(user)
+        unit = membership.agency.unit if membership else data["responsible_agency"].unit
+        try:
+            task = services.task_create(
+                actor=user,
+                unit=unit,
+                title=data["title"],
+                responsible_agency=data["responsible_agency"],
+                supporting_agencies=list(data.get("supporting_agencies") or ()),
+                due_date=data["due_date"],
+                origin=data["origin"],
+                area=data.get("area"),
+                article=data.get("article"),
+                idempotency_token=data.get("idempotency_token") or None,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The task was created."))
+            return redirect("charters:task", pk=task.pk)
+    return render(request, "charters/task_form.html", {"form": form, "task": None})
+
+
+@login_required
+def task_edit(request, pk):
+    user = request.user
+    task = task_for(user, pk, queryset=selectors.task_detail_queryset(), action="change")
+    agencies, articles = _task_form_choices(user, unit=task.unit)
+    initial = {
+        "title": task.title,
+        "responsible_agency": task.responsible_agency,
+        "supporting_agencies": list(task.supporting_agencies.all()),
+        "due_date": task.due_date,
+        "area": task.area,
+        "article": task.article,
+        "version": task.version,
+    }
+    form = forms.TaskForm(request.POST or None, agencies=agencies, articles=articles, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.task_update(
+                actor=user,
+                task=task,
+                version=data.pop("version"),
+                supporting_agencies=list(data.pop("supporting_agencies") or ()),
+                **{name: data[name] for name in services.TASK_FIELDS if name in data},
+            )
+        except services.ConflictError as error:
+            form.add_error(None, str(error))
+            form.data = form.data.copy()
+            form.data["version"] = Task.objects.values_list("version", flat=True).get(pk=task.pk)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The task was saved."))
+            return redirect("charters:task", pk=task.pk)
+    return render(request, "charters/task_form.html", {"form": form, "task": task})
+
+
+@login_required
+def task_detail(request, pk):
+    user = request.user
+    task = task_for(user, pk, queryset=selectors.task_detail_queryset())
+    today = _today()
+    can_change = can_change_task(user, task)
+    complete_form = forms.TaskCompleteForm(initial={"completed_on": today, "version": task.version})
+    cancel_form = forms.TaskCancelForm(initial={"version": task.version})
+    if request.method == "POST":
+        ensure(can_change)
+        action = request.POST.get("action")
+        if action == "complete":
+            complete_form = forms.TaskCompleteForm(request.POST, request.FILES)
+            form, call = complete_form, services.task_complete
+        elif action == "cancel":
+            cancel_form = forms.TaskCancelForm(request.POST)
+            form, call = cancel_form, services.task_cancel
+        else:
+            raise Http404
+        if form.is_valid():
+            try:
+                call(actor=user, task=task, **form.cleaned_data)
+            except services.ConflictError as error:
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                if action == "complete":
+                    on_time = task.completed_on <= task.due_date
+                    messages.success(request, _("Marked as done on time.") if on_time else _("Marked as done (late)."))
+                else:
+                    messages.success(request, _("The task was cancelled."))
+                return redirect("charters:task", pk=task.pk)
+    context = {
+        "task": task,
+        "today": today,
+        "can_change": can_change,
+        "complete_form": complete_form,
+        "cancel_form": cancel_form,
+        "events": audit_events_for(task, limit=50),
+        "is_open": task.status == TaskStatus.OPEN,
+    }
+    return render(request, "charters/task_detail.html", context)
+
+
+@login_required
+def task_evidence_download(request, pk):
+    task = task_for(request.user, pk)
+    if not task.evidence_file:
+        raise Http404
+    ensure_unit_visible(request.user, task.unit_id)
+    response = FileResponse(
+        task.evidence_file.open("rb"),
+        as_attachment=True,
+        filename=_safe_filename(f"minh-chung-{task.pk}", ".pdf"),
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

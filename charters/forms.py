@@ -1,0 +1,308 @@
+"""Forms of the charter pages: the charter with its parties and articles, duties, tasks and filters."""
+
+import uuid
+
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from coordination.models import PARTY_KINDS, Agency, CoordinationArea, DeadlineRule, Term
+
+from .models import Cadence, CharterStatus, Obligation, TaskOrigin, TaskStatus
+from .services import MAX_PARTIES
+
+DATE_INPUT = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
+
+
+def _date_widget():
+    return forms.DateInput(**DATE_INPUT)
+
+
+def new_token():
+    return uuid.uuid4().hex
+
+
+class CharterForm(forms.Form):
+    """The charter's heading as printed on the paper document."""
+
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
+    number = forms.CharField(
+        label=_("Number and symbol"),
+        max_length=100,
+        help_text=_("As printed on the charter, e.g. 03/QCPH-HĐND-UBND-UBMTTQ."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    term = forms.ModelChoiceField(label=_("Term"), queryset=Term.objects.all())
+    signed_on = forms.DateField(label=_("Signed on"), required=False, widget=_date_widget())
+    effective_from = forms.DateField(
+        label=_("Effective from"),
+        required=False,
+        widget=_date_widget(),
+        help_text=_("Leave empty if the charter takes effect on the day it is signed."),
+    )
+    supersedes = forms.ModelChoiceField(label=_("Supersedes"), queryset=None, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    idempotency_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, units, charters, show_unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["supersedes"].queryset = charters
+        if show_unit:
+            self.fields["unit"].required = True
+        else:
+            del self.fields["unit"]
+
+    def clean(self):
+        data = super().clean()
+        signed_on, effective_from = data.get("signed_on"), data.get("effective_from")
+        if signed_on and effective_from and effective_from < signed_on:
+            self.add_error("effective_from", _("The charter cannot take effect before it is signed."))
+        return data
+
+
+class PartyForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=None, required=False)
+    signer_name = forms.CharField(label=_("Signer"), max_length=200, required=False)
+    signer_position = forms.CharField(label=_("Position"), max_length=200, required=False)
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+
+class BasePartyFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        rows = [form.cleaned_data for form in self.forms if form.cleaned_data.get("agency")]
+        if not 2 <= len(rows) <= MAX_PARTIES:
+            raise forms.ValidationError(_("A charter is signed by 2 to 4 agencies."))
+        agencies = [row["agency"].pk for row in rows]
+        if len(set(agencies)) != len(agencies):
+            raise forms.ValidationError(_("Each agency signs a charter once."))
+        units = {row["agency"].unit_id for row in rows}
+        if len(units) > 1:
+            raise forms.ValidationError(_("All parties must be agencies of the same unit."))
+
+    def rows(self):
+        return [
+            {
+                "agency": form.cleaned_data["agency"],
+                "signer_name": form.cleaned_data.get("signer_name", "").strip(),
+                "signer_position": form.cleaned_data.get("signer_position", "").strip(),
+            }
+            for form in self.forms
+            if form.cleaned_data.get("agency")
+        ]
+
+
+PartyFormSet = formset_factory(PartyForm, formset=BasePartyFormSet, extra=0, max_num=MAX_PARTIES, absolute_max=8)
+
+
+class ArticleForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    number = forms.IntegerField(label=_("Article"), min_value=1, max_value=999, required=False)
+    title = forms.CharField(label=_("Title"), max_length=500, required=False)
+    text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    area = forms.ModelChoiceField(label=_("Coordination area"), queryset=None, required=False)
+    lead_agency = forms.ModelChoiceField(label=_("Lead agency"), queryset=None, required=False)
+    supporting_agencies = forms.ModelMultipleChoiceField(
+        label=_("Supporting agencies"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    DELETE = forms.BooleanField(label=_("Remove"), required=False)
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = CoordinationArea.objects.filter(is_active=True)
+        self.fields["lead_agency"].queryset = agencies
+        self.fields["supporting_agencies"].queryset = agencies
+
+    def clean(self):
+        data = super().clean()
+        if data.get("DELETE"):
+            return data
+        filled = data.get("title") or data.get("text") or data.get("number")
+        if filled and not data.get("title"):
+            self.add_error("title", _("Give the article a title."))
+        if filled and not data.get("number"):
+            self.add_error("number", _("Give the article its number."))
+        return data
+
+
+class BaseArticleFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        numbers = [row["number"] for row in self.rows()]
+        if len(set(numbers)) != len(numbers):
+            raise forms.ValidationError(_("Two articles have the same number."))
+
+    def rows(self):
+        rows = []
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or data.get("DELETE") or not data.get("title"):
+                continue
+            rows.append(
+                {
+                    "id": data.get("id"),
+                    "number": data["number"],
+                    "title": data["title"].strip(),
+                    "text": data.get("text", "").strip(),
+                    "area": data.get("area"),
+                    "lead_agency": data.get("lead_agency"),
+                    "supporting_agencies": list(data.get("supporting_agencies") or ()),
+                }
+            )
+        return rows
+
+
+ArticleFormSet = formset_factory(ArticleForm, formset=BaseArticleFormSet, extra=0, absolute_max=200)
+
+
+def party_agencies(unit_ids=None):
+    queryset = Agency.objects.filter(kind__in=PARTY_KINDS, is_active=True).select_related("unit")
+    if unit_ids is not None:
+        queryset = queryset.filter(unit_id__in=unit_ids)
+    return queryset.order_by("unit__name", "kind")
+
+
+class ObligationForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Obligation
+        fields = ["description", "responsible_agency", "cadence", "day_of_period", "month", "deadline_rule"]
+        labels = {"description": _("Duty")}
+        help_texts = {
+            "day_of_period": _("Day of the month when due (for quarterly duties: in the month given below)."),
+            "month": _("Yearly or once: the month due. Quarterly: the month within the quarter (1–3, default 3)."),
+            "deadline_rule": _(
+                "For “each council session”: the due date is computed from the session's opening or closing "
+                "by this rule; without a rule, the task is due on the opening day."
+            ),
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_agency"].queryset = agencies
+        self.fields["deadline_rule"].queryset = DeadlineRule.objects.filter(unit__isnull=True).order_by("code")
+        self.fields["deadline_rule"].required = False
+        self.fields["cadence"].choices = Cadence.choices
+
+
+class StatusActionForm(forms.Form):
+    on_date = forms.DateField(label=_("Date"), required=False, widget=_date_widget())
+
+
+class ScanUploadForm(forms.Form):
+    scan = forms.FileField(label=_("Signed scan (PDF)"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}))
+
+
+class GenerateTasksForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+
+class CharterFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
+    term = forms.ModelChoiceField(
+        label=_("Term"), queryset=Term.objects.all(), required=False, empty_label=_("All terms")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *CharterStatus.choices]
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+DUE_WITHIN_CHOICES = [
+    ("", _("Any due date")),
+    ("7", _("Due within 7 days")),
+    ("14", _("Due within 14 days")),
+    ("30", _("Due within 30 days")),
+]
+
+
+class TaskFilterForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=None, required=False, empty_label=_("All agencies"))
+    area = forms.ModelChoiceField(
+        label=_("Coordination area"),
+        queryset=CoordinationArea.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("All areas"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *TaskStatus.choices]
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    due_within = forms.TypedChoiceField(
+        label=_("Due"), required=False, choices=DUE_WITHIN_CHOICES, coerce=int, empty_value=None
+    )
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    origin = forms.ChoiceField(label=_("Origin"), required=False, choices=[("", _("All origins")), *TaskOrigin.choices])
+    charter = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, agencies, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.fields["year"].choices = [("", _("All years"))] + [(str(year), str(year)) for year in years]
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    responsible_agency = forms.ModelChoiceField(label=_("Responsible agency"), queryset=None)
+    supporting_agencies = forms.ModelMultipleChoiceField(
+        label=_("Supporting agencies"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=_date_widget())
+    area = forms.ModelChoiceField(
+        label=_("Coordination area"), queryset=CoordinationArea.objects.filter(is_active=True), required=False
+    )
+    article = forms.ModelChoiceField(label=_("Charter article"), queryset=None, required=False)
+    origin = forms.ChoiceField(
+        label=_("Origin"),
+        choices=[(TaskOrigin.PLANNED, TaskOrigin.PLANNED.label), (TaskOrigin.ARISING, TaskOrigin.ARISING.label)],
+        initial=TaskOrigin.ARISING,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    idempotency_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, agencies, articles, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_agency"].queryset = agencies
+        self.fields["supporting_agencies"].queryset = agencies
+        self.fields["article"].queryset = articles
+        self.fields["article"].label_from_instance = lambda a: f"{a.charter.number} — {a}"
+        if editing:
+            del self.fields["origin"]
+
+
+class TaskCompleteForm(forms.Form):
+    completed_on = forms.DateField(label=_("Completed on"), widget=_date_widget())
+    evidence_note = forms.CharField(
+        label=_("Evidence"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was done: document number and date, meeting held, report sent…"),
+    )
+    evidence_link = forms.URLField(label=_("Evidence link"), required=False, assume_scheme="https")
+    evidence_file = forms.FileField(
+        label=_("Evidence file (PDF)"), required=False, widget=forms.ClearableFileInput(attrs={"accept": ".pdf"})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("evidence_note") or data.get("evidence_link") or data.get("evidence_file")):
+            raise forms.ValidationError(_("Give the evidence of completion: a note, a link or a file."))
+        return data
+
+
+class TaskCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    version = forms.IntegerField(widget=forms.HiddenInput)

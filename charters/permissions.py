@@ -1,0 +1,128 @@
+"""Who may see and change charters and tasks, on top of the shared rules in `coordination.permissions`.
+
+Reading: every member of a unit the user may see (a charter is the unit's public working document).
+Changing a draft charter, its articles and duties: clerks of the party agencies. Status changes and the
+signed scan: clerks and the secretariat of the parties. Tasks: the responsible agency's clerks (and its
+secretariat). Site administrators may do everything. Another unit's objects answer 404, a missing right 403.
+"""
+
+from django.shortcuts import get_object_or_404
+
+from coordination.models import PARTY_KINDS, Role
+from coordination.permissions import (
+    agency_of,
+    ensure,
+    ensure_unit_visible,
+    filter_by_unit,
+    is_site_admin,
+    membership_of,
+    role_of,
+)
+
+from .models import Charter, CharterStatus, Task, TaskStatus
+
+
+def _party_ids(charter):
+    cached = getattr(charter, "_party_agency_ids", None)
+    if cached is None:
+        cached = frozenset(link.agency_id for link in charter.party_links.all())
+        charter._party_agency_ids = cached
+    return cached
+
+
+def is_party_member(user, charter, *roles):
+    agency = agency_of(user)
+    return agency is not None and agency.pk in _party_ids(charter) and (not roles or role_of(user) in roles)
+
+
+def can_create_charter(user):
+    if is_site_admin(user):
+        return True
+    membership = membership_of(user)
+    return bool(membership and membership.role == Role.CLERK and membership.agency.kind in PARTY_KINDS)
+
+
+def can_edit_charter(user, charter):
+    """Edit the text of a draft: number, dates, parties, articles."""
+    if charter.status != CharterStatus.DRAFT:
+        return False
+    return is_site_admin(user) or is_party_member(user, charter, Role.CLERK)
+
+
+def can_edit_obligations(user, charter):
+    """Duties stay editable while the charter is draft, signed or in force: they drive the work programme."""
+    if charter.status not in (CharterStatus.DRAFT, CharterStatus.SIGNED, CharterStatus.IN_FORCE):
+        return False
+    return is_site_admin(user) or is_party_member(user, charter, Role.CLERK)
+
+
+def can_change_status(user, charter):
+    return is_site_admin(user) or is_party_member(user, charter, Role.CLERK, Role.SECRETARIAT)
+
+
+def can_upload_scan(user, charter):
+    return can_change_status(user, charter)
+
+
+def can_generate_tasks(user, charter):
+    return charter.status == CharterStatus.IN_FORCE and can_change_status(user, charter)
+
+
+def can_create_task(user):
+    return is_site_admin(user) or role_of(user) in (Role.CLERK, Role.SECRETARIAT)
+
+
+def can_change_task(user, task):
+    """The responsible agency's clerk or secretariat works on an open task."""
+    if task.status != TaskStatus.OPEN:
+        return False
+    if is_site_admin(user):
+        return True
+    agency = agency_of(user)
+    return (
+        agency is not None
+        and agency.pk == task.responsible_agency_id
+        and role_of(user)
+        in (
+            Role.CLERK,
+            Role.SECRETARIAT,
+        )
+    )
+
+
+def visible_charters(user, queryset=None):
+    queryset = Charter.objects.all() if queryset is None else queryset
+    return filter_by_unit(queryset, user)
+
+
+def visible_tasks(user, queryset=None):
+    queryset = Task.objects.all() if queryset is None else queryset
+    return filter_by_unit(queryset, user)
+
+
+def charter_for(user, pk, *, queryset=None, action="view"):
+    """Fetch-and-authorize: the charter `pk` if `user` may do `action` on it (404 other unit, 403 no right)."""
+    charter = get_object_or_404(
+        (queryset if queryset is not None else Charter.objects).prefetch_related("party_links"), pk=pk
+    )
+    ensure_unit_visible(user, charter.unit_id)
+    checks = {
+        "view": lambda: membership_of(user) is not None or is_site_admin(user),
+        "edit": lambda: can_edit_charter(user, charter),
+        "obligations": lambda: can_edit_obligations(user, charter),
+        "status": lambda: can_change_status(user, charter),
+        "scan": lambda: can_upload_scan(user, charter),
+        "generate": lambda: can_generate_tasks(user, charter),
+    }
+    ensure(checks[action]())
+    return charter
+
+
+def task_for(user, pk, *, queryset=None, action="view"):
+    task = get_object_or_404(queryset if queryset is not None else Task.objects, pk=pk)
+    ensure_unit_visible(user, task.unit_id)
+    if action == "view":
+        ensure(membership_of(user) is not None or is_site_admin(user))
+    else:
+        ensure(can_change_task(user, task))
+    return task

@@ -1,0 +1,139 @@
+"""Reads for the charter and task pages, each shaped for its page (related rows and counts loaded up front)."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Prefetch, Q
+
+from coordination.models import Agency
+from coordination.text import search_terms
+
+from .models import Article, Charter, CharterParty, Obligation, Task, TaskQuerySet, TaskStatus
+from .permissions import visible_charters, visible_tasks
+
+
+def _compliance_counts(today, prefix="tasks__"):
+    """Conditional counts of a charter's or article's tasks, for `annotate`."""
+    return {
+        "tasks_total": Count("tasks", filter=~Q(**{f"{prefix}status": TaskStatus.CANCELLED}), distinct=True),
+        "tasks_done_on_time": Count("tasks", filter=TaskQuerySet.q_done_on_time(prefix), distinct=True),
+        "tasks_done_late": Count("tasks", filter=TaskQuerySet.q_done_late(prefix), distinct=True),
+        "tasks_open": Count(
+            "tasks", filter=TaskQuerySet.q_open(prefix) & Q(**{f"{prefix}due_date__gte": today}), distinct=True
+        ),
+        "tasks_overdue": Count("tasks", filter=TaskQuerySet.q_overdue(today, prefix), distinct=True),
+    }
+
+
+def charter_list(*, user, unit=None, term=None, status=None, query="", today):
+    queryset = visible_charters(user).select_related("unit", "term", "supersedes")
+    if unit:
+        queryset = queryset.filter(unit_id=unit)
+    if term:
+        queryset = queryset.filter(term_id=term)
+    if status:
+        queryset = queryset.filter(status=status)
+    for word in search_terms(query):
+        queryset = queryset.filter(search_text__icontains=word)
+    parties = Prefetch("party_links", queryset=CharterParty.objects.select_related("agency"))
+    return (
+        queryset.prefetch_related(parties)
+        .annotate(
+            article_count=Count("articles", distinct=True),
+            tasks_overdue=Count("tasks", filter=TaskQuerySet.q_overdue(today, "tasks__"), distinct=True),
+        )
+        .order_by("-effective_from", "-signed_on", "-id")
+    )
+
+
+def charter_detail_queryset():
+    return Charter.objects.select_related("unit", "term", "supersedes", "created_by").prefetch_related(
+        Prefetch("party_links", queryset=CharterParty.objects.select_related("agency")),
+        "superseded_by",
+    )
+
+
+def charter_articles(charter, *, today, year=None):
+    """The articles with their duties and, per article, the compliance so far (in `year` when given)."""
+    counts = _compliance_counts(today)
+    if year:
+        counts = {
+            name: Count("tasks", filter=count.filter & Q(tasks__due_date__year=year), distinct=True)
+            for name, count in counts.items()
+        }
+    return (
+        Article.objects.filter(charter=charter)
+        .select_related("area", "lead_agency")
+        .prefetch_related(
+            "supporting_agencies",
+            Prefetch(
+                "obligations",
+                queryset=Obligation.objects.select_related("responsible_agency", "deadline_rule").order_by("id"),
+            ),
+        )
+        .annotate(**counts)
+        .order_by("number")
+    )
+
+
+def charter_meetings(charter, *, limit=10):
+    return charter.meetings.select_related("host_agency").order_by("-starts_at")[:limit]
+
+
+def charter_years(charter):
+    return sorted({day.year for day in charter.tasks.dates("due_date", "year")}, reverse=True)
+
+
+def task_list(
+    *,
+    user,
+    agency=None,
+    area=None,
+    status=None,
+    overdue=False,
+    due_within=None,
+    year=None,
+    origin=None,
+    charter=None,
+    today,
+):
+    queryset = visible_tasks(user)
+    if agency:
+        queryset = queryset.filter(Q(responsible_agency_id=agency) | Q(supporting_agencies__id=agency)).distinct()
+    if area:
+        queryset = queryset.filter(area_id=area)
+    if status:
+        queryset = queryset.filter(status=status)
+    if overdue:
+        queryset = queryset.overdue(today)
+    if due_within is not None:
+        queryset = queryset.due_soon(today, due_within)
+    if year:
+        queryset = queryset.in_year(year)
+    if origin:
+        queryset = queryset.filter(origin=origin)
+    if charter:
+        queryset = queryset.filter(charter_id=charter)
+    return (
+        queryset.select_related("responsible_agency", "area", "charter", "article", "unit")
+        .prefetch_related("supporting_agencies")
+        .order_by("due_date", "id")
+    )
+
+
+def task_detail_queryset():
+    return Task.objects.select_related(
+        "responsible_agency", "area", "charter", "article", "unit", "obligation", "created_by"
+    ).prefetch_related("supporting_agencies")
+
+
+def agencies_for_filter(user):
+    return (
+        Agency.objects.filter(is_active=True)
+        .filter(pk__in=visible_tasks(user).values("responsible_agency"))
+        .select_related("unit")
+        .order_by("unit__name", "kind", "name")
+    )
+
+
+def due_soon_cutoff(today, days):
+    return today + timedelta(days=days)

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -49,7 +49,10 @@ def home(request):
 
 @login_required
 def profile(request):
-    form = forms.ProfileForm(request.POST or None, instance=request.user)
+    # The form edits its own copy: validating a ModelForm writes into its instance, and the service
+    # must see the stored values to record what changed.
+    editable = get_user_model().objects.get(pk=request.user.pk)
+    form = forms.ProfileForm(request.POST or None, instance=editable)
     if request.method == "POST" and form.is_valid():
         services.user_profile_update(actor=request.user, user=request.user, **form.cleaned_data)
         messages.success(request, _("Your settings were saved."))

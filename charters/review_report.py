@@ -1,0 +1,160 @@
+"""The printed evaluation report: context from a saved review version, HTML from the template, PDF bytes."""
+
+import datetime
+import re
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from voters.models import Petition, Status
+
+from .pdf import ASSET_BASE, render_pdf
+from .review_models import ReviewKind
+from .review_stats import review_period
+from .review_text import comparison_rows, field_label, meeting_label, vn_percent
+
+REPORT_TEMPLATE = "charters/reports/review_report.html"
+_HEADING = re.compile(r"^(\d+(?:\.\d+)*)\.\s+(.*)$")
+
+PETITION_STATE_VI = {
+    Status.RECEIVED: "Mới tiếp nhận",
+    Status.CLASSIFIED: "Đã phân loại",
+    Status.FORWARDED: "Đã chuyển, chờ trả lời",
+    Status.RETURNED: "Bị trả lại (sai thẩm quyền)",
+    Status.ANSWERED: "Đã trả lời",
+    Status.CLOSED: "Đã kết thúc",
+}
+
+
+def date_line(place, day, year):
+    """ "Đà Nẵng, ngày 05 tháng 02 năm 2026" (Decree 30: a leading zero for days below 10 and months 1–2);
+    blanks where an unissued draft has no date yet."""
+    if day is None:
+        gap = "\u00a0" * 5
+        return f"{place}, ngày{gap}tháng{gap}năm {year}"
+    day_text = f"{day.day:02d}"
+    month_text = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day_text} tháng {month_text} năm {day.year}"
+
+
+def text_blocks(text):
+    """Narrative text as printable blocks: "1. …" lines are sub-headings, other lines paragraphs."""
+    blocks = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        match = _HEADING.match(line)
+        if match and len(line) < 160:
+            blocks.append({"kind": "heading", "number": match.group(1), "text": match.group(2)})
+        else:
+            blocks.append({"kind": "paragraph", "text": line})
+    return blocks
+
+
+def _upper(text):
+    return (text or "").upper()
+
+
+def _parties(charter):
+    parties = []
+    for link in charter.party_links.select_related("agency").order_by("order", "id"):
+        parties.append(
+            {
+                "agency": link.agency.name,
+                "agency_upper": _upper(link.agency.name),
+                "signer_name": link.signer_name,
+                "signer_position_upper": _upper(link.signer_position),
+            }
+        )
+    return parties
+
+
+def _appendix_rows(review):
+    """The year's petitions, read in chunks (values only) so memory stays flat for thousands of rows."""
+    start, end = review_period(review.charter, review.year, review.kind)
+    rows = (
+        Petition.objects.filter(unit=review.charter.unit, received_on__gte=start, received_on__lte=end)
+        .order_by("received_on", "id")
+        .values_list("pk", "received_on", "content", "field", "lead_agency__name", "due_date", "answered_on", "status")
+    )
+    for index, (pk, received, content, field, agency, due, answered, status) in enumerate(
+        rows.iterator(chunk_size=500), start=1
+    ):
+        yield {
+            "index": index,
+            "reference": f"KN-{pk:06d}",
+            "received_on": received,
+            "content": content if len(content) <= 400 else content[:397] + "…",
+            "field": field_label(field),
+            "agency": agency or "",
+            "due_date": due,
+            "answered_on": answered,
+            "state": PETITION_STATE_VI.get(status, status),
+            "late": bool(answered and due and answered > due),
+        }
+
+
+def report_context(review, data, *, with_appendix=False):
+    """Everything the report template needs, from a version's saved `data` (texts and frozen statistics)."""
+    charter = review.charter
+    stats = data["stats"]
+    petitions = stats["petitions"]
+    year = review.year
+    issued_on = datetime.date.fromisoformat(data["issued_on"]) if data.get("issued_on") else None
+    parties = _parties(charter)
+    meetings = [
+        {"label": meeting_label(kind), "count": count} for kind, count in stats["meetings"]["by_kind"].items() if count
+    ]
+    by_field = [{**row, "label": field_label(row["field"])} for row in petitions["by_field"]]
+    # Two signers side by side fit the text width; four print as two rows of two.
+    per_row = 2 if len(parties) in (2, 4) else max(len(parties), 1)
+    signature_rows = [parties[i : i + per_row] for i in range(0, len(parties), per_row)]
+    context = {
+        "signature_rows": signature_rows,
+        "asset_base": ASSET_BASE,
+        "review": review,
+        "charter": charter,
+        "year": year,
+        "next_year": year + 1,
+        "is_end_of_term": review.kind == ReviewKind.END_OF_TERM,
+        "parties": parties,
+        "reference": f"{data.get('number') or chr(0xA0) * 6}/{data['symbol']}",
+        "date_line": date_line(data["place"], issued_on, issued_on.year if issued_on else year + 1),
+        "summary": data["summary"],
+        "closing": f"Trên đây là báo cáo {data['summary'][:1].lower()}{data['summary'][1:]}./.",
+        "introduction": data.get("introduction", ""),
+        "results": text_blocks(data["results"]),
+        "shortcomings": text_blocks(data["shortcomings"]),
+        "causes": text_blocks(data["causes"]),
+        "next_tasks": text_blocks(data["next_tasks"]),
+        "recommendations": text_blocks(data["recommendations"]),
+        "recipients": [line.strip() for line in (data.get("recipients") or "").splitlines() if line.strip()],
+        "stats": stats,
+        "comparison": comparison_rows(stats),
+        "meetings": meetings,
+        "meetings_total": stats["meetings"]["total"],
+        "petitions": petitions,
+        "answered_share": vn_percent(petitions["answered"], petitions["forwarded"]),
+        "on_time_share": vn_percent(petitions["answered_on_time"], petitions["answered"]),
+        "by_field": by_field,
+        "by_agency": petitions["by_agency"],
+        "tasks": stats["tasks"],
+        "documents": stats["documents"],
+        "as_of": datetime.date.fromisoformat(stats["as_of"]),
+        "with_appendix": with_appendix,
+    }
+    if with_appendix:
+        context["appendix_rows"] = _appendix_rows(review)
+    return context
+
+
+def report_html(review, data, *, with_appendix=False):
+    with translation.override("vi"):
+        return render_to_string(REPORT_TEMPLATE, report_context(review, data, with_appendix=with_appendix))
+
+
+def report_pdf(report):
+    """(PDF bytes, pages) for a `ReportFile`: the version it was requested for, never the live review."""
+    html = report_html(report.review, report.source_version.data, with_appendix=report.with_appendix)
+    return render_pdf(html)

@@ -102,7 +102,7 @@ def test_profile_update_saves_language_and_writes_an_audit_event(login, clerk):
             "email": "binh@example.test",
             "position": "Chuyên viên",
             "language": "en",
-            "email_reminders": "",
+            "email_reminders": "False",
         },
     )
 
@@ -127,7 +127,7 @@ def test_password_change_requires_twelve_characters_with_a_vietnamese_error(logi
     )
 
     assert response.status_code == 200
-    assert "Mật khẩu quá ngắn. Nó phải chứa ít nhất 12 ký tự." in response.content.decode()
+    assert "Mật khẩu quá ngắn. Mật khẩu phải có ít nhất 12 ký tự." in response.content.decode()
     clerk.refresh_from_db()
     assert clerk.check_password(PASSWORD)
 
@@ -220,3 +220,10 @@ def test_timeline_shows_time_actor_action_and_changes(clerk):
     assert "Cập nhật thông tin cá nhân" in html
     assert "Cập nhật chức vụ" in html
     assert "<details" in html and "Chuyên viên" in html
+
+
+def test_status_badge_colours_by_state():
+    html = Template("{% load ui %}{% status_badge 'overdue' 'Quá hạn' %}{% status_badge 'draft' %}").render(Context())
+
+    assert '<span class="badge text-bg-danger">Quá hạn</span>' in html
+    assert '<span class="badge text-bg-secondary">draft</span>' in html

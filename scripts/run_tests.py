@@ -183,8 +183,15 @@ def pytest_run(label, args, env):
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
         code = process.wait()
+    except KeyboardInterrupt:
+        # Ctrl-C reached pytest too, through the terminal's process group: let it tear down first.
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        raise
     except BaseException:
-        # Ctrl-C reaches pytest through the terminal's process group; SIGTERM does not.
+        # SIGTERM/SIGHUP reached only us.
         process.terminate()
         try:
             process.wait(timeout=20)

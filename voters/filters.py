@@ -28,7 +28,7 @@ SORTS = {
 
 class PetitionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
     field = django_filters.ChoiceFilter(label=_("Field"), choices=Field.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices)
     agency = django_filters.ModelChoiceFilter(label=_("Agency"), queryset=Agency.objects.none(), method="filter_agency")

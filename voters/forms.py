@@ -114,8 +114,23 @@ class BatchRowForm(forms.Form):
     field = forms.ChoiceField(label=_("Field"), choices=Field.choices, initial=Field.OTHER)
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.PETITION)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, form_field in self.fields.items():
+            css = "form-select form-select-sm" if name in ("field", "kind") else "form-control form-control-sm"
+            form_field.widget.attrs["class"] = css
+            form_field.widget.attrs["data-col"] = name
 
-BatchRowFormSet = formset_factory(BatchRowForm, extra=0, min_num=1, validate_min=True, max_num=300, absolute_max=300)
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] += " is-invalid"
+
+
+BatchRowFormSet = formset_factory(
+    BatchRowForm, extra=4, min_num=1, validate_min=True, max_num=300, validate_max=True, absolute_max=300
+)
 
 
 class ClassifyForm(VersionedForm):

@@ -199,7 +199,7 @@ def petition_batch_intake(request):
                 return redirect(f"{_list_url()}{query}")
     else:
         header = BatchHeaderForm(agency=agency, prefix="batch", initial=initial)
-        formset = BatchRowFormSet(prefix="rows", initial=[{}] * 5)
+        formset = BatchRowFormSet(prefix="rows")
     return render(request, "voters/batch_intake.html", {"header": header, "formset": formset})
 
 

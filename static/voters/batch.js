@@ -1,0 +1,83 @@
+// Batch intake of petitions: keyboard-friendly rows of a Django formset (no inline scripts: CSP).
+(function () {
+  "use strict";
+  var form = document.getElementById("batch-form");
+  if (!form) return;
+  var body = document.getElementById("batch-rows");
+  var template = document.getElementById("batch-empty-row");
+  var total = form.querySelector('input[name="rows-TOTAL_FORMS"]');
+  var maxForms = parseInt(form.querySelector('input[name="rows-MAX_NUM_FORMS"]').value, 10) || 300;
+  var counter = document.getElementById("batch-count");
+
+  function renumber() {
+    var rows = body.querySelectorAll("tr.batch-row");
+    rows.forEach(function (row, index) {
+      row.querySelector(".batch-num").textContent = index + 1;
+      row.querySelectorAll("input, select, textarea, label").forEach(function (element) {
+        ["name", "id", "for"].forEach(function (attribute) {
+          var value = element.getAttribute(attribute);
+          if (value) element.setAttribute(attribute, value.replace(/rows-(\d+|__prefix__)-/, "rows-" + index + "-"));
+        });
+      });
+    });
+    total.value = rows.length;
+    updateCount();
+  }
+
+  function updateCount() {
+    if (!counter) return;
+    var filled = 0;
+    body.querySelectorAll('textarea[data-col="content"]').forEach(function (area) {
+      if (area.value.trim()) filled += 1;
+    });
+    counter.textContent = filled + " " + (counter.dataset.label || "");
+  }
+
+  function addRow(focus) {
+    if (body.querySelectorAll("tr.batch-row").length >= maxForms) return null;
+    var fragment = template.content.cloneNode(true);
+    body.appendChild(fragment);
+    renumber();
+    var row = body.lastElementChild;
+    if (focus) {
+      var first = row.querySelector("input, textarea, select");
+      if (first) first.focus();
+    }
+    return row;
+  }
+
+  document.getElementById("batch-add").addEventListener("click", function () {
+    addRow(true);
+  });
+
+  body.addEventListener("click", function (event) {
+    var button = event.target.closest(".batch-remove");
+    if (!button) return;
+    var rows = body.querySelectorAll("tr.batch-row");
+    if (rows.length <= 1) {
+      rows[0].querySelectorAll("input, textarea").forEach(function (element) { element.value = ""; });
+    } else {
+      button.closest("tr.batch-row").remove();
+    }
+    renumber();
+  });
+
+  body.addEventListener("input", updateCount);
+
+  body.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.isComposing) return;
+    var target = event.target;
+    if (!target.matches("input, textarea, select")) return;
+    // Shift+Enter keeps a line break inside the content; plain Enter never submits the whole batch by accident.
+    if (target.tagName === "TEXTAREA" && event.shiftKey) return;
+    event.preventDefault();
+    // Enter goes to the next row, adding one at the end of the table.
+    var next = target.closest("tr.batch-row").nextElementSibling || addRow(false);
+    if (next) {
+      var first = next.querySelector("input, textarea, select");
+      if (first) first.focus();
+    }
+  });
+
+  updateCount();
+})();

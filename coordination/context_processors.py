@@ -14,3 +14,15 @@ def membership(request):
         "current_role": member.role if member else None,
         "is_site_admin": permissions.is_site_admin(user),
     }
+
+
+def notifications(request):
+    """The bell's unread count, counted only when a template shows it (one indexed COUNT)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from django.utils.functional import SimpleLazyObject
+
+    from .reminders import unread_count
+
+    return {"notifications_unread": SimpleLazyObject(lambda: unread_count(user))}

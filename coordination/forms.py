@@ -19,6 +19,18 @@ class LoginForm(AuthenticationForm):
 
 
 class ProfileForm(forms.ModelForm):
+    # The in-app notifications are always on; this chooses whether the daily digest is also emailed.
+    email_reminders = forms.TypedChoiceField(
+        label=_("Reminders"),
+        choices=[
+            (True, _("Daily email digest and in-app notifications")),
+            (False, _("In-app notifications only")),
+        ],
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+        help_text=_("One email a day at most, only when something is due soon or overdue."),
+    )
+
     class Meta:
         model = User
         # Vietnamese names are written family name first.

@@ -318,3 +318,90 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Audit events are append-only.")
+
+
+class ReminderLevel(models.TextChoices):
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+    ESCALATION = "escalation", _("Escalated")
+
+
+class Notification(models.Model):
+    """An in-app reminder shown under the bell: one item, one reminder kind, one day, one person."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    item_kind = models.CharField(_("item kind"), max_length=30)
+    item_key = models.CharField(_("item"), max_length=100, help_text=_("Stable key of the item, e.g. task:12."))
+    kind = models.CharField(_("reminder kind"), max_length=30)
+    level = models.CharField(_("level"), max_length=20, choices=ReminderLevel.choices)
+    title = models.CharField(_("title"), max_length=500)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    due_date = models.DateField(_("due date"))
+    day = models.DateField(_("reminder day"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-day", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_recipient_read")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "item_key", "kind", "day"], name="notification_once_per_item_kind_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.day:%d/%m/%Y} {self.kind} {self.title}"
+
+
+class ReminderLedger(models.Model):
+    """The exactly-once ledger: one row per (recipient, item, reminder kind, day).
+
+    The unique constraint makes reruns and overlapping scans insert nothing new. A digest send
+    first claims the unsent rows (a conditional UPDATE), sends, then stamps `sent_at`, so a row
+    is emailed by exactly one send (see `coordination.reminders` for the crash window).
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
+    )
+    item_kind = models.CharField(_("item kind"), max_length=30)
+    item_key = models.CharField(_("item"), max_length=100)
+    kind = models.CharField(_("reminder kind"), max_length=30)
+    level = models.CharField(_("level"), max_length=20, choices=ReminderLevel.choices)
+    day = models.DateField(_("reminder day"))
+    title = models.CharField(_("title"), max_length=500)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    due_date = models.DateField(_("due date"))
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("responsible agency"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    email_wanted = models.BooleanField(_("by email"), default=True)
+    claimed_by = models.CharField(max_length=64, blank=True, default="")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder ledger entry")
+        verbose_name_plural = _("reminder ledger")
+        ordering = ["day", "recipient_id", "id"]
+        indexes = [
+            models.Index(fields=["recipient", "day", "sent_at"], name="ledger_recipient_day_sent"),
+            # The scan's catch-up looks for recent unsent email rows; keep that lookup small.
+            models.Index(
+                fields=["day"], condition=Q(sent_at__isnull=True, email_wanted=True), name="ledger_unsent_email_day"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "item_key", "kind", "day"], name="ledger_once_per_item_kind_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.day:%d/%m/%Y} {self.recipient_id} {self.kind} {self.item_key}"

@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "coordination.context_processors.membership",
+                "coordination.context_processors.notifications",
             ],
         },
     },
@@ -168,10 +169,35 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 # Longer than the longest task, so a late-acked task is not redelivered while still running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT * 2,
+    # JSON, e.g. {"visibility_timeout": 5, "unacked_restore_interval": 1, "unacked_restore_throttle": 1}:
+    # how fast a message left unacked by a killed worker is redelivered (tests use seconds).
+    **env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={}),
+}
 CELERY_TIMEZONE = TIME_ZONE
 REMINDER_SCAN_HOUR = env.int("REMINDER_SCAN_HOUR", default=6)
 REMINDER_SCAN_MINUTE = env.int("REMINDER_SCAN_MINUTE", default=30)
+# Reminders: due-soon lead times (days before the due date), escalation after N days overdue,
+# overdue reminders repeated every N days (0 = once) for at most HORIZON days, and how many days
+# back the scan retries digests whose email was not sent (broker or SMTP outage).
+REMINDER_LEAD_DAYS = sorted(set(env.list("REMINDER_LEAD_DAYS", cast=int, default=[7, 3, 1])), reverse=True)
+REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=7)
+REMINDER_OVERDUE_REPEAT_DAYS = env.int("REMINDER_OVERDUE_REPEAT_DAYS", default=7)
+REMINDER_OVERDUE_HORIZON_DAYS = env.int("REMINDER_OVERDUE_HORIZON_DAYS", default=366)
+REMINDER_CATCHUP_DAYS = env.int("REMINDER_CATCHUP_DAYS", default=3)
+# A digest claim older than this is considered abandoned (its worker died): the hard task limit.
+REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=CELERY_TASK_TIME_LIMIT)
+REMINDER_WATCHERS = env.list(
+    "REMINDER_WATCHERS",
+    default=[
+        "voters.reminders.petition_items",
+        "charters.reminders.task_items",
+        "charters.reminders.annual_review_items",
+        "meetings.reminders.session_document_items",
+        "meetings.reminders.minutes_items",
+    ],
+)
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

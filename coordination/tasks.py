@@ -1,5 +1,8 @@
 """Celery tasks of the shared core: thin adapters that take primary keys and call services."""
 
+import smtplib
+from datetime import date
+
 from celery import shared_task
 from django.core.cache import cache
 
@@ -20,3 +23,38 @@ def ping_db(token=""):
     if token:
         cache.set(f"{PING_DB_CACHE_PREFIX}{token}", count, timeout=300)
     return count
+
+
+@shared_task(name="coordination.tasks.reminders_scan", acks_late=True)
+def reminders_scan(today_iso=None):
+    """The daily scan (beat): record today's reminders and queue one digest per recipient.
+
+    Idempotent: a rerun or a concurrent run adds nothing and sends nothing twice."""
+    from .reminders import reminders_scan as scan
+
+    planned, queued = scan(date.fromisoformat(today_iso) if today_iso else None)
+    return {"planned": planned, "queued": queued}
+
+
+def smtp_error_is_transient(exc):
+    """Connection trouble and 4xx replies are worth retrying; 5xx replies and bugs are not."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _message in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    # SMTPServerDisconnected, refused/reset connections and timeouts are all OSError.
+    return isinstance(exc, OSError)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=6)
+def reminder_digest_send(self, user_id, day_iso):
+    """Email one user's reminder digest for a day. The Celery task id is the claim on the ledger rows,
+    so a redelivery after a lost worker takes its own claim back and sends what was not sent."""
+    from .reminders import digest_send
+
+    try:
+        return digest_send(user_id=user_id, day=date.fromisoformat(day_iso), claim_token=self.request.id)
+    except Exception as exc:
+        if not smtp_error_is_transient(exc):
+            raise
+        raise self.retry(exc=exc, countdown=min(600, 30 * 2**self.request.retries)) from exc

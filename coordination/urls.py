@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import notification_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,6 +23,9 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/profile/", views.profile, name="profile"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/read-all/", notification_views.notifications_read_all, name="notifications_read_all"),
+    path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
     path("charters/", include("charters.urls")),
     path("meetings/", include("meetings.urls")),
     path("petitions/", include("voters.urls")),

@@ -1,0 +1,434 @@
+"""Reminders: what is due soon or overdue, who is told, and the ledger that emails each reminder once.
+
+How a day's reminders are decided (deterministic for a given day, whatever ran before):
+
+- due soon: an item is reminded on the days when it is exactly N days from its due date, for each
+  N in ``REMINDER_LEAD_DAYS`` (default 7, 3 and 1): kinds ``due_soon_7``, ``due_soon_3``…;
+- overdue: on the first day after the due date, then every ``REMINDER_OVERDUE_REPEAT_DAYS`` days
+  (0 = only once) while it stays open, for at most ``REMINDER_OVERDUE_HORIZON_DAYS``: kind ``overdue``;
+- escalation: on the first day it is overdue by more than ``REMINDER_ESCALATE_AFTER_DAYS`` days, then
+  with the same repeat: kind ``escalation``. It goes to the clerks of the responsible agency, its
+  leaders, and every member of the People's Council standing committee (HĐND) of the item's unit.
+
+So the set of due dates that matter on a day is small and known in advance; each watcher reads its
+items with ``due_date IN (...)`` in one query, whatever the number of items.
+
+Exactly once. ``reminders_scan`` writes one ``ReminderLedger`` row (and one ``Notification``) per
+(recipient, item, kind, day) with INSERT … ON CONFLICT DO NOTHING, so a rerun, a retried scan or two
+overlapping scans add nothing. It then queues one ``reminder_digest_send(user_id, day)`` per recipient
+with unsent email rows of the last ``REMINDER_CATCHUP_DAYS`` days, on commit; a failure to queue (no
+broker) is logged and swallowed, and the next scan queues again from the ledger. ``digest_send``:
+
+1. claims the user's unsent rows with one conditional UPDATE (``claimed_by`` = the Celery task id,
+   only rows unclaimed, already claimed by this same task id, or whose claim is older than the hard
+   task time limit, i.e. whose worker is dead); committed at once (autocommit);
+2. sends one email with exactly the claimed rows;
+3. stamps ``sent_at`` on them right after the SMTP server accepted the message (autocommit).
+
+A concurrent second task for the same user claims nothing and sends nothing. A worker killed before
+step 3 leaves the rows claimed by its task id; Celery redelivers the same message (acks_late,
+reject_on_worker_lost) with the same task id, which takes the claim back and sends. What is NOT
+guaranteed: if the process dies in the instant between the server's "250 OK" and the ``sent_at``
+commit (one local UPDATE), the redelivered task sends that digest again. SMTP offers no two-phase
+commit, so that window cannot be closed, only made tiny; the message carries a deterministic
+Message-ID built from the rows it contains, so the duplicate is the same message to mail clients.
+If the process dies before the server's "250 OK", the server did not accept the message and the
+resend is the first delivery.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import partial
+from uuid import uuid4
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import AgencyKind, Membership, Notification, ReminderLedger, ReminderLevel, Role, User
+
+logger = logging.getLogger(__name__)
+
+OVERDUE = "overdue"
+ESCALATION = "escalation"
+
+ITEM_KIND_LABELS = {
+    "petition": _("Voter petition"),
+    "task": _("Task"),
+    "session_document": _("Session document"),
+    "meeting_minutes": _("Meeting minutes"),
+    "annual_review": _("Annual review"),
+}
+
+
+@dataclass(frozen=True)
+class ReminderItem:
+    """One watched item, as a watcher reports it."""
+
+    item_kind: str
+    item_key: str
+    title: str
+    due_date: date
+    url: str
+    agency_id: int
+    unit_id: int
+    # Who in the responsible agency is told before escalation (clerks, by default).
+    roles: tuple = (Role.CLERK,)
+
+
+@dataclass(frozen=True)
+class PlannedReminder:
+    recipient_id: int
+    email_wanted: bool
+    item: ReminderItem
+    kind: str
+    level: str
+
+
+class ReminderSchedule:
+    """Which due dates are reminded on `today`, and with which reminder kind."""
+
+    def __init__(self, today, *, lead_days=None, escalate_after=None, repeat=None, horizon=None):
+        self.today = today
+        self.lead_days = sorted(set(settings.REMINDER_LEAD_DAYS if lead_days is None else lead_days), reverse=True)
+        self.escalate_after = settings.REMINDER_ESCALATE_AFTER_DAYS if escalate_after is None else escalate_after
+        self.repeat = settings.REMINDER_OVERDUE_REPEAT_DAYS if repeat is None else repeat
+        self.horizon = settings.REMINDER_OVERDUE_HORIZON_DAYS if horizon is None else horizon
+        self._kinds = {}
+        for days in self.lead_days:
+            if days >= 0:
+                self._kinds[today + timedelta(days=days)] = (f"due_soon_{days}", ReminderLevel.DUE_SOON)
+        for days_late in self._cadence(1):
+            self._kinds[today - timedelta(days=days_late)] = (OVERDUE, ReminderLevel.OVERDUE)
+        # Escalation wins over a plain overdue reminder falling on the same day.
+        for days_late in self._cadence(self.escalate_after + 1):
+            self._kinds[today - timedelta(days=days_late)] = (ESCALATION, ReminderLevel.ESCALATION)
+
+    def _cadence(self, first):
+        if first > self.horizon:
+            return []
+        if self.repeat <= 0:
+            return [first]
+        return list(range(first, self.horizon + 1, self.repeat))
+
+    @property
+    def due_dates(self):
+        """The due dates that are reminded today, sorted (for `due_date__in`)."""
+        return sorted(self._kinds)
+
+    @property
+    def lead_dates(self):
+        return sorted(day for day, (_kind, level) in self._kinds.items() if level == ReminderLevel.DUE_SOON)
+
+    @property
+    def overdue_dates(self):
+        return sorted(day for day, (_kind, level) in self._kinds.items() if level != ReminderLevel.DUE_SOON)
+
+    @property
+    def max_lead(self):
+        return max([0, *self.lead_days])
+
+    def classify(self, due_date):
+        """(kind, level) for an open item due on `due_date`, or None when it is not reminded today."""
+        return self._kinds.get(due_date)
+
+
+def url_builder(name, fallback):
+    """A function pk → path of the detail page `name`, or of the list page `fallback` when the
+    detail page does not exist (yet); resolved once per scan, not once per item."""
+    try:
+        reverse(name, args=[0])
+    except NoReverseMatch:
+        path = reverse(fallback)
+        return lambda _pk: path
+    return lambda item_pk: reverse(name, args=[item_pk])
+
+
+def watchers():
+    return [import_string(path) for path in settings.REMINDER_WATCHERS]
+
+
+def reminder_items(schedule):
+    """Every watched item reminded on the schedule's day: one query (or two) per watcher."""
+    items = []
+    for watcher in watchers():
+        items.extend(watcher(schedule))
+    return items
+
+
+def reminders_plan(today):
+    """Who is told about what on `today`; reads only (a handful of queries), writes nothing."""
+    schedule = ReminderSchedule(today)
+    items = [item for item in reminder_items(schedule) if item.agency_id and schedule.classify(item.due_date)]
+    if not items:
+        return []
+    agency_ids = {item.agency_id for item in items}
+    escalated_unit_ids = {
+        item.unit_id for item in items if schedule.classify(item.due_date)[1] == ReminderLevel.ESCALATION
+    }
+    members = Membership.objects.filter(user__is_active=True).filter(
+        Q(agency_id__in=agency_ids) | Q(agency__kind=AgencyKind.HDND, agency__unit_id__in=escalated_unit_ids)
+    )
+    by_role, council = {}, {}
+    wants_email = {}
+    for row in members.order_by("user_id").values(
+        "user_id", "agency_id", "role", "agency__kind", "agency__unit_id", "user__email", "user__email_reminders"
+    ):
+        wants_email[row["user_id"]] = bool(row["user__email_reminders"] and row["user__email"])
+        if row["agency_id"] in agency_ids:
+            by_role.setdefault((row["agency_id"], row["role"]), []).append(row["user_id"])
+        if row["agency__kind"] == AgencyKind.HDND and row["agency__unit_id"] in escalated_unit_ids:
+            council.setdefault(row["agency__unit_id"], []).append(row["user_id"])
+
+    plan = []
+    for item in items:
+        kind, level = schedule.classify(item.due_date)
+        recipients = [user_id for role in item.roles for user_id in by_role.get((item.agency_id, role), ())]
+        if level == ReminderLevel.ESCALATION:
+            recipients += by_role.get((item.agency_id, Role.LEADER), ())
+            recipients += council.get(item.unit_id, ())
+        for recipient_id in dict.fromkeys(recipients):  # one entry per person, in order
+            plan.append(PlannedReminder(recipient_id, wants_email[recipient_id], item, kind, level))
+    return plan
+
+
+@transaction.atomic
+def reminders_scan(today=None):
+    """Record today's reminders (ledger + in-app notifications) and queue one digest per recipient.
+
+    Safe to run any number of times, also concurrently: the unique constraints make the inserts
+    idempotent, and the digests only email rows they claim. Returns (planned, recipients queued).
+    """
+    today = today or timezone.localdate()
+    plan = reminders_plan(today)
+    ledger_rows = []
+    notifications = []
+    for entry in plan:
+        item = entry.item
+        common = {
+            "recipient_id": entry.recipient_id,
+            "item_kind": item.item_kind,
+            "item_key": item.item_key,
+            "kind": entry.kind,
+            "level": entry.level,
+            "title": item.title[:500],
+            "url": item.url[:500],
+            "due_date": item.due_date,
+            "day": today,
+        }
+        ledger_rows.append(ReminderLedger(**common, agency_id=item.agency_id, email_wanted=entry.email_wanted))
+        notifications.append(Notification(**common))
+    if plan:
+        ReminderLedger.objects.bulk_create(ledger_rows, ignore_conflicts=True, batch_size=2000)
+        Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=2000)
+    # Also recipients whose earlier digest never went out (broker down, SMTP down, worker lost).
+    recipient_ids = sorted(
+        set(
+            ReminderLedger.objects.filter(
+                day__gte=today - timedelta(days=settings.REMINDER_CATCHUP_DAYS),
+                day__lte=today,
+                sent_at__isnull=True,
+                email_wanted=True,
+            )
+            .order_by()
+            .values_list("recipient_id", flat=True)
+            .distinct()
+        )
+    )
+    for recipient_id in recipient_ids:
+        transaction.on_commit(partial(digest_enqueue, recipient_id, today))
+    return len(plan), len(recipient_ids)
+
+
+def digest_enqueue(user_id, day):
+    """Queue a digest; a broker outage is logged, never raised: the next scan queues it again."""
+    from .tasks import reminder_digest_send
+
+    try:
+        reminder_digest_send.apply_async(args=[user_id, day.isoformat()], retry=False)
+    except Exception:  # whatever the broker raises, the scan has committed; the next one queues again
+        logger.warning("Could not queue the reminder digest of user %s for %s", user_id, day, exc_info=True)
+        return False
+    return True
+
+
+def _claimable(user_id, day):
+    return ReminderLedger.objects.filter(
+        recipient_id=user_id,
+        day__gte=day - timedelta(days=settings.REMINDER_CATCHUP_DAYS),
+        day__lte=day,
+        sent_at__isnull=True,
+        email_wanted=True,
+    )
+
+
+def digest_send(*, user_id, day, claim_token=None):
+    """Email `user_id` the digest of their unsent reminders up to `day`: claim, send, mark sent.
+
+    Must run outside a transaction (each step commits on its own). Returns the number of items
+    emailed (0: nothing to say, nothing claimable, or email turned off). SMTP errors propagate
+    after the claim is released, so the caller can retry.
+    """
+    claim_token = claim_token or uuid4().hex
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return 0
+    if not (user.email_reminders and user.email):
+        # Turned off since the scan: keep them in-app only.
+        _claimable(user_id, day).update(email_wanted=False)
+        return 0
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT)
+    claimed = (
+        _claimable(user_id, day)
+        .filter(Q(claimed_by="") | Q(claimed_by=claim_token) | Q(claimed_at__lt=stale))
+        .update(claimed_by=claim_token, claimed_at=now)
+    )
+    if not claimed:
+        return 0
+    rows = list(
+        ReminderLedger.objects.filter(recipient_id=user_id, claimed_by=claim_token, sent_at__isnull=True)
+        .select_related("agency")
+        .order_by("due_date", "item_key", "id")
+    )
+    if not rows:
+        return 0
+    message = digest_message(user, rows, day)
+    row_ids = [row.pk for row in rows]
+    try:
+        message.send()
+    except Exception:
+        # Give the rows back so a retry (or the next scan) can take them without waiting.
+        ReminderLedger.objects.filter(pk__in=row_ids, claimed_by=claim_token, sent_at__isnull=True).update(
+            claimed_by="", claimed_at=None
+        )
+        raise
+    ReminderLedger.objects.filter(pk__in=row_ids, claimed_by=claim_token).update(sent_at=timezone.now())
+    return len(rows)
+
+
+GROUP_ORDER = [ESCALATION, OVERDUE]
+
+
+def digest_groups(rows, day):
+    """Rows grouped for the digest and the notifications page: escalated, overdue, then due soon
+    from the nearest lead time; one entry per item (the strongest kind wins)."""
+    by_item = {}
+    rank = {ESCALATION: 0, OVERDUE: 1}
+    for row in rows:
+        current = by_item.get(row.item_key)
+        if current is None or rank.get(row.kind, 2) < rank.get(current.kind, 2):
+            by_item[row.item_key] = row
+    groups = {}
+    for row in by_item.values():
+        groups.setdefault(row.kind, []).append(row)
+
+    def group_sort(kind):
+        if kind in rank:
+            return (rank[kind], 0)
+        return (2, int(kind.rsplit("_", 1)[-1]) if kind.rsplit("_", 1)[-1].isdigit() else 0)
+
+    result = []
+    for kind in sorted(groups, key=group_sort):
+        entries = sorted(groups[kind], key=lambda row: (row.due_date, str(ITEM_KIND_LABELS.get(row.item_kind, ""))))
+        result.append(
+            {
+                "kind": kind,
+                "level": entries[0].level,
+                "title": group_title(kind),
+                "entries": [
+                    {
+                        "row": row,
+                        "kind_label": ITEM_KIND_LABELS.get(row.item_kind, row.item_kind),
+                        "days": abs((row.due_date - day).days),
+                        "absolute_url": absolute_url(row.url),
+                    }
+                    for row in entries
+                ],
+            }
+        )
+    return result
+
+
+def group_title(kind):
+    if kind == ESCALATION:
+        days = settings.REMINDER_ESCALATE_AFTER_DAYS
+        return ngettext(
+            "Overdue by more than %(days)s day — escalated",
+            "Overdue by more than %(days)s days — escalated",
+            days,
+        ) % {"days": days}
+    if kind == OVERDUE:
+        return str(_("Overdue"))
+    days = int(kind.rsplit("_", 1)[-1])
+    if days == 0:
+        return str(_("Due today"))
+    return ngettext("Due in %(days)s day", "Due in %(days)s days", days) % {"days": days}
+
+
+def absolute_url(path):
+    if not path:
+        return settings.SITE_URL.rstrip("/") + "/"
+    if path.startswith(("http://", "https://")):
+        return path
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def digest_message(user, rows, day):
+    """The digest email (plain text + HTML) in the user's language."""
+    from django.core.mail import EmailMultiAlternatives
+
+    language = user.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "user": user,
+            "day": day,
+            "groups": digest_groups(rows, day),
+            "count": len({row.item_key for row in rows}),
+            "site_url": settings.SITE_URL.rstrip("/"),
+            "notifications_url": absolute_url(reverse("notifications")),
+            "profile_url": absolute_url(reverse("profile")),
+            "language": language,
+        }
+        subject = " ".join(render_to_string("emails/reminder_digest_subject.txt", context).split())
+        text = render_to_string("emails/reminder_digest.txt", context)
+        html = render_to_string("emails/reminder_digest.html", context)
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "localhost"
+    # Same rows → same Message-ID: a resend after a crash in the last instant is recognisably the same mail.
+    message_id = f"<reminder-digest.{user.pk}.{day:%Y%m%d}.{rows[0].pk}-{rows[-1].pk}.{len(rows)}@{domain}>"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+        headers={"Message-ID": message_id, "Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def unread_count(user):
+    """The bell's number: one indexed COUNT."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_for(user):
+    return Notification.objects.filter(recipient=user).order_by("-day", "read_at", "due_date", "-id")
+
+
+def notification_mark_read(*, user, notification_id):
+    """Mark one of the user's own notifications read (idempotent). Returns rows changed."""
+    return Notification.objects.filter(recipient=user, pk=notification_id, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notifications_mark_all_read(*, user):
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

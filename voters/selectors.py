@@ -115,7 +115,7 @@ def similar_petitions(*, unit, text, exclude_pk=None, limit=5, threshold=0.3):
         other = _tokens(row.search_text)
         if not other:
             continue
-        score = len(wanted & other) / len(wanted | other)
+        score = 2 * len(wanted & other) / (len(wanted) + len(other))  # Dice coefficient
         if score >= threshold:
             scored.append((row, round(score, 2)))
     scored.sort(key=lambda item: (-item[1], -item[0].pk))

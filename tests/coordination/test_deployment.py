@@ -166,3 +166,13 @@ def test_collectstatic_at_build_succeeds_with_manifest_storage(tmp_path):
 @pytest.mark.parametrize("name", ["web", "worker", "beat"])
 def test_entrypoint_knows_each_role(name):
     assert re.search(rf"^\s+{name}\)$", ENTRYPOINT.read_text(encoding="utf-8"), flags=re.MULTILINE)
+
+
+def test_readme_documents_only_variables_the_settings_read():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^\| `([A-Z][A-Z0-9_]*)`", section, flags=re.MULTILINE))
+    documented |= set(re.findall(r"^\| `[A-Z][A-Z0-9_]*`, `([A-Z][A-Z0-9_]*)`", section, flags=re.MULTILINE))
+
+    assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL"} <= documented
+    assert documented <= settings_variable_names()

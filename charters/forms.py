@@ -158,7 +158,7 @@ class BaseArticleFormSet(forms.BaseFormSet):
         return rows
 
 
-ArticleFormSet = formset_factory(ArticleForm, formset=BaseArticleFormSet, extra=0, absolute_max=200)
+ArticleFormSet = formset_factory(ArticleForm, formset=BaseArticleFormSet, extra=0, max_num=200, absolute_max=200)
 
 
 def party_agencies(unit_ids=None):
@@ -191,6 +191,11 @@ class ObligationForm(forms.ModelForm):
         self.fields["deadline_rule"].queryset = DeadlineRule.objects.filter(unit__isnull=True).order_by("code")
         self.fields["deadline_rule"].required = False
         self.fields["cadence"].choices = Cadence.choices
+
+
+class ObligationEditForm(ObligationForm):
+    class Meta(ObligationForm.Meta):
+        fields = [*ObligationForm.Meta.fields, "is_active"]
 
 
 class StatusActionForm(forms.Form):

@@ -445,18 +445,13 @@ def obligation_edit(request, pk, obligation_pk):
         Obligation.objects.select_related("article", "article__charter"), pk=obligation_pk, article__charter=charter
     )
     agencies = _unit_agencies(user, unit=charter.unit)
-    form = forms.ObligationForm(
+    # The instance is bound only for display: on POST the service compares the stored values with the new ones.
+    form = forms.ObligationEditForm(
         request.POST or None,
         instance=obligation if request.method == "GET" else None,
         agencies=agencies,
         initial={"version": obligation.version},
     )
-    if request.method == "GET":
-        form.fields["is_active"] = forms.forms.BooleanField(
-            label=_("Active"), required=False, initial=obligation.is_active
-        )
-    else:
-        form.fields["is_active"] = forms.forms.BooleanField(label=_("Active"), required=False)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")

@@ -1,0 +1,59 @@
+"""Admin views of charters and tasks: read-only, because every write goes through the services (and the audit log)."""
+
+from django.contrib import admin
+
+from .models import Article, Charter, CharterParty, Obligation, Task
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PartyInline(admin.TabularInline):
+    model = CharterParty
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Charter)
+class CharterAdmin(ReadOnlyAdmin):
+    list_display = ["number", "title", "unit", "term", "status", "signed_on", "effective_from"]
+    list_filter = ["status", "term"]
+    search_fields = ["search_text", "number"]
+    list_select_related = ["unit", "term"]
+    inlines = [PartyInline]
+
+
+@admin.register(Article)
+class ArticleAdmin(ReadOnlyAdmin):
+    list_display = ["charter", "number", "title", "area", "lead_agency"]
+    list_select_related = ["charter", "area", "lead_agency"]
+
+
+@admin.register(Obligation)
+class ObligationAdmin(ReadOnlyAdmin):
+    list_display = ["description", "article", "responsible_agency", "cadence", "is_active"]
+    list_filter = ["cadence", "is_active"]
+    list_select_related = ["article", "article__charter", "responsible_agency"]
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyAdmin):
+    list_display = ["title", "unit", "responsible_agency", "due_date", "status", "origin", "completed_on"]
+    list_filter = ["status", "origin"]
+    search_fields = ["title"]
+    date_hierarchy = "due_date"
+    list_select_related = ["unit", "responsible_agency"]

@@ -1,0 +1,46 @@
+"""Template helpers of the charter pages: a task's derived state as a badge, compliance percentages."""
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from charters.models import TaskStatus
+
+register = template.Library()
+
+DUE_SOON_DAYS = 7
+
+TASK_STATES = {
+    "done_on_time": (_("Done on time"), "success"),
+    "done_late": (_("Done late"), "warning"),
+    "cancelled": (_("Cancelled"), "secondary"),
+    "overdue": (_("Overdue"), "danger"),
+    "due_soon": (_("Due soon"), "warning"),
+    "open": (_("Open"), "info"),
+}
+
+
+def task_state(task, today):
+    if task.status == TaskStatus.DONE:
+        return "done_on_time" if task.done_on_time else "done_late"
+    if task.status == TaskStatus.CANCELLED:
+        return "cancelled"
+    if task.is_overdue(today):
+        return "overdue"
+    if task.is_due_soon(today, DUE_SOON_DAYS):
+        return "due_soon"
+    return "open"
+
+
+@register.inclusion_tag("partials/status_badge.html")
+def task_state_badge(task, today):
+    label, tone = TASK_STATES[task_state(task, today)]
+    return {"label": label, "tone": tone}
+
+
+@register.filter
+def percent_of(part, whole):
+    """`part` as a whole-number percentage of `whole` (0 when `whole` is 0)."""
+    try:
+        return round(100 * part / whole) if whole else 0
+    except (TypeError, ValueError):
+        return 0

@@ -182,8 +182,9 @@ def seed_core(context):
         defaults={
             "is_superuser": True,
             "is_staff": True,
-            "first_name": "Quản trị",
-            "last_name": "hệ thống",
+            # Shown family-name-first (User.display_name), so the whole title sits in last_name.
+            "first_name": "",
+            "last_name": "Quản trị hệ thống",
             "email": "admin@demo.phoihop.local",
         },
     )

@@ -141,6 +141,8 @@ class MeetingForm(forms.ModelForm):
         host = data.get("host_agency")
         participants = list(data.get("participating_agencies") or [])
         if host:
+            # The unit is not on the form: it is the host's, and the model's own checks need it.
+            self.instance.unit = host.unit
             if any(agency.unit_id != host.unit_id for agency in participants):
                 self.add_error("participating_agencies", _("Participating agencies must be of the host's unit."))
             from coordination.permissions import agency_of, is_site_admin

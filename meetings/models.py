@@ -96,9 +96,10 @@ class MeetingQuerySet(models.QuerySet):
             return self.none()
         return self.filter(minutes_recorded_at__isnull=True).filter(condition)
 
-    def with_minutes_state(self, today=None):
+    def with_minutes_state(self, today=None, missing_ids=None):
         """Annotate `is_minutes_missing` (bool) for list pages, in the same query."""
-        missing_ids = self.model.objects.minutes_missing(today).values("pk")
+        if missing_ids is None:
+            missing_ids = self.model.objects.minutes_missing(today).values("pk")
         return self.annotate(
             is_minutes_missing=models.Case(
                 models.When(pk__in=missing_ids, then=models.Value(True)),
@@ -389,10 +390,10 @@ class SessionDocumentQuerySet(models.QuerySet):
         return self.filter(delivered_on__isnull=True, due_date__lt=today)
 
     def with_state(self, today=None):
-        """Annotate `state` (a DocumentState value) computed in the database."""
+        """Annotate `db_state` (a DocumentState value) computed in the database, for filtering and counting."""
         today = today or timezone.localdate()
         return self.annotate(
-            state=models.Case(
+            db_state=models.Case(
                 models.When(
                     delivered_on__isnull=False, delivered_on__gt=models.F("due_date"), then=models.Value("late")
                 ),

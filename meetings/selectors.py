@@ -31,10 +31,11 @@ def meeting_list(*, user, filters=None, today=None):
         queryset = queryset.filter(starts_at__lt=_day_start(filters["date_to"] + datetime.timedelta(days=1)))
     if filters.get("charter"):
         queryset = queryset.filter(charter=filters["charter"])
+    missing_ids = Meeting.objects.minutes_missing(today).values("pk")
     if filters.get("minutes_missing"):
-        queryset = queryset.filter(pk__in=Meeting.objects.minutes_missing(today).values("pk"))
+        queryset = queryset.filter(pk__in=missing_ids)
     return (
-        queryset.with_minutes_state(today)
+        queryset.with_minutes_state(today, missing_ids=missing_ids)
         .select_related("unit", "host_agency", "charter")
         .annotate(
             conclusion_count=Count("conclusions", distinct=True),
@@ -71,9 +72,7 @@ def meeting_detail_queryset(today=None):
             ),
             Prefetch(
                 "documents",
-                queryset=SessionDocument.objects.with_state(today)
-                .select_related("responsible_agency")
-                .order_by("due_date", "id"),
+                queryset=SessionDocument.objects.select_related("responsible_agency").order_by("due_date", "id"),
             ),
             Prefetch(
                 "voter_contacts", queryset=Meeting.objects.select_related("constituency_unit").order_by("starts_at")

@@ -9,15 +9,15 @@ from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
-    "AnnualReview",
     "NARRATIVE_FIELDS",
+    "VERSIONED_FIELDS",
+    "AnnualReview",
     "ReportFile",
     "ReportStatus",
     "ReviewApproval",
     "ReviewKind",
     "ReviewStatus",
     "ReviewVersion",
-    "VERSIONED_FIELDS",
     "report_storage",
 ]
 

@@ -56,6 +56,34 @@ def _upper(text):
     return (text or "").upper()
 
 
+# "TM." (on behalf of) lines of the signature blocks, by agency kind (Decree 30/2020, Appendix I).
+COLLECTIVE_VI = {
+    "HDND": "THƯỜNG TRỰC HĐND",
+    "UBND": "ỦY BAN NHÂN DÂN",
+    "MTTQ": "BAN THƯỜNG TRỰC",
+    "DBQH": "ĐOÀN ĐẠI BIỂU QUỐC HỘI",
+}
+_DEPUTY = re.compile(r"^(Phó (?:Chủ tịch|Trưởng đoàn))(?: Thường trực)?\b", re.IGNORECASE)
+_HEAD = re.compile(r"^(Chủ tịch|Trưởng đoàn|Bí thư)\b", re.IGNORECASE)
+
+
+def signature_lines(kind, agency_name, position):
+    """["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"] for a deputy; ["TM. …", "CHỦ TỊCH"] for the head."""
+    lines = [f"TM. {COLLECTIVE_VI.get(kind, _upper(agency_name))}"]
+    position = (position or "").strip()
+    deputy = _DEPUTY.match(position)
+    head = _HEAD.match(position)
+    if deputy:
+        title = deputy.group(1)
+        lines.append("KT. " + _upper(title.split(" ", 1)[1]))
+        lines.append(_upper(title))
+    elif head:
+        lines.append(_upper(head.group(1)))
+    elif position:
+        lines.append(_upper(position))
+    return lines
+
+
 def _parties(charter):
     parties = []
     for link in charter.party_links.select_related("agency").order_by("order", "id"):
@@ -64,7 +92,7 @@ def _parties(charter):
                 "agency": link.agency.name,
                 "agency_upper": _upper(link.agency.name),
                 "signer_name": link.signer_name,
-                "signer_position_upper": _upper(link.signer_position),
+                "title_lines": signature_lines(link.agency.kind, link.agency.name, link.signer_position),
             }
         )
     return parties

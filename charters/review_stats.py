@@ -148,7 +148,7 @@ def _petition_counts(unit, start, end, as_of):
 
 def _task_conditions(as_of):
     return {
-        "total": Q(),
+        "total": ~Q(status=TaskStatus.CANCELLED),
         "done_on_time": Q(status=TaskStatus.DONE, completed_on__lte=F("due_date")),
         "done_late": Q(status=TaskStatus.DONE, completed_on__gt=F("due_date")),
         "open": Q(status=TaskStatus.OPEN),
@@ -173,7 +173,7 @@ def _task_counts(charter, start, end, as_of):
     result["by_article"] = list(
         base.order_by()
         .values("article_id", article_number=F("article__number"), article_title=F("article__title"))
-        .annotate(**{name: Count("pk", filter=c) if c else Count("pk") for name, c in conditions.items()})
+        .annotate(**{name: Count("pk", filter=c) for name, c in conditions.items()})
         .order_by(F("article__number").asc(nulls_last=True))
     )
     return result

@@ -95,6 +95,13 @@ def change_phrase(current, previous, previous_year):
     return f"{direction} {_decimal(abs(change))}% so với năm {previous_year}"
 
 
+def change_ratio(current, previous):
+    """The change in percent (8.3, -20.0), or None when the previous figure is zero."""
+    if not previous:
+        return None
+    return round((current - previous) * 100 / previous, 1)
+
+
 def comparison_rows(stats):
     """Rows for the figures table: label, this year's figure, the previous years' and the change phrases."""
     previous = [entry for entry in stats.get("previous", []) if not entry.get("empty")]

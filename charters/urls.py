@@ -1,6 +1,6 @@
 """URLs of the charters app: charters, articles and duties, the work programme."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -22,4 +22,5 @@ urlpatterns = [
     path("tasks/<int:pk>/", views.task_detail, name="task"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
     path("tasks/<int:pk>/evidence.pdf", views.task_evidence_download, name="task_evidence"),
+    path("", include("charters.review_urls")),
 ]

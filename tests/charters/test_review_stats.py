@@ -99,7 +99,7 @@ def test_statistics_equal_the_hand_counted_figures(year_data):
             "returned",
             "unsatisfactory",
         )
-    } == {  # fmt: skip
+    } == {
         "received": 7,
         "forwarded": 6,
         "answered": 2,
@@ -124,20 +124,20 @@ def test_statistics_equal_the_hand_counted_figures(year_data):
     tasks = stats["tasks"]
     assert tasks["planned"] == {
         "total": 4, "done_on_time": 1, "done_late": 1, "open": 2, "overdue": 1, "cancelled": 0}  # fmt: skip
-    assert tasks["arising"]["total"] == 2
+    assert tasks["arising"]["total"] == 1  # the cancelled one is counted apart
     assert tasks["arising"]["done_on_time"] == 1
     assert tasks["arising"]["cancelled"] == 1
     by_article = {row["article_number"]: row for row in tasks["by_article"]}
     assert (by_article[1]["total"], by_article[1]["done_late"], by_article[1]["overdue"]) == (4, 1, 1)
     assert by_article[2]["done_on_time"] == 1
-    assert by_article[None]["cancelled"] == 1
+    assert (by_article[None]["total"], by_article[None]["cancelled"]) == (0, 1)
 
     documents = stats["documents"]
     assert (documents["total"], documents["on_time"], documents["late"], documents["undelivered"]) == (3, 1, 1, 1)
 
     headline = stats["headline"]
     assert headline["tasks_planned"] == 4
-    assert headline["tasks_arising"] == 2
+    assert headline["tasks_arising"] == 1
     assert headline["tasks_done"] == 3
 
 

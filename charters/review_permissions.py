@@ -1,0 +1,91 @@
+"""Who may see, draft, approve and print a charter's reviews, on top of `coordination.permissions`.
+
+Reading: every member of a party agency (clerks, leaders, secretariat) and site administrators; members of
+other agencies of the same unit get 403; other units get 404. Drafting, recomputing the figures, submitting
+and rendering PDFs: the secretariat of a party agency. Approving or returning a submitted review: a party's
+leader (one approval per party agency).
+"""
+
+from django.shortcuts import get_object_or_404
+
+from coordination.models import Role
+from coordination.permissions import agency_of, ensure, ensure_unit_visible, is_site_admin, role_of
+
+from .review_models import AnnualReview, ReportFile, ReviewStatus
+
+
+def _party_ids(charter):
+    cached = getattr(charter, "_review_party_ids", None)
+    if cached is None:
+        cached = frozenset(charter.party_links.values_list("agency_id", flat=True))
+        charter._review_party_ids = cached
+    return cached
+
+
+def _party_role(user, charter, *roles):
+    agency = agency_of(user)
+    return agency is not None and agency.pk in _party_ids(charter) and (not roles or role_of(user) in roles)
+
+
+def can_read_reviews(user, charter):
+    return is_site_admin(user) or _party_role(user, charter)
+
+
+def can_draft_review(user, charter):
+    """Create a review, edit a draft, recompute its figures, submit it, render PDFs."""
+    return is_site_admin(user) or _party_role(user, charter, Role.SECRETARIAT)
+
+
+def can_edit_review(user, review):
+    return review.status == ReviewStatus.DRAFT and can_draft_review(user, review.charter)
+
+
+def can_render_review(user, review):
+    return can_draft_review(user, review.charter)
+
+
+def can_approve_review(user, review):
+    """A party's leader whose agency has not approved yet (site administrators do not approve for a party)."""
+    if review.status != ReviewStatus.SUBMITTED or not _party_role(user, review.charter, Role.LEADER):
+        return False
+    agency = agency_of(user)
+    return not any(approval.agency_id == agency.pk for approval in review.approvals.all())
+
+
+def can_return_review(user, review):
+    return review.status == ReviewStatus.SUBMITTED and _party_role(user, review.charter, Role.LEADER)
+
+
+def charter_reviews_for(user, charter):
+    """404 for another unit's charter, 403 for a non-party member of the same unit."""
+    ensure_unit_visible(user, charter.unit_id)
+    ensure(can_read_reviews(user, charter))
+    return charter
+
+
+REVIEW_ACTIONS = {
+    "read": None,
+    "edit": can_edit_review,
+    "render": can_render_review,
+    "approve": can_approve_review,
+    "return": can_return_review,
+}
+
+
+def review_for(user, pk, *, action="read", queryset=None):
+    """Fetch a review and authorize `action` in one call (404 other units, 403 missing right)."""
+    queryset = queryset if queryset is not None else AnnualReview.objects.all()
+    review = get_object_or_404(
+        queryset.select_related("charter__unit", "charter__term").prefetch_related("approvals"), pk=pk
+    )
+    charter_reviews_for(user, review.charter)
+    check = REVIEW_ACTIONS[action]
+    if check is not None:
+        ensure(check(user, review))
+    return review
+
+
+def report_file_for(user, review_pk, pk):
+    """A report file of a review the user may read; files of other units answer 404."""
+    review = review_for(user, review_pk)
+    return get_object_or_404(ReportFile.objects.select_related("source_version", "review"), review=review, pk=pk)

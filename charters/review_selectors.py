@@ -1,0 +1,54 @@
+"""Reads for the review pages, each shaped for its page (related rows loaded up front)."""
+
+from django.db.models import Count, Q
+
+from coordination.permissions import agency_of, is_site_admin, visible_unit_ids
+
+from .models import Charter, CharterStatus
+from .review_models import AnnualReview, ReportFile, ReviewVersion
+
+
+def visible_reviews(user):
+    """Reviews of charters the user's agency is a party to (all for site administrators)."""
+    queryset = AnnualReview.objects.all()
+    if is_site_admin(user):
+        return queryset
+    agency = agency_of(user)
+    if agency is None:
+        return queryset.none()
+    return queryset.filter(charter__unit_id__in=visible_unit_ids(user), charter__party_links__agency=agency)
+
+
+def review_list(*, user, unit=None, charter=None):
+    queryset = visible_reviews(user).select_related("charter__unit", "charter__term")
+    if unit:
+        queryset = queryset.filter(charter__unit_id=unit)
+    if charter:
+        queryset = queryset.filter(charter_id=charter)
+    return queryset.annotate(
+        approvals_count=Count("approvals", distinct=True),
+        ready_reports=Count("report_files", filter=Q(report_files__status="ready"), distinct=True),
+    ).order_by("-year", "charter__unit__name", "-id")
+
+
+def reviewable_charters(user):
+    """Charters (signed, in force or ended) the user's agency is a party to, for the "new review" links."""
+    queryset = Charter.objects.exclude(status=CharterStatus.DRAFT).select_related("unit", "term")
+    if is_site_admin(user):
+        return queryset.order_by("unit__name", "-effective_from")
+    agency = agency_of(user)
+    if agency is None:
+        return queryset.none()
+    return queryset.filter(party_links__agency=agency).order_by("-effective_from")
+
+
+def review_versions(review):
+    return ReviewVersion.objects.filter(review=review).select_related("created_by").defer("data").order_by("-number")
+
+
+def review_report_files(review):
+    return (
+        ReportFile.objects.filter(review=review)
+        .select_related("source_version", "requested_by")
+        .defer("source_version__data")
+    )

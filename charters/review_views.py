@@ -1,0 +1,313 @@
+"""Pages of annual reviews and their PDF reports (thin: authorize, validate, call a service, redirect)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from coordination.audit import audit_events_for
+from coordination.models import AdministrativeUnit
+from coordination.permissions import agency_of, ensure, visible_unit_ids
+from meetings.models import MeetingKind
+from voters.models import Field
+
+from . import review_selectors as selectors
+from . import reviews as services
+from .models import Charter
+from .review_forms import ReportRequestForm, ReviewCreateForm, ReviewEditForm, ReviewReturnForm
+from .review_models import AnnualReview, ReportStatus, ReviewKind
+from .review_permissions import (
+    can_approve_review,
+    can_draft_review,
+    can_edit_review,
+    can_render_review,
+    can_return_review,
+    charter_reviews_for,
+    report_file_for,
+    review_for,
+)
+from .review_text import change_ratio
+
+# Labels of the year-on-year figures on the page (the PDF has its own Vietnamese document wording).
+HEADLINE_LABELS = {
+    "meetings_total": gettext_lazy("Meetings and joint activities"),
+    "council_sessions": gettext_lazy("Council sessions"),
+    "voter_contact": gettext_lazy("Voter-contact meetings"),
+    "supervision": gettext_lazy("Supervision visits"),
+    "petitions_received": gettext_lazy("Voter petitions received"),
+    "petitions_forwarded": gettext_lazy("Petitions forwarded to the competent agency"),
+    "petitions_answered": gettext_lazy("Petitions answered"),
+    "petitions_answered_on_time": gettext_lazy("Petitions answered on time"),
+    "petitions_overdue": gettext_lazy("Petitions overdue without an answer"),
+    "tasks_planned": gettext_lazy("Planned tasks (work programme)"),
+    "tasks_arising": gettext_lazy("Newly arising tasks"),
+    "tasks_done": gettext_lazy("Tasks done"),
+    "documents_late": gettext_lazy("Session documents delivered late"),
+}
+
+
+def _label(choices, code):
+    try:
+        return choices(code).label
+    except ValueError:
+        return code
+
+
+def figures_table(stats):
+    """This year's headline figures beside the previous years', with the change in percent."""
+    previous = [entry for entry in stats.get("previous", []) if not entry.get("empty")]
+    rows = []
+    for key, label in HEADLINE_LABELS.items():
+        current = stats["headline"].get(key, 0)
+        cells = []
+        for entry in previous:
+            value = entry["figures"].get(key, 0)
+            cells.append({"value": value, "change": change_ratio(current, value)})
+        rows.append({"label": label, "current": current, "previous": cells})
+    return {"years": [entry["year"] for entry in previous], "rows": rows}
+
+
+def _messages_from(request, error):
+    for message in getattr(error, "messages", [str(error)]):
+        messages.error(request, message)
+
+
+@login_required
+def review_list(request):
+    user = request.user
+    try:
+        unit = int(request.GET.get("unit") or 0) or None
+    except ValueError:
+        unit = None
+    ids = visible_unit_ids(user)
+    units = AdministrativeUnit.objects.filter(charters__reviews__isnull=False).distinct().order_by("name")
+    if ids is not None:
+        units = units.filter(pk__in=ids)
+    charters = [charter for charter in selectors.reviewable_charters(user) if can_draft_review(user, charter)]
+    return render(
+        request,
+        "charters/reviews/review_list.html",
+        {
+            "reviews": selectors.review_list(user=user, unit=unit),
+            "units": units,
+            "unit": unit,
+            "charters": charters,
+            "default_year": _default_year(),
+        },
+    )
+
+
+def _default_year():
+    """Reviews are written in the first months of the next year: before July, last year; after, this year."""
+    today = timezone.localdate()
+    return today.year - 1 if today.month <= 6 else today.year
+
+
+@login_required
+def review_create(request, charter_pk):
+    user = request.user
+    charter = get_object_or_404(Charter.objects.select_related("unit", "term"), pk=charter_pk)
+    charter_reviews_for(user, charter)
+    ensure(can_draft_review(user, charter))
+    form = ReviewCreateForm(request.POST or None, initial={"year": request.GET.get("year") or _default_year()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.review_create(
+                actor=user,
+                charter=charter,
+                year=form.cleaned_data["year"],
+                kind=form.cleaned_data["kind"],
+                idempotency_token=form.cleaned_data["idempotency_token"] or None,
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The review was generated with this year's figures. Check and edit the text."))
+            return redirect("charters:review_detail", pk=review.pk)
+    existing = AnnualReview.objects.filter(charter=charter).order_by("-year")
+    return render(
+        request, "charters/reviews/review_create.html", {"charter": charter, "form": form, "existing": existing}
+    )
+
+
+def _detail_context(request, review, *, edit_form=None):
+    user = request.user
+    stats = review.stats or {}
+    agency = agency_of(user)
+    parties = list(review.charter.party_links.select_related("agency").order_by("order", "id"))
+    approvals = {approval.agency_id: approval for approval in review.approvals.select_related("approved_by")}
+    can_edit = can_edit_review(user, review)
+    if edit_form is None and can_edit:
+        edit_form = ReviewEditForm(instance=review)
+    petitions = stats.get("petitions", {})
+    return {
+        "review": review,
+        "charter": review.charter,
+        "stats": stats,
+        "comparison": figures_table(stats) if stats.get("headline") else None,
+        "meetings": [
+            {"label": _label(MeetingKind, kind), "count": count}
+            for kind, count in stats.get("meetings", {}).get("by_kind", {}).items()
+            if count
+        ],
+        "by_field": [{**row, "label": _label(Field, row["field"])} for row in petitions.get("by_field", [])],
+        "party_rows": [{"party": party, "approval": approvals.get(party.agency_id)} for party in parties],
+        "edit_form": edit_form,
+        "return_form": ReviewReturnForm(initial={"version": review.version}),
+        "report_form": ReportRequestForm(),
+        "versions": selectors.review_versions(review),
+        **_report_files_context(review),
+        "events": audit_events_for(review, limit=50),
+        "can_edit": can_edit,
+        "can_render": can_render_review(user, review),
+        "can_approve": can_approve_review(user, review),
+        "can_return": can_return_review(user, review),
+        "user_agency": agency,
+    }
+
+
+@login_required
+def review_detail(request, pk):
+    review = review_for(request.user, pk)
+    return render(request, "charters/reviews/review_detail.html", _detail_context(request, review))
+
+
+@login_required
+@require_POST
+def review_edit(request, pk):
+    review = review_for(request.user, pk, action="edit")
+    form = ReviewEditForm(request.POST, instance=AnnualReview.objects.get(pk=review.pk))
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.review_update(actor=request.user, review=review, version=version, **data)
+        except services.ReviewConflict as conflict:
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, field_errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, field_errors)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The review was saved (a new version is kept)."))
+            return redirect("charters:review_detail", pk=review.pk)
+    review.refresh_from_db()
+    context = _detail_context(request, review, edit_form=form)
+    return render(request, "charters/reviews/review_detail.html", context)
+
+
+def _version_from(request):
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+WORKFLOW = {
+    "refresh": ("edit", services.review_stats_refresh, "The figures were recomputed from the current data."),
+    "submit": ("edit", services.review_submit, "The review was submitted to the parties' leaders for approval."),
+}
+
+
+@login_required
+@require_POST
+def review_action(request, pk, action):
+    if action not in WORKFLOW:
+        raise Http404
+    permission, service, done = WORKFLOW[action]
+    review = review_for(request.user, pk, action=permission)
+    try:
+        service(actor=request.user, review=review, version=_version_from(request))
+    except (ValidationError, services.ReviewConflict) as error:
+        _messages_from(request, error)
+    else:
+        messages.success(request, _(done))
+    return redirect("charters:review_detail", pk=review.pk)
+
+
+@login_required
+@require_POST
+def review_approve(request, pk):
+    review = review_for(request.user, pk, action="approve")
+    try:
+        services.review_approve(
+            actor=request.user, review=review, agency=agency_of(request.user), comment=request.POST.get("comment", "")
+        )
+    except ValidationError as error:
+        _messages_from(request, error)
+    else:
+        messages.success(request, _("Your agency's approval was recorded."))
+    return redirect("charters:review_detail", pk=review.pk)
+
+
+@login_required
+@require_POST
+def review_return(request, pk):
+    review = review_for(request.user, pk, action="return")
+    form = ReviewReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what needs correcting."))
+        return redirect("charters:review_detail", pk=review.pk)
+    try:
+        services.review_return(
+            actor=request.user, review=review, version=form.cleaned_data["version"], reason=form.cleaned_data["reason"]
+        )
+    except (ValidationError, services.ReviewConflict) as error:
+        _messages_from(request, error)
+    else:
+        messages.success(request, _("The review was returned to the secretariat for corrections."))
+    return redirect("charters:review_detail", pk=review.pk)
+
+
+@login_required
+@require_POST
+def report_request(request, pk):
+    review = review_for(request.user, pk, action="render")
+    form = ReportRequestForm(request.POST)
+    with_appendix = form.is_valid() and form.cleaned_data["with_appendix"]
+    services.report_request(actor=request.user, review=review, with_appendix=with_appendix)
+    messages.info(request, _("The PDF is being prepared; this page shows when it is ready."))
+    return redirect("charters:review_detail", pk=review.pk)
+
+
+@login_required
+def report_files(request, pk):
+    """The report files fragment; htmx polls it every 2 s while a file is queued or rendering."""
+    review = review_for(request.user, pk)
+    return render(request, "charters/reviews/_report_files.html", {"review": review, **_report_files_context(review)})
+
+
+def _report_files_context(review):
+    files = list(selectors.review_report_files(review))
+    return {"report_files": files, "any_pending": any(f.is_pending for f in files)}
+
+
+@login_required
+def report_download(request, pk, file_pk):
+    report = report_file_for(request.user, pk, file_pk)
+    if report.status != ReportStatus.READY or not report.file:
+        raise Http404
+    response = FileResponse(
+        report.file.open("rb"), as_attachment=True, filename=report.download_name, content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def review_version(request, pk, number):
+    review = review_for(request.user, pk)
+    version = get_object_or_404(review.versions.select_related("created_by"), number=number)
+    return render(
+        request,
+        "charters/reviews/review_version.html",
+        {"review": review, "version": version, "data": version.data, "kind_end_of_term": ReviewKind.END_OF_TERM},
+    )

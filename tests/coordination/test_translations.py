@@ -98,3 +98,13 @@ def test_dates_render_day_month_year():
             rendered = template.render(Context({"day": day, "moment": moment}))
         assert rendered.split("|")[:3] == ["05/02/2026"] * 3 if language == "vi" else True
         assert rendered.split("|")[1:] == ["05/02/2026", "05/02/2026", "05/02/2026 21:30"]
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_vietnamese_until_english_is_chosen(client):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="vi"' in page
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="vi-VN,vi;q=0.9").content.decode()
+    assert 'lang="en"' in page

@@ -9,7 +9,7 @@
   agencies it was forwarded to (lead or supporting); everyone else in the unit reads without it.
 """
 
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.shortcuts import get_object_or_404
 
 from coordination.models import AgencyKind, Role
@@ -47,8 +47,13 @@ def with_personal_data_flag(queryset, user):
     forwarded_to_me = Forwarding.objects.filter(petition=OuterRef("pk")).filter(
         Q(agency=agency) | Q(supporting_agencies=agency)
     )
+    # CASE rather than a bare boolean: `lead_agency_id = x` is NULL for rows without a lead agency.
     return queryset.annotate(
-        may_see_personal=Q(originating_agency=agency) | Q(lead_agency=agency) | Exists(forwarded_to_me)
+        may_see_personal=Case(
+            When(Q(originating_agency=agency) | Q(lead_agency=agency) | Exists(forwarded_to_me), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
     )
 
 

@@ -32,8 +32,12 @@ def petition(agencies, reference_data):
 def forwarded(petition, clerk, agencies):
     """`petition` forwarded by the HĐND clerk to the department, with UBND supporting."""
     services.petition_forward(
-        actor=clerk, petition=petition, agency=agencies.department, supporting_agencies=[agencies.ubnd],
-        dispatch_number="125/HĐND-VP", dispatch_date=DISPATCH,
+        actor=clerk,
+        petition=petition,
+        agency=agencies.department,
+        supporting_agencies=[agencies.ubnd],
+        dispatch_number="125/HĐND-VP",
+        dispatch_date=DISPATCH,
     )
     petition.refresh_from_db()
     return petition
@@ -42,8 +46,13 @@ def forwarded(petition, clerk, agencies):
 @pytest.fixture
 def answered(forwarded, department_clerk):
     services.petition_answer(
-        actor=department_clerk, petition=forwarded, version=forwarded.version, text="Đã sửa chữa xong.",
-        document_number="456/SXD-QLĐT", document_date=datetime.date(2026, 11, 20), outcome="resolved",
+        actor=department_clerk,
+        petition=forwarded,
+        version=forwarded.version,
+        text="Đã sửa chữa xong.",
+        document_number="456/SXD-QLĐT",
+        document_date=datetime.date(2026, 11, 20),
+        outcome="resolved",
     )
     forwarded.refresh_from_db()
     return forwarded

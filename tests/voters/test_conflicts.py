@@ -21,8 +21,12 @@ def second_department_clerk(agencies):
 
 def _answer(actor, petition, version, text):
     return services.petition_answer(
-        actor=actor, petition=petition, version=version, text=text,
-        document_date=datetime.date(2026, 11, 20), outcome="resolved",
+        actor=actor,
+        petition=petition,
+        version=version,
+        text=text,
+        document_date=datetime.date(2026, 11, 20),
+        outcome="resolved",
     )
 
 
@@ -44,8 +48,12 @@ def test_conflict_in_the_answer_page_keeps_the_text(forwarded, department_clerk,
     Petition.objects.filter(pk=forwarded.pk).update(version=stale + 1)  # someone else saved meanwhile
     response = client.post(
         f"/petitions/{forwarded.pk}/answer/",
-        {"version": stale, "text": "Nội dung tôi đã soạn rất dài", "document_date": "2026-11-20",
-         "outcome": "resolved"},
+        {
+            "version": stale,
+            "text": "Nội dung tôi đã soạn rất dài",
+            "document_date": "2026-11-20",
+            "outcome": "resolved",
+        },
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -58,8 +66,12 @@ def test_conflict_in_the_answer_page_keeps_the_text(forwarded, department_clerk,
 def test_double_submit_of_create_form_makes_one_petition(clerk, login, agencies):
     client = login(clerk)
     data = {
-        "idempotency_key": str(uuid.uuid4()), "source": "meeting", "received_on": "2026-11-10",
-        "content": "Cử tri đề nghị nạo vét kênh thoát nước", "field": "environment", "kind": "petition",
+        "idempotency_key": str(uuid.uuid4()),
+        "source": "meeting",
+        "received_on": "2026-11-10",
+        "content": "Cử tri đề nghị nạo vét kênh thoát nước",
+        "field": "environment",
+        "kind": "petition",
     }
     first = client.post("/petitions/new/", data)
     second = client.post("/petitions/new/", data)
@@ -70,9 +82,14 @@ def test_double_submit_of_create_form_makes_one_petition(clerk, login, agencies)
 
 def _batch_data(key, rows, meeting=""):
     data = {
-        "batch-batch_key": key, "batch-source": "meeting", "batch-received_on": "2026-11-10",
-        "batch-meeting": meeting, "rows-TOTAL_FORMS": str(len(rows)), "rows-INITIAL_FORMS": "0",
-        "rows-MIN_NUM_FORMS": "1", "rows-MAX_NUM_FORMS": "300",
+        "batch-batch_key": key,
+        "batch-source": "meeting",
+        "batch-received_on": "2026-11-10",
+        "batch-meeting": meeting,
+        "rows-TOTAL_FORMS": str(len(rows)),
+        "rows-INITIAL_FORMS": "0",
+        "rows-MIN_NUM_FORMS": "1",
+        "rows-MAX_NUM_FORMS": "300",
     }
     for index, row in enumerate(rows):
         for name, value in {"field": "other", "kind": "petition", **row}.items():
@@ -101,8 +118,13 @@ def test_batch_error_in_one_row_keeps_every_row(clerk, login):
     response = client.post("/petitions/batch/", _batch_data(str(uuid.uuid4()), rows))
     assert response.status_code == 200
     body = response.content.decode()
-    for text in ("Lê Văn Một", "Kiến nghị thứ nhất về đường", "Phạm Thị Hai", "Hồ Văn Ba",
-                 "Kiến nghị thứ ba về trường học"):
+    for text in (
+        "Lê Văn Một",
+        "Kiến nghị thứ nhất về đường",
+        "Phạm Thị Hai",
+        "Hồ Văn Ba",
+        "Kiến nghị thứ ba về trường học",
+    ):
         assert text in body
     assert Petition.objects.count() == 0
 

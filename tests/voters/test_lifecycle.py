@@ -19,8 +19,11 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.smoke
 def test_create_records_received_petition_with_folded_search_text(clerk, agencies):
     petition = services.petition_create(
-        actor=clerk, received_on=datetime.date(2026, 11, 10), content="Cử tri đề nghị lắp đèn đường",
-        locality="Xã Hòa Vang", voter_name="Trần Thị Bình",
+        actor=clerk,
+        received_on=datetime.date(2026, 11, 10),
+        content="Cử tri đề nghị lắp đèn đường",
+        locality="Xã Hòa Vang",
+        voter_name="Trần Thị Bình",
     )
     assert petition.status == Status.RECEIVED
     assert petition.unit == agencies.hdnd.unit
@@ -38,7 +41,10 @@ def test_classify(petition, clerk):
     )
     petition.refresh_from_db()
     assert (petition.status, petition.field, petition.kind, petition.competence_level) == (
-        "classified", "land", "opinion", "province"
+        "classified",
+        "land",
+        "opinion",
+        "province",
     )
     assert audit_events_for(petition)[0].action == "classify"
 
@@ -58,7 +64,10 @@ def test_forward_takes_due_date_from_deadline_engine_in_working_days(forwarded, 
 def test_clerk_may_not_set_the_due_date(petition, clerk, agencies):
     with pytest.raises(PermissionDenied):
         services.petition_forward(
-            actor=clerk, petition=petition, agency=agencies.department, dispatch_date=DISPATCH,
+            actor=clerk,
+            petition=petition,
+            agency=agencies.department,
+            dispatch_date=DISPATCH,
             due_date=datetime.date(2026, 12, 1),
         )
     petition.refresh_from_db()
@@ -68,7 +77,10 @@ def test_clerk_may_not_set_the_due_date(petition, clerk, agencies):
 
 def test_leader_sets_the_due_date_by_hand(petition, leader, agencies):
     services.petition_forward(
-        actor=leader, petition=petition, agency=agencies.department, dispatch_date=DISPATCH,
+        actor=leader,
+        petition=petition,
+        agency=agencies.department,
+        dispatch_date=DISPATCH,
         due_date=datetime.date(2026, 12, 1),
     )
     petition.refresh_from_db()
@@ -125,13 +137,22 @@ def test_answer_by_lead_agency(answered):
 def test_answer_in_progress_needs_plan_and_date(forwarded, department_clerk):
     with pytest.raises(ValidationError):
         services.petition_answer(
-            actor=department_clerk, petition=forwarded, version=forwarded.version, text="Đang thực hiện",
-            document_date=datetime.date(2026, 11, 20), outcome="in_progress_with_plan",
+            actor=department_clerk,
+            petition=forwarded,
+            version=forwarded.version,
+            text="Đang thực hiện",
+            document_date=datetime.date(2026, 11, 20),
+            outcome="in_progress_with_plan",
         )
     services.petition_answer(
-        actor=department_clerk, petition=forwarded, version=forwarded.version, text="Đang thực hiện",
-        document_date=datetime.date(2026, 11, 20), outcome="in_progress_with_plan",
-        plan="Thi công trong quý II/2027", target_date=datetime.date(2027, 6, 30),
+        actor=department_clerk,
+        petition=forwarded,
+        version=forwarded.version,
+        text="Đang thực hiện",
+        document_date=datetime.date(2026, 11, 20),
+        outcome="in_progress_with_plan",
+        plan="Thi công trong quý II/2027",
+        target_date=datetime.date(2027, 6, 30),
     )
     assert Petition.objects.get(pk=forwarded.pk).outcome == "in_progress_with_plan"
 
@@ -140,8 +161,12 @@ def test_only_the_lead_agency_answers(forwarded, ubnd_clerk, clerk):
     for user in (ubnd_clerk, clerk):  # a supporting agency and the forwarding office
         with pytest.raises(PermissionDenied):
             services.petition_answer(
-                actor=user, petition=forwarded, version=forwarded.version, text="x",
-                document_date=datetime.date(2026, 11, 20), outcome="resolved",
+                actor=user,
+                petition=forwarded,
+                version=forwarded.version,
+                text="x",
+                document_date=datetime.date(2026, 11, 20),
+                outcome="resolved",
             )
 
 

@@ -26,14 +26,54 @@ def _pages(pk):
 
 # role → expected status per page for a petition received by HĐND and not yet forwarded
 RECEIVED_EXPECTED = {
-    "clerk": {"list": 200, "detail": 200, "create": 200, "batch": 200, "import": 200, "forward": 200,
-              "classify": 200, "answer": 403, "return": 403, "export": 200},
-    "ubnd_clerk": {"list": 200, "detail": 200, "create": 403, "batch": 403, "import": 403, "forward": 403,
-                   "classify": 403, "answer": 403, "return": 403, "export": 200},
-    "secretariat": {"list": 200, "detail": 200, "create": 403, "batch": 403, "import": 403, "forward": 403,
-                    "classify": 403, "answer": 403, "return": 403, "export": 200},
-    "outsider": {"list": 200, "detail": 404, "create": 200, "batch": 200, "import": 200, "forward": 404,
-                 "classify": 404, "answer": 404, "return": 404, "export": 200},
+    "clerk": {
+        "list": 200,
+        "detail": 200,
+        "create": 200,
+        "batch": 200,
+        "import": 200,
+        "forward": 200,
+        "classify": 200,
+        "answer": 403,
+        "return": 403,
+        "export": 200,
+    },
+    "ubnd_clerk": {
+        "list": 200,
+        "detail": 200,
+        "create": 403,
+        "batch": 403,
+        "import": 403,
+        "forward": 403,
+        "classify": 403,
+        "answer": 403,
+        "return": 403,
+        "export": 200,
+    },
+    "secretariat": {
+        "list": 200,
+        "detail": 200,
+        "create": 403,
+        "batch": 403,
+        "import": 403,
+        "forward": 403,
+        "classify": 403,
+        "answer": 403,
+        "return": 403,
+        "export": 200,
+    },
+    "outsider": {
+        "list": 200,
+        "detail": 404,
+        "create": 200,
+        "batch": 200,
+        "import": 200,
+        "forward": 404,
+        "classify": 404,
+        "answer": 404,
+        "return": 404,
+        "export": 200,
+    },
 }
 
 
@@ -115,8 +155,13 @@ def test_attachment_requires_personal_data_right(forwarded, department_clerk, mt
 
     pdf = SimpleUploadedFile("tra-loi.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
     answer = services.petition_answer(
-        actor=department_clerk, petition=forwarded, version=forwarded.version, text="Đã giải quyết",
-        document_date=datetime.date(2026, 11, 20), outcome="resolved", attachments=[pdf],
+        actor=department_clerk,
+        petition=forwarded,
+        version=forwarded.version,
+        text="Đã giải quyết",
+        document_date=datetime.date(2026, 11, 20),
+        outcome="resolved",
+        attachments=[pdf],
     )
     attachment = answer.attachments.get()
     assert attachment.content_type == "application/pdf"
@@ -136,7 +181,12 @@ def test_attachment_type_is_checked_by_content(forwarded, department_clerk):
     fake = SimpleUploadedFile("tra-loi.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     with pytest.raises(ValidationError):
         services.petition_answer(
-            actor=department_clerk, petition=forwarded, version=forwarded.version, text="x",
-            document_date=datetime.date(2026, 11, 20), outcome="resolved", attachments=[fake],
+            actor=department_clerk,
+            petition=forwarded,
+            version=forwarded.version,
+            text="x",
+            document_date=datetime.date(2026, 11, 20),
+            outcome="resolved",
+            attachments=[fake],
         )
     assert not forwarded.answers.exists()

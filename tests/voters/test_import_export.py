@@ -1,0 +1,174 @@
+"""Excel import (all or nothing, row-by-row report, malformed files refused) and export (BOM, hidden data)."""
+
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook, load_workbook
+
+from voters import importing, services
+from voters.models import Petition
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = [header for _key, header, _required in importing.COLUMNS]
+
+
+def _xlsx(rows, headers=HEADERS, name="kien-nghi.xlsx"):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def _row(content="Cử tri kiến nghị sửa đường", day=datetime.date(2026, 11, 10), agency="", field="Hạ tầng, giao thông"):
+    return [
+        day,
+        "Tiếp xúc cử tri",
+        "Nguyễn Văn Bình",
+        "5 Trần Phú",
+        "0912000111",
+        "Phường Hải Châu",
+        content,
+        field,
+        "Kiến nghị",
+        "Tỉnh",
+        agency,
+    ]
+
+
+@pytest.mark.smoke
+def test_template_has_the_vietnamese_columns(clerk, login):
+    response = login(clerk).get("/petitions/import/template.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert [cell.value for cell in sheet[1]] == HEADERS
+
+
+@pytest.mark.smoke
+def test_good_file_imports_every_row(clerk, login, agencies, reference_data):
+    rows = [_row(f"Kiến nghị số {i}") for i in range(3)]
+    rows.append(_row("Kiến nghị chuyển ngay", agency="Sở Xây dựng thành phố Đà Nẵng"))
+    rows.append([None] * len(HEADERS))  # blank line ignored
+    response = login(clerk).post("/petitions/import/", {"file": _xlsx(rows)})
+    assert response.status_code == 302
+    assert Petition.objects.count() == 4
+    imported = Petition.objects.get(content="Kiến nghị chuyển ngay")
+    assert imported.status == "forwarded" and imported.lead_agency == agencies.department
+    assert Petition.objects.filter(field="infrastructure", originating_agency=agencies.hdnd).count() == 4
+
+
+def _report(clerk, login, upload):
+    response = login(clerk).post("/petitions/import/", {"file": upload})
+    assert response.status_code == 200
+    assert Petition.objects.count() == 0
+    return response.context["report"], response.content.decode()
+
+
+def test_one_bad_row_imports_nothing_and_reports_each_row(clerk, login, agencies):
+    rows = [_row("Đúng"), _row(""), _row("Sai lĩnh vực", field="Thời tiết"), _row("Sai cơ quan", agency="Sở Ma")]
+    report, body = _report(clerk, login, _xlsx(rows))
+    assert [(row, column) for row, column, _message in report.errors] == [
+        (3, "Nội dung"),
+        (4, "Lĩnh vực"),
+        (5, "Cơ quan giải quyết"),
+    ]
+    assert "Sở Ma" in body
+
+
+def test_wrong_columns_are_refused(clerk, login):
+    report, _body = _report(clerk, login, _xlsx([["x", "y"]], headers=["Ngày", "Ý kiến"]))
+    assert any(column == "Nội dung" for _row, column, _message in report.errors)
+    assert any(column == "Ngày" for _row, column, _message in report.errors)
+
+
+def test_broken_file_is_refused(clerk, login):
+    report, _body = _report(clerk, login, SimpleUploadedFile("hong.xlsx", b"PK\x03\x04 this is not a workbook"))
+    assert len(report.errors) == 1 and report.errors[0][0] is None
+
+
+def test_not_an_excel_file_is_refused(clerk, login):
+    report, _body = _report(clerk, login, SimpleUploadedFile("danh-sach.csv", b"a,b\n1,2\n"))
+    assert report.errors
+
+
+def test_dates_as_unparseable_text_are_refused_but_ddmmyyyy_text_is_read(clerk, login):
+    rows = [_row(day="15/10/2026"), _row(day="tháng 10/2026"), _row(day="31/02/2026"), _row(day=45000)]
+    report, _body = _report(clerk, login, _xlsx(rows))
+    assert [row for row, column, _message in report.errors] == [3, 4, 5]
+    assert {column for _row, column, _message in report.errors} == {"Ngày tiếp nhận"}
+
+
+def test_future_date_is_refused(clerk, login):
+    report, _body = _report(clerk, login, _xlsx([_row(day=datetime.date(2030, 1, 1))]))
+    assert report.errors[0][:2] == (2, "Ngày tiếp nhận")
+
+
+def test_formulas_are_refused(clerk, login):
+    row = _row()
+    row[6] = '=CONCATENATE("Kiến nghị ", "sửa đường")'
+    report, _body = _report(clerk, login, _xlsx([row]))
+    assert report.errors[0][:2] == (2, "Nội dung")
+
+
+def test_too_many_rows_are_refused(clerk, login):
+    rows = [_row(f"Kiến nghị {i}") for i in range(importing.MAX_ROWS + 1)]
+    report, _body = _report(clerk, login, _xlsx(rows))
+    assert any("5000" in message or "5.000" in message for _row, _column, message in report.errors)
+
+
+def test_file_unpacking_huge_is_refused(clerk, login):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<" * (importing.MAX_UNPACKED_BYTES + 10))
+    report, _body = _report(clerk, login, SimpleUploadedFile("bom.xlsx", buffer.getvalue()))
+    assert len(report.errors) == 1
+
+
+def test_management_command_imports_and_refuses(tmp_path, agencies, reference_data):
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(_xlsx([_row("Kiến nghị từ tệp")]).read())
+    call_command("import_petitions", str(good), "--agency", str(agencies.hdnd.pk), "--unit", "P48")
+    assert Petition.objects.get().content == "Kiến nghị từ tệp"
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(_xlsx([_row("")]).read())
+    with pytest.raises(CommandError):
+        call_command("import_petitions", str(bad), "--agency", str(agencies.hdnd.pk))
+    assert Petition.objects.count() == 1
+
+
+@pytest.mark.smoke
+def test_csv_export_has_bom_and_hides_personal_data_from_readers(petition, clerk, mttq_clerk, login, client):
+    response = login(clerk).get("/petitions/export.csv")
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert "Nguyễn Văn An" in raw.decode("utf-8")
+    client.logout()
+    raw = b"".join(login(mttq_clerk).get("/petitions/export.csv").streaming_content)
+    text = raw.decode("utf-8-sig")
+    assert petition.content in text
+    assert "Nguyễn Văn An" not in text and "0905123456" not in text
+
+
+def test_xlsx_export_follows_the_filters(petition, clerk, login, agencies):
+    from .factories import PetitionFactory
+
+    PetitionFactory(originating_agency=agencies.hdnd, field="health", content="Thiếu thuốc bảo hiểm y tế")
+    response = login(clerk).get("/petitions/export.xlsx?field=health")
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert len(values) == 2
+    assert "Thiếu thuốc bảo hiểm y tế" in values[1]
+
+
+def test_export_quotes_formula_like_text(agencies, clerk, login):
+    services.petition_create(actor=clerk, received_on=datetime.date(2026, 11, 10), content='=HYPERLINK("x")')
+    text = b"".join(login(clerk).get("/petitions/export.csv").streaming_content).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text

@@ -227,3 +227,53 @@ def test_status_badge_colours_by_state():
 
     assert '<span class="badge text-bg-danger">Quá hạn</span>' in html
     assert '<span class="badge text-bg-secondary">draft</span>' in html
+
+
+@pytest.mark.browser
+def test_shell_works_in_a_real_browser(live_server, page, agencies):
+    """Assets load, htmx requests carry the CSRF token, data-confirm asks first, the phone menu opens."""
+    member(agencies.hdnd, Role.CLERK, username="browser.clerk")
+    problems = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on(
+        "response", lambda response: response.status >= 400 and problems.append(f"{response.status} {response.url}")
+    )
+
+    page.goto(live_server.url + reverse("login"))
+    page.fill("input[name=username]", "browser.clerk")
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("input[type=submit]")
+    assert page.url == live_server.url + reverse("home")
+    assert page.evaluate("typeof htmx") == "object"
+    assert page.evaluate("typeof bootstrap") == "object"
+
+    token = page.get_attribute('meta[name="csrf-token"]', "content")
+    with page.expect_response(lambda response: "/i18n/setlang/" in response.url) as setlang:
+        page.evaluate(
+            "htmx.ajax('POST', '/i18n/setlang/', {values: {language: 'vi', next: '/'}, swap: 'none', target: 'body'})"
+        )
+    assert setlang.value.request.headers["x-csrftoken"] == token
+    assert setlang.value.status < 400
+
+    page.evaluate(
+        """() => {
+            const form = document.createElement('form');
+            form.method = 'post';
+            form.action = '/accounts/logout/';
+            form.innerHTML = '<button type="submit" data-confirm="Đăng xuất?">x</button>';
+            document.querySelector('main').append(form);
+        }"""
+    )
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("main form[action='/accounts/logout/'] button")
+    page.wait_for_timeout(300)
+    assert page.url == live_server.url + reverse("home")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert not page.is_visible("#mainNav")
+    page.click(".navbar-toggler")
+    page.wait_for_selector("#mainNav.show")
+    assert page.is_visible(f"#mainNav a[href='{reverse('voters:list')}']")
+    assert not problems, problems

@@ -50,7 +50,6 @@ def test_sign_in_applies_the_profile_language(client, clerk):
     assert 'lang="en"' in client.get(reverse("home")).content.decode()
 
 
-@pytest.mark.smoke
 def test_logout_is_a_post_and_ends_the_session(login, clerk):
     client = login(clerk)
     page = client.get(reverse("home")).content.decode()

@@ -4,7 +4,10 @@ import datetime
 import json
 
 from django import template
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -136,6 +139,32 @@ def change_pairs(changes):
             rows.append((field, value[0], value[1]))
         else:
             rows.append((field, None, value))
+    return rows
+
+
+def _field_of(event, name):
+    # get_for_id is served from ContentType's cache, so a timeline costs no query per event.
+    try:
+        model = ContentType.objects.get_for_id(event.content_type_id).model_class()
+        return model._meta.get_field(name) if model is not None else None
+    except (FieldDoesNotExist, ContentType.DoesNotExist):
+        return None
+
+
+def _choice_label(field, value):
+    if field is None or not getattr(field, "choices", None) or isinstance(value, (list, dict)):
+        return value
+    return dict(field.flatchoices).get(value, value)
+
+
+@register.filter
+def audit_changes(event):
+    """An audit event's changes as (label, old, new): field verbose names and choice labels where known."""
+    rows = []
+    for name, old, new in change_pairs(getattr(event, "changes", None)):
+        field = _field_of(event, name) if getattr(event, "content_type_id", None) else None
+        label = capfirst(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
+        rows.append((label, _choice_label(field, old), _choice_label(field, new)))
     return rows
 
 

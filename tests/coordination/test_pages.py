@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.auth import SESSION_KEY
 from django.core.paginator import Paginator
 from django.template import Context, Template
@@ -208,7 +209,9 @@ def test_timeline_shows_time_actor_action_and_changes(clerk):
         actor=clerk,
         action="profile_update",
         summary="Cập nhật chức vụ",
-        changes={"position": ["", "Chuyên viên"]},
+        changes={"position": ["", "Chuyên viên"], "language": ["vi", "en"]},
+        content_type=ContentType.objects.get_for_model(clerk),
+        object_id=str(clerk.pk),
     )
 
     with translation.override("vi"):
@@ -219,6 +222,8 @@ def test_timeline_shows_time_actor_action_and_changes(clerk):
     assert "Cập nhật thông tin cá nhân" in html
     assert "Cập nhật chức vụ" in html
     assert "<details" in html and "Chuyên viên" in html
+    assert "Chức vụ" in html  # the field's verbose name, not "position"
+    assert "English" in html and "Tiếng Việt" in html  # choice labels, not codes
 
 
 def test_status_badge_colours_by_state():

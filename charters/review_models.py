@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
@@ -176,14 +175,14 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ReportStorage(LazyObject):
-    """Reports live under MEDIA_ROOT (never served directly); lazy so tests can move MEDIA_ROOT."""
-
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
+# Reports live under MEDIA_ROOT, which is never served directly (downloads go through a permission-checked
+# view). No explicit location: the storage follows settings.MEDIA_ROOT, also when tests change it.
+report_storage = FileSystemStorage()
 
 
-report_storage = ReportStorage()
+def report_storage_get():
+    """The storage of report files (a callable, so migrations do not record a machine's path)."""
+    return report_storage
 
 
 class ReportFile(models.Model):
@@ -197,7 +196,7 @@ class ReportFile(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.QUEUED, db_index=True
     )
-    file = models.FileField(_("file"), storage=report_storage, max_length=300, blank=True)
+    file = models.FileField(_("file"), storage=report_storage_get, max_length=300, blank=True)
     size = models.PositiveIntegerField(_("size"), default=0)
     pages = models.PositiveIntegerField(_("pages"), default=0)
     error = models.TextField(_("error"), blank=True)

@@ -6,7 +6,7 @@ import itertools
 from django.utils import timezone
 
 from charters.models import Article, Charter, CharterParty, CharterStatus, Task, TaskOrigin, TaskStatus
-from meetings.models import Meeting, MeetingKind, SessionDocument
+from meetings.models import Meeting, SessionDocument
 from tests.factories import AreaFactory, TermFactory
 from voters.models import Answer, Evaluation, EvaluationResult, Forwarding, Petition, Status
 

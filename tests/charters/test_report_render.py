@@ -1,0 +1,110 @@
+"""The render task: claims the job once, writes the file atomically, records failures, keeps older files."""
+
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from charters.pdf import RefusedURL, StaticOnlyURLFetcher, html_to_pdf, static_path_for
+from charters.review_models import ReportFile, ReportStatus
+from charters.reviews import report_claim, report_request, report_request_sync, review_update
+from charters.tasks import review_report_render
+from tests.charters.review_fixtures import *  # noqa: F403
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://127.0.0.1:8000/static/css/app.css",
+        "https://example.com/static/fonts/LiberationSerif-Regular.ttf",
+        "https://report.invalid/media/charters/reports/1.pdf",
+        "https://report.invalid/static/../coordination/settings.py",
+        "https://report.invalid/static/fonts/%2e%2e/%2e%2e/manage.py",
+        "https://report.invalid/static/fonts/missing.ttf",
+        "data:text/plain,hello",
+    ],
+)
+def test_url_fetcher_refuses_anything_but_local_static_files(url):
+    with pytest.raises(RefusedURL):
+        static_path_for(url)
+    with pytest.raises(RefusedURL):
+        StaticOnlyURLFetcher().fetch(url)
+
+
+@pytest.mark.smoke
+def test_url_fetcher_serves_the_bundled_fonts():
+    response = StaticOnlyURLFetcher().fetch("https://report.invalid/static/fonts/LiberationSerif-Regular.ttf")
+    assert response.read(4) == b"\x00\x01\x00\x00"
+    response.close()
+
+
+def test_a_document_pointing_outside_renders_without_fetching_it():
+    html = (
+        '<html><body><img src="file:///etc/passwd"><link rel="stylesheet" href="http://127.0.0.1:9/x.css">'
+        "<p>Đà Nẵng</p></body></html>"
+    )
+    assert html_to_pdf(html).startswith(b"%PDF")
+
+
+def test_request_queues_after_commit_and_the_task_renders(review, secretariat, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        report = report_request(actor=secretariat, review=review, with_appendix=False)
+    assert len(callbacks) == 1
+    report.refresh_from_db()
+    assert report.status == ReportStatus.QUEUED
+    callbacks[0]()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.READY
+    assert report.pages >= 3
+    assert Path(report.file.path).read_bytes().startswith(b"%PDF")
+
+
+def test_a_job_delivered_twice_renders_once(review):
+    report = report_request_sync(review=review)
+    assert review_report_render(report.pk) == ReportStatus.READY
+    report.refresh_from_db()
+    first_name, finished = report.file.name, report.finished_at
+    assert review_report_render(report.pk) == "skipped"
+    report.refresh_from_db()
+    assert (report.file.name, report.finished_at) == (first_name, finished)
+    assert len(list(Path(report.file.path).parent.glob("*.pdf"))) == 1
+
+
+def test_the_claim_is_a_conditional_update(review):
+    report = report_request_sync(review=review)
+    assert report_claim(report.pk) is True
+    assert report_claim(report.pk) is False
+    # A worker that died mid-render leaves the job claimable again after the task time limit.
+    ReportFile.objects.filter(pk=report.pk).update(started_at=timezone.now() - timezone.timedelta(hours=2))
+    assert report_claim(report.pk) is True
+
+
+def test_a_failed_render_records_the_error_and_leaves_no_partial_file(review, settings, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the media directory should be")
+    settings.MEDIA_ROOT = blocker
+    report = report_request_sync(review=review)
+    assert review_report_render(report.pk) == ReportStatus.FAILED
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FAILED
+    assert "Error" in report.error
+    assert not report.file
+    assert report.finished_at is not None
+    assert not list(tmp_path.rglob("*.part"))
+
+
+def test_older_versions_stay_downloadable(review, secretariat):
+    first = report_request_sync(review=review)
+    review_report_render(first.pk)
+    review.refresh_from_db()
+    review_update(actor=secretariat, review=review, version=review.version, summary="Báo cáo đã sửa lần hai")
+    second = report_request_sync(review=review)
+    review_report_render(second.pk)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.source_version.number, second.source_version.number) == (1, 2)
+    assert first.file.name != second.file.name
+    assert Path(first.file.path).exists() and Path(second.file.path).exists()
+    assert ReportFile.objects.filter(review=review, status=ReportStatus.READY).count() == 2
+    assert not list(Path(first.file.path).parent.glob("*.part"))

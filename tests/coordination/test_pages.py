@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.auth import SESSION_KEY
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.template import Context, Template
 from django.template.loader import render_to_string

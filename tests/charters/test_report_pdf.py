@@ -114,7 +114,7 @@ def test_the_appendix_lists_the_year_petitions_on_landscape_pages(issued_review,
     for day in range(1, 41):
         rf.petition(year_data.unit, agencies.hdnd, received=date(2025, 3, 1 + day % 28), field="health")
     # The figures are frozen: the new petitions are in the appendix (the live list), not in the tables.
-    report, reader = _render(issued_review, with_appendix=True)
+    _report, reader = _render(issued_review, with_appendix=True)
     last = reader.pages[-1]
     assert float(last.mediabox.width) > float(last.mediabox.height)
     assert float(reader.pages[0].mediabox.width) < float(reader.pages[0].mediabox.height)
@@ -125,10 +125,10 @@ def test_the_appendix_lists_the_year_petitions_on_landscape_pages(issued_review,
 
 
 def test_a_printed_report_does_not_change_when_data_changes(issued_review, year_data, agencies):
-    first, reader = _render(issued_review)
+    first, _reader = _render(issued_review)
     before = Path(first.file.path).read_bytes()
     rf.petition(year_data.unit, agencies.hdnd, received=date(2025, 9, 9))
-    second, reader2 = _render(issued_review)
+    _second, reader2 = _render(issued_review)
     whole = " ".join(" ".join(_text(page) for page in reader2.pages).split())
     assert "tiếp nhận trong năm là 7," in whole
     assert Path(first.file.path).read_bytes() == before

@@ -249,14 +249,9 @@ def reminders_scan(today=None):
 
 def digest_enqueue(user_id, day):
     """Queue a digest; a broker outage is logged, never raised: the next scan queues it again."""
-    from .tasks import reminder_digest_send
+    from .tasks import enqueue, reminder_digest_send
 
-    try:
-        reminder_digest_send.apply_async(args=[user_id, day.isoformat()], retry=False)
-    except Exception:  # whatever the broker raises, the scan has committed; the next one queues again
-        logger.warning("Could not queue the reminder digest of user %s for %s", user_id, day, exc_info=True)
-        return False
-    return True
+    return enqueue(reminder_digest_send, user_id, day.isoformat())
 
 
 def _claimable(user_id, day):

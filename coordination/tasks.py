@@ -1,7 +1,9 @@
 """Celery tasks of the shared core: thin adapters that take primary keys and call services."""
 
+import logging
 import smtplib
 from datetime import date
+from functools import partial
 
 from celery import shared_task
 from django.core.cache import cache
@@ -9,6 +11,27 @@ from django.core.cache import cache
 from .models import AdministrativeUnit
 
 PING_DB_CACHE_PREFIX = "ping_db:"
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(task, *args, **kwargs):
+    """Queue `task` now; a broker outage is logged and swallowed (returns False), never raised, so the
+    caller's committed work stands and a periodic job (e.g. the reminder scan) can queue it again."""
+    try:
+        task.apply_async(args=args, kwargs=kwargs, retry=False)
+    except Exception:  # whatever the broker raises: the caller's transaction has already committed
+        logger.warning("Could not queue %s%r; it will be picked up later", task.name, args, exc_info=True)
+        return False
+    return True
+
+
+def enqueue_on_commit(task, *args, **kwargs):
+    """Queue `task` once the current transaction commits (see `enqueue`: a broker outage never turns a
+    saved form into an error page)."""
+    from django.db import transaction
+
+    transaction.on_commit(partial(enqueue, task, *args, **kwargs))
 
 
 @shared_task

@@ -21,7 +21,7 @@ DROP FUNCTION IF EXISTS coordination_audit_append_only();
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(TRIGGER)
+        schema_editor.execute(TRIGGER, params=None)  # no params: the "%" is PL/pgSQL, not a placeholder
 
 
 def backwards(apps, schema_editor):

@@ -503,7 +503,7 @@ def seed(context):
         return
     clerks = {
         user.membership.agency_id: user
-        for user in User.objects.filter(username__endswith=".hdnd.clerk").select_related("membership")
+        for user in User.objects.filter(username__endswith=".clerk").select_related("membership")
         if hasattr(user, "membership")
     }
     # Sessions first so voter-contact meetings can point at them.
@@ -559,7 +559,8 @@ def seed(context):
             AgendaItem(meeting=meeting, order=order, title=title, presenter=presenter)
             for order, (title, presenter) in enumerate(plan.agenda, start=1)
         ]
-        attendance += _attendance_rows(plan, meeting, demo_unit, seed_index)
+        if plan.starts_at.date() <= today:  # attendance is known once the meeting has taken place
+            attendance += _attendance_rows(plan, meeting, demo_unit, seed_index)
         if plan.documents:
             due = deadline_for(SESSION_DOCUMENTS_RULE_CODE, anchor_date=plan.starts_at.date(), unit=meeting.unit)
             for kind, title, agency, delivered_offset in plan.documents:

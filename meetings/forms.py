@@ -183,12 +183,28 @@ def _constituency_units(user):
     return queryset.order_by("level", "name")
 
 
-class AgendaItemForm(forms.Form):
+class CompactRowForm(forms.Form):
+    """A formset row: bare widgets in table cells, with Bootstrap's small classes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            widget.attrs["class"] = css
+
+
+class AgendaItemForm(CompactRowForm):
     title = forms.CharField(label=_("Agenda item"), max_length=500)
     presenter = forms.CharField(label=_("Presented by"), max_length=200, required=False)
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(CompactRowForm):
     person_name = forms.CharField(label=_("Person"), max_length=200)
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=None, required=False)
@@ -207,6 +223,11 @@ class AttendanceForm(forms.Form):
 
 
 class BaseRowsFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
     def rows(self):
         return [
             form.cleaned_data
@@ -247,7 +268,7 @@ class MinutesForm(forms.Form):
         return upload
 
 
-class ConclusionForm(forms.Form):
+class ConclusionForm(CompactRowForm):
     text = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 2}))
     responsible_agency = forms.ModelChoiceField(label=_("Responsible agency"), queryset=None, required=False)
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DATE_WIDGET)

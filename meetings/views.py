@@ -92,6 +92,7 @@ def meeting_calendar(request):
             "following": following,
             "today": today,
             "only_mine": only_mine,
+            "has_meetings": bool(by_day),
             "weekday_names": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
             "can_create": permissions.can_create_meeting(request.user),
         },
@@ -107,7 +108,17 @@ def _petition_context(meeting):
     except NoReverseMatch:
         intake_url = None
     petitions = selectors.petitions_for_meeting(meeting)
-    return {"petition_intake_url": intake_url, "petitions": petitions, "petitions_available": petitions is not None}
+    rows = None
+    if petitions is not None:
+        rows = [{"petition": petition, "url": _petition_url(petition.pk)} for petition in petitions]
+    return {"petition_intake_url": intake_url, "petitions": rows, "petitions_available": petitions is not None}
+
+
+def _petition_url(pk):
+    try:
+        return reverse("voters:detail", args=[pk])
+    except NoReverseMatch:
+        return None
 
 
 @login_required

@@ -7,12 +7,14 @@ from django.conf import settings as django_settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from coordination.audit import audit_events_for, audit_record
 from coordination.models import AuditEvent, Role
 from tests.factories import PASSWORD, member
 
@@ -281,3 +283,14 @@ def test_shell_works_in_a_real_browser(live_server, page, agencies):
     page.wait_for_selector("#mainNav.show")
     assert page.is_visible(f"#mainNav a[href='{reverse('voters:list')}']")
     assert not problems, problems
+
+
+def test_timeline_costs_one_query_whatever_the_number_of_events(clerk, django_assert_num_queries):
+    ContentType.objects.get_for_model(clerk)  # the content-type cache is warm in any real request
+    for count in (1, 30):
+        with transaction.atomic():
+            while AuditEvent.objects.filter(object_id=str(clerk.pk)).count() < count:
+                audit_record(actor=clerk, obj=clerk, action="profile_update", changes={"position": ["a", "b"]})
+        with django_assert_num_queries(1):
+            html = render_to_string("partials/timeline.html", {"events": audit_events_for(clerk)})
+        assert html.count('class="timeline-item"') == count

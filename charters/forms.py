@@ -122,7 +122,8 @@ class ArticleForm(forms.Form):
         data = super().clean()
         if data.get("DELETE"):
             return data
-        filled = data.get("title") or data.get("text") or data.get("number")
+        # A row with only its pre-filled number is an unused row, not an error.
+        filled = data.get("title") or data.get("text")
         if filled and not data.get("title"):
             self.add_error("title", _("Give the article a title."))
         if filled and not data.get("number"):
@@ -251,6 +252,17 @@ class TaskFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
     origin = forms.ChoiceField(label=_("Origin"), required=False, choices=[("", _("All origins")), *TaskOrigin.choices])
     charter = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Drill-down from the leaders' dashboard (kept as hidden fields so re-filtering keeps them).
+    unit = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    responsible_agency = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    article = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    state = forms.ChoiceField(
+        widget=forms.HiddenInput,
+        required=False,
+        choices=[("", "")] + [(name, name) for name in ("active", "done_on_time", "done_late", "pending", "overdue")],
+    )
+    due_from = forms.DateField(widget=forms.HiddenInput, required=False)
+    due_to = forms.DateField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, agencies, years, **kwargs):
         super().__init__(*args, **kwargs)

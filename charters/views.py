@@ -130,6 +130,9 @@ def _charter_form_context(request, *, charter=None):
 
 def _build_charter_forms(request, setup, *, initial=None, parties_initial=None, articles_initial=None):
     data = request.POST if request.method == "POST" else None
+    if data is not None:
+        # Rows equal to their initial values would count as "unchanged" and be skipped: initial is for display only.
+        parties_initial = articles_initial = None
     form = forms.CharterForm(
         data, initial=initial, units=setup["units"], charters=setup["others"], show_unit=setup["show_unit"]
     )
@@ -495,6 +498,9 @@ def task_list(request):
         origin=filters.get("origin") or None,
         charter=filters.get("charter"),
         today=today,
+        **{
+            name: filters.get(name) for name in ("unit", "responsible_agency", "article", "state", "due_from", "due_to")
+        },
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     charter = None

@@ -7,7 +7,7 @@ from charters.models import Article, Charter, CharterStatus
 from coordination.models import CoordinationArea, Term
 
 
-def form_data(agencies, *, token="tok-1", number="03/QCPH-HĐND-UBND-UBMTTQ", articles=None, version=""):
+def form_data(agencies, *, idempotency="tok-1", number="03/QCPH-HĐND-UBND-UBMTTQ", articles=None, version=""):
     term = Term.objects.get(name="2021–2026")
     area = CoordinationArea.objects.get(code="voter-contact")
     data = {
@@ -17,7 +17,7 @@ def form_data(agencies, *, token="tok-1", number="03/QCPH-HĐND-UBND-UBMTTQ", ar
         "signed_on": "2023-02-07",
         "effective_from": "",
         "supersedes": "",
-        "idempotency_token": token,
+        "idempotency_token": idempotency,
         "version": version,
         "parties-TOTAL_FORMS": "4",
         "parties-INITIAL_FORMS": "0",

@@ -2,7 +2,8 @@
 
 import datetime
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from coordination.permissions import agency_of, filter_by_unit, is_site_admin
@@ -37,17 +38,22 @@ def meeting_list(*, user, filters=None, today=None):
     return (
         queryset.with_minutes_state(today, missing_ids=missing_ids)
         .select_related("unit", "host_agency", "charter")
-        .annotate(
-            conclusion_count=Count("conclusions", distinct=True),
-            late_document_count=Count(
-                "documents",
-                filter=Q(documents__delivered_on__gt=F("documents__due_date"))
-                | Q(documents__delivered_on__isnull=True, documents__due_date__lt=today),
-                distinct=True,
-            ),
-        )
+        .annotate(late_document_count=_late_documents_count(today))
         .order_by("-starts_at", "-id")
     )
+
+
+def _late_documents_count(today):
+    """Documents of the meeting delivered late or overdue, as a subquery (no join multiplying rows)."""
+    late = (
+        SessionDocument.objects.filter(meeting=OuterRef("pk"))
+        .filter(Q(delivered_on__gt=F("due_date")) | Q(delivered_on__isnull=True, due_date__lt=today))
+        .order_by()
+        .values("meeting")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    return Coalesce(Subquery(late, output_field=IntegerField()), 0)
 
 
 def _day_start(day):

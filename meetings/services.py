@@ -152,6 +152,10 @@ def meeting_update(*, actor, meeting, version, participating_agencies=None, agen
     current.save(update_fields=[*fields, "version", "updated_at"])
     current.refresh_from_db(fields=["version"])
     changes = diff(before, snapshot(current, fields))
+    if "starts_at" in changes and current.kind == MeetingKind.COUNCIL_SESSION:
+        moved = _session_document_due_dates_refresh(current)
+        if moved:
+            changes["documents_due_date"] = moved
     if participating_agencies is not None:
         current.participating_agencies.set(participating_agencies)
         after_agencies = sorted(agency.pk for agency in participating_agencies)
@@ -337,6 +341,18 @@ def conclusion_task_create(*, actor, conclusion):
 def session_document_due_date(meeting):
     """Due date of a session's documents by the `session-documents` rule, or None without a rule."""
     return deadline_for(SESSION_DOCUMENTS_RULE_CODE, anchor_date=meeting.opening_date, unit=meeting.unit)
+
+
+def _session_document_due_dates_refresh(meeting):
+    """When a session moves, rule-computed due dates move with it; dates set by hand stay."""
+    due = session_document_due_date(meeting)
+    if due is None:
+        return None
+    documents = list(meeting.documents.filter(due_date_overridden=False).exclude(due_date=due))
+    for document in documents:
+        document.due_date = due
+    SessionDocument.objects.bulk_update(documents, ["due_date"])
+    return due if documents else None
 
 
 @transaction.atomic

@@ -124,3 +124,24 @@ def test_delivery_recorded_from_the_page(session, clerk, login):
     document.refresh_from_db()
     assert document.delivered_on == datetime.date(2026, 11, 20)
     assert document.state_on(datetime.date(2026, 11, 24)) == DocumentState.LATE
+
+
+def test_moving_the_session_moves_rule_due_dates_but_not_manual_ones(session, clerk):
+    by_rule = services.session_document_add(
+        actor=clerk, meeting=session, kind="report", title="Báo cáo", responsible_agency=session.host_agency
+    )
+    by_hand = services.session_document_add(
+        actor=clerk,
+        meeting=session,
+        kind="report",
+        title="Báo cáo bổ sung",
+        responsible_agency=session.host_agency,
+        due_date=datetime.date(2026, 12, 1),
+    )
+    services.meeting_update(
+        actor=clerk, meeting=session, version=session.version, starts_at=local_datetime(2026, 12, 15, 8)
+    )
+    by_rule.refresh_from_db()
+    by_hand.refresh_from_db()
+    assert by_rule.due_date == datetime.date(2026, 11, 25)
+    assert by_hand.due_date == datetime.date(2026, 12, 1)

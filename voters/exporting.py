@@ -5,6 +5,7 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -26,12 +27,12 @@ def _headers():
         _("Voter phone"),
         _("Locality"),
         _("Content"),
-        _("Field"),
+        pgettext("petition", "Field"),
         _("Kind"),
         _("Competence level"),
         _("Status"),
         _("Lead agency"),
-        _("Due date"),
+        pgettext("petition", "Due date"),
         _("Date answered"),
         _("Outcome"),
         _("Overdue"),

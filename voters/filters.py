@@ -6,13 +6,14 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coordination.models import AdministrativeUnit, Agency
 from coordination.permissions import visible_unit_ids
 from meetings.models import Meeting
 
 from .models import Field, Kind, Status
-from .selectors import petition_search
+from .selectors import PETITION_MEASURES, petition_measure_q, petition_search
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -29,7 +30,7 @@ SORTS = {
 class PetitionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
-    field = django_filters.ChoiceFilter(label=_("Field"), choices=Field.choices)
+    field = django_filters.ChoiceFilter(label=pgettext_lazy("petition", "Field"), choices=Field.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices)
     agency = django_filters.ModelChoiceFilter(label=_("Agency"), queryset=Agency.objects.none(), method="filter_agency")
     unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=AdministrativeUnit.objects.none())
@@ -48,6 +49,21 @@ class PetitionFilter(django_filters.FilterSet):
     received_to = django_filters.DateFilter(
         label=_("Received to"), field_name="received_on", lookup_expr="lte", widget=DATE
     )
+    # Drill-down from the leaders' dashboard: the same conditions its figures count.
+    measure = django_filters.ChoiceFilter(
+        label=_("Measure"),
+        method="filter_measure",
+        choices=[
+            ("forwarded", _("Forwarded")),
+            ("answered", _("Answered")),
+            ("answered_on_time", _("Answered on time")),
+            ("answered_late", _("Answered late")),
+            ("overdue", _("Overdue")),
+            ("returned", _("Returned as wrong authority")),
+            ("unsatisfactory", _("Answer judged unsatisfactory")),
+        ],
+    )
+    lead_agency = django_filters.ModelChoiceFilter(label=_("Lead agency"), queryset=Agency.objects.none())
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         method="filter_sort",
@@ -74,6 +90,7 @@ class PetitionFilter(django_filters.FilterSet):
         # Petitions belong to the unit of the office that took them in: only units with agencies qualify.
         self.filters["unit"].queryset = units.filter(agencies__isnull=False).distinct().order_by("level", "name")
         self.filters["agency"].queryset = agencies.order_by("unit__name", "kind", "name")
+        self.filters["lead_agency"].queryset = self.filters["agency"].queryset
         self.filters["meeting"].queryset = meetings.order_by("-starts_at", "-id")
 
     def filter_search(self, queryset, name, value):
@@ -92,6 +109,9 @@ class PetitionFilter(django_filters.FilterSet):
 
     def filter_flagged(self, queryset, name, value):
         return queryset.filter(flagged_for_supervision=True) if value else queryset
+
+    def filter_measure(self, queryset, name, value):
+        return queryset.filter(petition_measure_q(value, self.today)) if value in PETITION_MEASURES else queryset
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["received"]))

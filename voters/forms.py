@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coordination.models import AdministrativeUnit, Agency
 from meetings.models import Meeting
@@ -66,7 +67,7 @@ class PetitionForm(forms.Form):
         label=_("Content"),
         widget=forms.Textarea(attrs={"rows": 5, "data-similar": "1"}),
     )
-    field = forms.ChoiceField(label=_("Field"), choices=Field.choices, initial=Field.OTHER)
+    field = forms.ChoiceField(label=pgettext_lazy("petition", "Field"), choices=Field.choices, initial=Field.OTHER)
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.PETITION)
     competence_level = forms.ChoiceField(
         label=_("Competence level"), choices=[("", "—"), *CompetenceLevel.choices], required=False
@@ -111,7 +112,7 @@ class BatchRowForm(forms.Form):
     voter_address = forms.CharField(label=_("Address"), max_length=255, required=False)
     locality = forms.CharField(label=_("Locality"), max_length=255, required=False)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 2}))
-    field = forms.ChoiceField(label=_("Field"), choices=Field.choices, initial=Field.OTHER)
+    field = forms.ChoiceField(label=pgettext_lazy("petition", "Field"), choices=Field.choices, initial=Field.OTHER)
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.PETITION)
 
     def __init__(self, *args, **kwargs):
@@ -120,6 +121,8 @@ class BatchRowForm(forms.Form):
             css = "form-select form-select-sm" if name in ("field", "kind") else "form-control form-control-sm"
             form_field.widget.attrs["class"] = css
             form_field.widget.attrs["data-col"] = name
+            if name not in ("field", "kind"):
+                form_field.widget.attrs["placeholder"] = form_field.label
 
     def full_clean(self):
         super().full_clean()
@@ -134,7 +137,7 @@ BatchRowFormSet = formset_factory(
 
 
 class ClassifyForm(VersionedForm):
-    field = forms.ChoiceField(label=_("Field"), choices=Field.choices)
+    field = forms.ChoiceField(label=pgettext_lazy("petition", "Field"), choices=Field.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     competence_level = forms.ChoiceField(label=_("Competence level"), choices=CompetenceLevel.choices)
 
@@ -150,7 +153,7 @@ class ForwardForm(VersionedForm):
     dispatch_number = forms.CharField(label=_("Dispatch number"), max_length=100, required=False)
     dispatch_date = forms.DateField(label=_("Dispatch date"), widget=DATE)
     due_date = forms.DateField(
-        label=_("Due date"),
+        label=pgettext_lazy("petition", "Due date"),
         widget=DATE,
         required=False,
         help_text=_("Leave empty to compute it from the deadline rule (working days)."),

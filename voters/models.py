@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coordination.models import AdministrativeUnit, Agency
 
@@ -49,12 +50,12 @@ class CompetenceLevel(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    RECEIVED = "received", _("Received")
-    CLASSIFIED = "classified", _("Classified")
-    FORWARDED = "forwarded", _("Forwarded")
-    RETURNED = "returned", _("Returned: wrong authority")
-    ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
+    RECEIVED = "received", pgettext_lazy("petition status", "Received")
+    CLASSIFIED = "classified", pgettext_lazy("petition status", "Classified")
+    FORWARDED = "forwarded", pgettext_lazy("petition status", "Forwarded")
+    RETURNED = "returned", pgettext_lazy("petition status", "Returned: wrong authority")
+    ANSWERED = "answered", pgettext_lazy("petition status", "Answered")
+    CLOSED = "closed", pgettext_lazy("petition status", "Closed")
 
 
 # Waiting for the lead agency's answer: the only states in which a petition can be overdue.
@@ -134,7 +135,9 @@ class Petition(models.Model):
     voter_address = models.CharField(_("voter address"), max_length=255, blank=True)
     voter_phone = models.CharField(_("voter phone"), max_length=30, blank=True)
     content = models.TextField(_("content"))
-    field = models.CharField(_("field"), max_length=20, choices=Field.choices, default=Field.OTHER)
+    field = models.CharField(
+        pgettext_lazy("petition", "field"), max_length=20, choices=Field.choices, default=Field.OTHER
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PETITION)
     competence_level = models.CharField(
         _("competence level"), max_length=10, choices=CompetenceLevel.choices, blank=True
@@ -148,7 +151,7 @@ class Petition(models.Model):
         on_delete=models.PROTECT,
         related_name="petitions_to_answer",
     )
-    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_date = models.DateField(pgettext_lazy("petition", "due date"), null=True, blank=True)
     answered_on = models.DateField(_("date answered"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
     flagged_for_supervision = models.BooleanField(_("flagged for supervision"), default=False)

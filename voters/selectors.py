@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from coordination.audit import audit_events_for
@@ -120,3 +120,41 @@ def similar_petitions(*, unit, text, exclude_pk=None, limit=5, threshold=0.3):
             scored.append((row, round(score, 2)))
     scored.sort(key=lambda item: (-item[1], -item[0].pk))
     return scored[:limit]
+
+
+# --- Measures of the leaders' dashboard -------------------------------------------------------------
+# One definition of each figure, used both by the dashboard's counts (`Count(..., filter=...)`) and by
+# the petition list's `measure` filter, so a number on the dashboard always equals the list it links to.
+PETITION_MEASURES = (
+    "forwarded",
+    "answered",
+    "answered_on_time",
+    "answered_late",
+    "overdue",
+    "returned",
+    "unsatisfactory",
+)
+
+
+def petition_measure_q(name, today):
+    """The condition of dashboard measure `name` as a `Q` on `Petition`.
+
+    Forwarded: sent to a competent agency at least once (any state after classified). Answered: has an
+    answer date (a reopened petition loses it). On time: answered on or before the due date (or without
+    one); late mirrors `PetitionQuerySet.answered_late`. Overdue mirrors `PetitionQuerySet.overdue`.
+    Returned: sent back at least once as the wrong authority. Unsatisfactory: an answer was judged so."""
+    from .models import NOT_YET_FORWARDED, Evaluation, EvaluationResult
+
+    answered = Q(answered_on__isnull=False)
+    conditions = {
+        "forwarded": ~Q(status__in=NOT_YET_FORWARDED),
+        "answered": answered,
+        "answered_on_time": answered & (Q(due_date__isnull=True) | Q(answered_on__lte=F("due_date"))),
+        "answered_late": answered & Q(due_date__isnull=False, answered_on__gt=F("due_date")),
+        "overdue": Q(status__in=AWAITING_ANSWER, due_date__lt=today),
+        "returned": Q(Exists(Forwarding.objects.filter(petition=OuterRef("pk"), returned_at__isnull=False))),
+        "unsatisfactory": Q(
+            Exists(Evaluation.objects.filter(petition=OuterRef("pk"), result=EvaluationResult.UNSATISFACTORY))
+        ),
+    }
+    return conditions[name]

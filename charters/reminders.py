@@ -19,7 +19,7 @@ def task_items(schedule):
         .values_list("pk", "title", "due_date", "responsible_agency_id", "unit_id")
         .order_by("due_date", "pk")
     )
-    url = url_builder("charters:task_detail", "charters:tasks")
+    url = url_builder("charters:task", "charters:tasks")
     return [
         ReminderItem(
             item_kind="task",
@@ -65,7 +65,7 @@ def annual_review_items(schedule):
         current_kind = responsible.get(charter_id, (None, None))[1]
         if current_kind is None or (kind == AgencyKind.HDND and current_kind != AgencyKind.HDND):
             responsible[charter_id] = (agency_id, kind)
-    url = url_builder("charters:detail", "charters:list")
+    url = url_builder("charters:review_create", "charters:review_list")
     for due, year, charter_id, number, unit_id in charters:
         if charter_id not in responsible:
             continue

@@ -534,3 +534,75 @@ def test_schedule_dates_are_few_and_known():
     assert len(schedule.due_dates) == 3 + 53
     once = reminders.ReminderSchedule(TODAY, lead_days=[3], escalate_after=10, repeat=0, horizon=366)
     assert [(TODAY - day).days for day in once.overdue_dates] == [11, 1]
+
+
+def test_past_meetings_without_minutes_are_reminded_to_the_host(agencies, clerk, reference_data):
+    from tests.meetings.factories import local_datetime
+
+    def meeting(day, **fields):
+        return Meeting.objects.create(
+            title=f"Tiếp công dân ngày {day:%d/%m}",
+            kind=MeetingKind.CITIZEN_RECEPTION,
+            unit=agencies.hdnd.unit,
+            host_agency=agencies.hdnd,
+            starts_at=local_datetime(day.year, day.month, day.day),
+            **fields,
+        )
+
+    # Minutes are due 5 working days after the meeting: Monday 16/11 → Monday 23/11, one day late today.
+    one_day_late = meeting(date(2026, 11, 16))
+    meeting(date(2026, 11, 13))  # due Friday 20/11: four days late, reminded again next week
+    meeting(date(2026, 11, 16), minutes_text="Biên bản đã lập", minutes_recorded_at=timezone.now())
+
+    reminders.reminders_scan(TODAY)
+
+    assert ledger_kinds(clerk) == [(f"meeting_minutes:{one_day_late.pk}", "overdue")]
+    notification = Notification.objects.get(recipient=clerk)
+    assert notification.url == reverse("meetings:minutes", args=[one_day_late.pk])
+    assert notification.due_date == date(2026, 11, 23)
+
+
+def _charter(agencies, number, effective_from=date(2026, 1, 1)):
+    from charters.models import Charter, CharterParty, CharterStatus
+    from tests.factories import TermFactory
+
+    term = TermFactory(
+        name="2026–2031", start_year=2026, end_year=2031, start_date=date(2026, 1, 1), end_date=date(2031, 6, 30)
+    )
+    charter = Charter.objects.create(
+        number=number,
+        title="Quy chế phối hợp công tác giữa Thường trực HĐND, UBND và Ban Thường trực UBMTTQ",
+        unit=agencies.hdnd.unit,
+        term=term,
+        status=CharterStatus.IN_FORCE,
+        signed_on=effective_from,
+        effective_from=effective_from,
+    )
+    for order, agency in enumerate([agencies.ubnd, agencies.hdnd, agencies.mttq]):
+        CharterParty.objects.create(charter=charter, agency=agency, order=order)
+    return charter
+
+
+def test_annual_reviews_not_started_by_the_end_of_january(agencies, clerk, secretariat, ubnd_clerk):
+    from charters.models import AnnualReview, ReviewKind
+
+    not_started = _charter(agencies, "35/QCPH")
+    started = _charter(agencies, "36/QCPH")
+    AnnualReview.objects.create(
+        charter=started, year=2026, kind=ReviewKind.ANNUAL, symbol="BC-HĐND", place="Đà Nẵng", summary="Sơ kết năm 2026"
+    )
+    _charter(agencies, "37/QCPH", effective_from=date(2027, 1, 15))  # not in force during 2026
+
+    reminders.reminders_scan(date(2027, 1, 24))  # 31 January is seven days away
+    reminders.reminders_scan(date(2027, 2, 1))  # and one day behind
+
+    key = f"annual_review:{not_started.pk}:2026"
+    assert ledger_kinds(clerk) == [(key, "due_soon_7"), (key, "overdue")]
+    assert ledger_kinds(secretariat) == [(key, "due_soon_7"), (key, "overdue")]
+    assert ledger_kinds(ubnd_clerk) == []  # the HĐND standing committee convenes the review
+    assert ReminderLedger.objects.filter(item_key=key).first().url == reverse(
+        "charters:review_create", args=[not_started.pk]
+    )
+    assert not ReminderLedger.objects.exclude(item_key=key).exists()
+    # In November there is no 31 January to look at: the watcher does not even query.
+    assert reminders.reminders_plan(TODAY) == []

@@ -30,6 +30,24 @@ def slug(path):
     return name or "root"
 
 
+def record_console(message, bag):
+    # Failed loads are reported with their URL by record_response; the console line has none.
+    if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        bag.append(f"console: {message.text}")
+
+
+def record_response(response, bag):
+    # The page itself may legitimately answer 403/404; its sub-resources (CSS, JS, fonts, htmx) may not.
+    if response.status >= 400 and response.request.resource_type != "document":
+        bag.append(f"HTTP {response.status}: {response.request.resource_type} {response.url}")
+
+
+def record_failure(request, bag):
+    # ERR_ABORTED is a load the browser cancelled itself (the page moved on), not a broken resource.
+    if request.failure and "ERR_ABORTED" not in request.failure:
+        bag.append(f"request failed ({request.failure}): {request.url}")
+
+
 def sign_in(page, base, user, password):
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", user)
@@ -79,15 +97,10 @@ def main(argv=None):
             )
             page = context.new_page()
             messages = []
-            page.on("console", lambda msg, bag=messages: msg.type == "error" and bag.append(f"console: {msg.text}"))
+            page.on("console", lambda msg, bag=messages: record_console(msg, bag))
             page.on("pageerror", lambda exc, bag=messages: bag.append(f"page error: {exc}"))
-            page.on("requestfailed", lambda req, bag=messages: bag.append(f"request failed: {req.url}"))
-            page.on(
-                "response",
-                lambda resp, bag=messages: (
-                    resp.status >= 400 and "/static/" in resp.url and bag.append(f"HTTP {resp.status}: {resp.url}")
-                ),
-            )
+            page.on("requestfailed", lambda req, bag=messages: record_failure(req, bag))
+            page.on("response", lambda resp, bag=messages: record_response(resp, bag))
             if args.user:
                 sign_in(page, base, args.user, args.password)
             if args.lang:

@@ -237,7 +237,13 @@ def _action(request, pk, allowed, form_class, service, template, form_kwargs=Non
     return render(
         request,
         template,
-        {"petition": petition, "form": form, "personal": permissions.can_see_personal_data(request.user, petition)},
+        {
+            "petition": petition,
+            "form": form,
+            "personal": permissions.can_see_personal_data(request.user, petition),
+            "answers": list(petition.answers.all()),
+            "duplicates": list(petition.duplicates.all()),
+        },
     )
 
 

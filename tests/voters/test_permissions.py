@@ -190,3 +190,48 @@ def test_attachment_type_is_checked_by_content(forwarded, department_clerk):
             attachments=[fake],
         )
     assert not forwarded.answers.exists()
+
+
+def test_action_pages_render_for_the_right_people(answered, clerk, mttq_clerk, login, client):
+    assert login(clerk).get(f"/petitions/{answered.pk}/evaluate/").status_code == 200
+    client.logout()
+    assert login(mttq_clerk).get(f"/petitions/{answered.pk}/evaluate/").status_code == 200
+    response = client.post(
+        f"/petitions/{answered.pk}/evaluate/", {"version": answered.version, "result": "satisfactory"}
+    )
+    assert response.status_code == 302
+    answered.refresh_from_db()
+    assert answered.status == "closed"
+
+
+def test_forward_page_uses_the_deadline_engine(petition, clerk, login, agencies):
+    from coordination.deadlines import working_days_add
+
+    client = login(clerk)
+    page = client.get(f"/petitions/{petition.pk}/forward/")
+    assert "due_date" not in page.context["form"].fields  # a clerk cannot set it
+    response = client.post(
+        f"/petitions/{petition.pk}/forward/",
+        {
+            "version": petition.version,
+            "agency": agencies.department.pk,
+            "supporting_agencies": [agencies.ubnd.pk],
+            "dispatch_number": "12/HĐND-VP",
+            "dispatch_date": "2026-11-16",
+        },
+    )
+    assert response.status_code == 302
+    petition.refresh_from_db()
+    assert petition.due_date == working_days_add(__import__("datetime").date(2026, 11, 16), 30)
+
+
+def test_acknowledge_and_return_through_the_pages(forwarded, department_clerk, login):
+    client = login(department_clerk)
+    assert client.post(f"/petitions/{forwarded.pk}/acknowledge/").status_code == 302
+    response = client.post(f"/petitions/{forwarded.pk}/return/", {"version": forwarded.version + 0, "reason": ""})
+    assert response.status_code == 200  # reason required
+    forwarded.refresh_from_db()
+    response = client.post(f"/petitions/{forwarded.pk}/return/", {"version": forwarded.version, "reason": "Sai"})
+    assert response.status_code == 302
+    forwarded.refresh_from_db()
+    assert forwarded.status == "returned"

@@ -1,5 +1,6 @@
 # Production image: gunicorn for the site, the same image runs the Celery worker and beat (docker/entrypoint.sh).
-FROM python:3.11-slim
+# Bookworm, as on the development machines: the same Pango/HarfBuzz that WeasyPrint is tested with.
+FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

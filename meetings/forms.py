@@ -46,24 +46,34 @@ class MeetingFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         from charters.models import Charter
 
-        self.fields["unit"].queryset = _units_with_meetings(user)
+        # Any visible unit is accepted (links from the dashboard may name a commune without meetings);
+        # the drop-down offers only the units that have meetings, plus the one chosen.
+        self.fields["unit"].queryset = _visible_units(user)
+        offered = list(_units_with_meetings(user))
+        chosen = self.data.get("unit") if self.is_bound else None
+        if chosen and str(chosen).isdigit() and all(str(unit.pk) != str(chosen) for unit in offered):
+            offered += list(_visible_units(user).filter(pk=chosen))
+        self.fields["unit"].widget.choices = [("", _("All units")), *((unit.pk, unit.name) for unit in offered)]
         self.fields["agency"].queryset = agencies_for_choice(user)
         self.fields["charter"].queryset = filter_by_unit(Charter.objects.select_related("unit"), user).order_by(
             "-signed_on", "-id"
         )
-        self.fields["unit"].empty_label = _("All units")
         self.fields["agency"].empty_label = _("All agencies")
         self.fields["charter"].empty_label = _("All charters")
 
 
-def _units_with_meetings(user):
+def _visible_units(user):
     from coordination.permissions import visible_unit_ids
 
     ids = visible_unit_ids(user)
     queryset = AdministrativeUnit.objects.all()
     if ids is not None:
         queryset = queryset.filter(pk__in=ids)
-    return queryset.filter(pk__in=Meeting.objects.values("unit_id")).order_by("name")
+    return queryset
+
+
+def _units_with_meetings(user):
+    return _visible_units(user).filter(pk__in=Meeting.objects.values("unit_id")).order_by("name")
 
 
 class MeetingForm(forms.ModelForm):

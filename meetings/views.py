@@ -29,7 +29,11 @@ PAGE_SIZE = 25
 @login_required
 def meeting_list(request):
     form = forms.MeetingFilterForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
+    # A filter with a bad value (a unit no longer visible, a malformed date) is dropped; the others apply.
+    filters = {}
+    if form.is_bound:
+        form.is_valid()  # fills cleaned_data with the fields that validated
+        filters = form.cleaned_data
     queryset = selectors.meeting_list(user=request.user, filters=filters)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

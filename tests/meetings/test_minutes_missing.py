@@ -64,3 +64,16 @@ def test_list_filter_shows_flagged_meetings(briefing, agencies, clerk, login):
     assert response.status_code == 200
     page = list(response.context["meetings"])
     assert [meeting.pk for meeting in page] == [briefing.pk]
+
+
+def test_dashboard_style_link_filters_by_unit_and_dates(briefing, agencies, clerk, login):
+    from tests.factories import CommuneFactory
+
+    commune = CommuneFactory(parent=agencies.hdnd.unit)
+    response = login(clerk).get(
+        "/meetings/", {"unit": agencies.hdnd.unit.pk, "date_from": "2026-11-01", "date_to": "2026-11-30"}
+    )
+    assert [meeting.pk for meeting in response.context["meetings"]] == [briefing.pk]
+    # A commune without meetings is still a valid filter: nothing matches, rather than everything.
+    response = login(clerk).get("/meetings/", {"unit": commune.pk})
+    assert list(response.context["meetings"]) == []

@@ -3,9 +3,10 @@
 import uuid
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.forms import formset_factory
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -266,8 +267,11 @@ class GroupForm(forms.Form):
     def __init__(self, *args, petition, suggestions, **kwargs):
         super().__init__(*args, **kwargs)
         self.petition = petition
-        self.fields["members"].queryset = Petition.objects.filter(pk__in=[row.pk for row in suggestions])
-        labels = {row.pk: f"{row.reference} — {row.content[:120]}" for row in suggestions}
+        order = Case(*[When(pk=row.pk, then=Value(index)) for index, row in enumerate(suggestions)], default=Value(0))
+        self.fields["members"].queryset = (
+            Petition.objects.filter(pk__in=[row.pk for row in suggestions]).annotate(rank=order).order_by("rank")
+        )
+        labels = {row.pk: f"{row.reference} — {Truncator(row.content).chars(150)}" for row in suggestions}
         self.fields["members"].label_from_instance = lambda obj: labels.get(obj.pk, str(obj))
 
     def clean_references(self):

@@ -83,7 +83,7 @@ def _tokens(text):
     return {word for word in fold(text).split() if len(word) > 1}
 
 
-def similar_petitions(*, unit, text, exclude_pk=None, limit=5, threshold=0.3):
+def similar_petitions(*, unit, text, exclude_pk=None, limit=5, threshold=None):
     """Petitions of `unit` whose text resembles `text`, most similar first, as (petition, score).
 
     PostgreSQL ranks with pg_trgm similarity (served by the trigram index); elsewhere a token-overlap
@@ -99,10 +99,12 @@ def similar_petitions(*, unit, text, exclude_pk=None, limit=5, threshold=0.3):
 
         rows = (
             base.annotate(score=TrigramSimilarity("search_text", folded))
-            .filter(score__gte=threshold)
+            .filter(score__gte=0.3 if threshold is None else threshold)
             .order_by("-score", "-id")[:limit]
         )
         return [(row, round(row.score, 2)) for row in rows]
+    # Word overlap counts the boilerplate every petition shares ("cử tri kiến nghị"), so ask for more.
+    threshold = 0.4 if threshold is None else threshold
     wanted = _tokens(folded)
     if not wanted:
         return []

@@ -95,8 +95,9 @@ def task_list(
     origin=None,
     charter=None,
     today,
+    **drill_down,
 ):
-    queryset = visible_tasks(user)
+    queryset = task_drill_down(visible_tasks(user), today=today, **drill_down)
     if agency:
         queryset = queryset.filter(Q(responsible_agency_id=agency) | Q(supporting_agencies__id=agency)).distinct()
     if area:
@@ -137,3 +138,39 @@ def agencies_for_filter(user):
 
 def due_soon_cutoff(today, days):
     return today + timedelta(days=days)
+
+
+# --- Drill-down of the leaders' dashboard --------------------------------------------------------------
+# The dashboard counts tasks with these conditions and links to the task list filtered by the same ones.
+TASK_STATES = ("active", "done_on_time", "done_late", "pending", "overdue")
+
+
+def task_state_q(name, today):
+    """Dashboard task states: active (not cancelled), done on time, done late, pending (open, not yet
+    overdue) and overdue, built on the `TaskQuerySet` definitions."""
+    conditions = {
+        "active": ~Q(status=TaskStatus.CANCELLED),
+        "done_on_time": TaskQuerySet.q_done_on_time(),
+        "done_late": TaskQuerySet.q_done_late(),
+        "pending": TaskQuerySet.q_open() & ~TaskQuerySet.q_overdue(today),
+        "overdue": TaskQuerySet.q_overdue(today),
+    }
+    return conditions[name]
+
+
+def task_drill_down(
+    queryset, *, today, unit=None, responsible_agency=None, article=None, state=None, due_from=None, due_to=None
+):
+    if unit:
+        queryset = queryset.filter(unit_id=unit)
+    if responsible_agency:
+        queryset = queryset.filter(responsible_agency_id=responsible_agency)
+    if article:
+        queryset = queryset.filter(article_id=article)
+    if state in TASK_STATES:
+        queryset = queryset.filter(task_state_q(state, today))
+    if due_from:
+        queryset = queryset.filter(due_date__gte=due_from)
+    if due_to:
+        queryset = queryset.filter(due_date__lte=due_to)
+    return queryset

@@ -1,0 +1,763 @@
+"""Figures of the leaders' dashboard: one aggregate query per block, so the page costs the same at any size.
+
+Every figure is a `Figure` carrying the URL of the list it counts (petitions, meetings, tasks, session
+documents), built from the same scope (unit, period, agency) plus the measure's own filter. The
+conditions come from the owning apps (`voters.selectors.petition_measure_q`, `charters.selectors.
+task_state_q`, `Meeting.objects.minutes_missing`, `SessionDocument.objects.with_state`): the
+dashboard defines no "overdue" or "on time" of its own.
+
+Figures are live (aggregated per request, on indexed columns: petitions by unit and received date,
+tasks by unit/status/due date, meetings by unit/kind/start). A summary table refreshed by a
+periodic job would be the next step if a benchmark at a million petitions showed the need; the page
+already states when its figures were computed.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from charters.models import Task
+from charters.selectors import TASK_STATES, task_state_q
+from meetings.models import VOTER_CONTACT_KINDS, Meeting, MeetingKind, SessionDocument
+from voters.models import Field, Petition
+from voters.selectors import PETITION_MEASURES, petition_measure_q
+
+from .deadlines import is_working_day
+from .models import AdministrativeUnit, Agency, Role
+from .permissions import ensure_unit_visible, is_site_admin, membership_of, visible_unit_ids
+
+DOCUMENT_STATES = ("on_time", "late", "overdue", "pending")
+# "Behind": delivered late or overdue (not delivered by the due date) — what the comparison tables rank.
+DOCUMENT_BEHIND = ("late", "overdue")
+MAX_TREND_MONTHS = 36
+# Comparison columns: key → (label, whether a higher value is better). Sorting uses these keys.
+COMPARISON_COLUMNS = {
+    "petitions_received": _("Petitions received"),
+    "petitions_on_time_rate": _("Answered on time (%)"),
+    "petitions_overdue": _("Petitions overdue"),
+    "tasks_on_time_rate": _("Tasks done on time (%)"),
+    "tasks_overdue": _("Tasks overdue"),
+    "meetings_held": _("Meetings held"),
+    "minutes_missing": _("Minutes missing"),
+    "documents_late": _("Documents late or overdue"),
+}
+AGENCY_COLUMNS = {
+    "petitions_to_answer": _("Petitions to answer"),
+    "petitions_on_time_rate": _("Answered on time (%)"),
+    "petitions_overdue": _("Petitions overdue"),
+    "tasks_on_time_rate": _("Tasks done on time (%)"),
+    "tasks_overdue": _("Tasks overdue"),
+    "documents_late": _("Documents late or overdue"),
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A count and the URL of the list that shows what it counts; renders itself as a link (zero as plain text)."""
+
+    value: int
+    url: str = ""
+
+    def __html__(self):
+        number = formats.number_format(self.value, force_grouping=True)
+        if self.value and self.url:
+            return format_html('<a class="figure-link" href="{}">{}</a>', self.url, number)
+        return format_html("{}", number)
+
+    def __str__(self):
+        return self.__html__()
+
+
+def rate(part, whole):
+    """Percentage rounded to a whole number, or None when there is nothing to divide."""
+    part = part.value if isinstance(part, Figure) else part
+    whole = whole.value if isinstance(whole, Figure) else whole
+    return round(100 * part / whole) if whole else None
+
+
+@dataclass
+class Scope:
+    """What the dashboard counts: a unit, a period of dates, optionally one agency, as of `today`."""
+
+    unit: AdministrativeUnit
+    start: datetime.date
+    end: datetime.date
+    today: datetime.date
+    agency: Agency | None = None
+    agency_forced: bool = False
+    year: int | None = None
+    units: list = field(default_factory=list)
+    agencies: list = field(default_factory=list)
+
+    # --- links to the lists, with the scope's filters and the measure's own ---------------------------
+    def _url(self, name, params):
+        query = urlencode({key: value for key, value in params.items() if value not in (None, "", False)})
+        return f"{reverse(name)}?{query}"
+
+    def petition_url(self, unit=None, **extra):
+        params = {
+            "unit": (unit or self.unit).pk,
+            "received_from": self.start.isoformat(),
+            "received_to": self.end.isoformat(),
+            "agency": self.agency.pk if self.agency and unit is None else None,
+        }
+        return self._url("voters:list", {**params, **extra})
+
+    def meeting_url(self, unit=None, **extra):
+        params = {
+            "unit": (unit or self.unit).pk,
+            "date_from": self.start.isoformat(),
+            "date_to": self.end.isoformat(),
+            "agency": self.agency.pk if self.agency and unit is None else None,
+        }
+        return self._url("meetings:list", {**params, **extra})
+
+    def task_url(self, unit=None, **extra):
+        params = {
+            "unit": (unit or self.unit).pk,
+            "due_from": self.start.isoformat(),
+            "due_to": self.end.isoformat(),
+            "agency": self.agency.pk if self.agency and unit is None else None,
+        }
+        return self._url("charters:tasks", {**params, **extra})
+
+    def document_url(self, unit=None, **extra):
+        params = {
+            "unit": (unit or self.unit).pk,
+            "due_from": self.start.isoformat(),
+            "due_to": self.end.isoformat(),
+            "agency": self.agency.pk if self.agency and unit is None else None,
+        }
+        return self._url("dashboard_documents", {**params, **extra})
+
+    def query(self, **extra):
+        """The dashboard's own query string for this scope (for sort links and the commune drill-down)."""
+        params = {"unit": self.unit.pk, "agency": self.agency.pk if self.agency and not self.agency_forced else None}
+        if self.year:
+            params["year"] = self.year
+        else:
+            params.update({"from": self.start.isoformat(), "to": self.end.isoformat()})
+        params.update(extra)
+        return urlencode({key: value for key, value in params.items() if value not in (None, "")})
+
+
+# --- scope -------------------------------------------------------------------------------------------
+
+
+def parse_int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_date(value):
+    try:
+        return datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+def dashboard_units(user):
+    """Units the user may choose: those with agencies among the visible ones (every such unit for site admins)."""
+    ids = visible_unit_ids(user)
+    queryset = AdministrativeUnit.objects.filter(agencies__isnull=False).distinct()
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    return list(queryset.order_by("level", "name"))
+
+
+def dashboard_scope(user, params, today=None):
+    """The scope asked for in `params` (GET), checked against what `user` may see.
+
+    A unit outside the user's visible units answers 404; a clerk always sees their own agency in their
+    own unit (the agency filter is forced); leaders, the secretariat and site admins may pick an agency.
+    None when the user has no unit to look at (not a member of any agency)."""
+    today = today or timezone.localdate()
+    membership = membership_of(user)
+    unit_id = parse_int(params.get("unit"))
+    if unit_id is not None:
+        ensure_unit_visible(user, unit_id)
+    units = dashboard_units(user)
+    by_id = {unit.pk: unit for unit in units}
+    forced = membership is not None and membership.role == Role.CLERK and not is_site_admin(user)
+    if forced:
+        unit = membership.agency.unit
+    elif unit_id is not None:
+        unit = by_id.get(unit_id) or AdministrativeUnit.objects.filter(pk=unit_id).first()
+        if unit is None:
+            raise Http404
+    elif membership is not None:
+        unit = membership.agency.unit
+    elif units:
+        unit = units[0]
+    else:
+        return None
+    agencies = list(Agency.objects.filter(unit=unit, is_active=True).order_by("kind", "name"))
+    agency = None
+    if forced:
+        agency = membership.agency
+    elif parse_int(params.get("agency")) is not None:
+        agency = next((item for item in agencies if item.pk == parse_int(params.get("agency"))), None)
+        if agency is None:
+            raise Http404
+    start, end = parse_date(params.get("from")), parse_date(params.get("to"))
+    year = None
+    if not (start and end and start <= end):
+        year = parse_int(params.get("year")) or today.year
+        if not 2000 <= year <= today.year + 1:
+            year = today.year
+        start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return Scope(
+        unit=unit,
+        start=start,
+        end=end,
+        today=today,
+        agency=agency,
+        agency_forced=forced,
+        year=year,
+        units=units if not forced else [unit],
+        agencies=agencies,
+    )
+
+
+# --- petitions ---------------------------------------------------------------------------------------
+
+
+def _petitions(scope):
+    queryset = Petition.objects.filter(unit=scope.unit, received_on__gte=scope.start, received_on__lte=scope.end)
+    if scope.agency:
+        queryset = queryset.filter(Q(originating_agency=scope.agency) | Q(lead_agency=scope.agency))
+    return queryset
+
+
+def _petition_counts(today):
+    return {
+        "received": Count("pk"),
+        **{name: Count("pk", filter=petition_measure_q(name, today)) for name in PETITION_MEASURES},
+    }
+
+
+def petition_figures(scope):
+    """Totals, by field, by lead agency and the average working days to answer: four queries (two small)."""
+    base = _petitions(scope)
+    counts = _petition_counts(scope.today)
+    totals = base.aggregate(**counts)
+    figures = {
+        name: Figure(value, scope.petition_url(measure=None if name == "received" else name))
+        for name, value in totals.items()
+    }
+    figures["on_time_rate"] = rate(totals["answered_on_time"], totals["answered"])
+    figures["average_working_days"] = average_working_days(base.filter(petition_measure_q("answered", scope.today)))
+    labels = dict(Field.choices)
+    by_field = []
+    for row in base.order_by().values("field").annotate(**counts).order_by("-received", "field"):
+        code = row.pop("field")
+        cells = {
+            name: Figure(value, scope.petition_url(field=code, measure=None if name == "received" else name))
+            for name, value in row.items()
+        }
+        by_field.append(
+            {
+                "code": code,
+                "label": labels.get(code, code),
+                "on_time_rate": rate(row["answered_on_time"], row["answered"]),
+                **cells,
+            }
+        )
+    figures["by_field"] = by_field
+    return figures
+
+
+def average_working_days(answered):
+    """Average working days from receipt to answer over the `answered` petitions, exactly as
+    `coordination.deadlines.working_days_between` counts them, in two grouped queries.
+
+    working_days_between(a, b) = W(b) - W(a) where W(d) counts working days up to d, so the sum over
+    petitions is Σ n·W(answered_on) - Σ n·W(received_on), grouped by date: the rows are distinct dates
+    (a few hundred per year), never petitions, and W is computed once per day of the span."""
+    answered_on = dict(answered.order_by().values_list("answered_on").annotate(n=Count("pk")))
+    received_on = dict(answered.order_by().values_list("received_on").annotate(n=Count("pk")))
+    count = sum(answered_on.values())
+    if not count:
+        return None
+    days = sorted(set(answered_on) | set(received_on))
+    cumulative, running, day = {}, 0, days[0]
+    wanted = set(days)
+    while day <= days[-1]:
+        if is_working_day(day):
+            running += 1
+        if day in wanted:
+            cumulative[day] = running
+        day += datetime.timedelta(days=1)
+    total = sum(n * cumulative[day] for day, n in answered_on.items()) - sum(
+        n * cumulative[day] for day, n in received_on.items()
+    )
+    return round(total / count, 1)
+
+
+# --- meetings ----------------------------------------------------------------------------------------
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _meetings(scope, unit_filter=None):
+    queryset = Meeting.objects.filter(
+        starts_at__gte=_day_start(scope.start), starts_at__lt=_day_start(scope.end + datetime.timedelta(days=1))
+    )
+    queryset = queryset.filter(unit_filter) if unit_filter is not None else queryset.filter(unit=scope.unit)
+    if scope.agency and unit_filter is None:
+        participants = Meeting.participating_agencies.through.objects.filter(agency=scope.agency).values("meeting_id")
+        queryset = queryset.filter(Q(host_agency=scope.agency) | Q(pk__in=participants))
+    return queryset
+
+
+def _quarters_ended(scope):
+    count = 0
+    for year in range(scope.start.year, scope.end.year + 1):
+        for quarter in range(4):
+            first = datetime.date(year, 3 * quarter + 1, 1)
+            following = datetime.date(year + (quarter == 3), (3 * quarter + 3) % 12 + 1, 1)
+            last = following - datetime.timedelta(days=1)
+            if first >= scope.start and last <= scope.end and last < scope.today:
+                count += 1
+    return count
+
+
+def _januaries_ended(scope):
+    return sum(
+        1
+        for year in range(scope.start.year, scope.end.year + 1)
+        if scope.start <= datetime.date(year, 1, 1)
+        and datetime.date(year, 1, 31) <= scope.end
+        and datetime.date(year, 1, 31) < scope.today
+    )
+
+
+def meeting_figures(scope):
+    """Meetings held by kind against what the charter calls for, and minutes missing: one query."""
+    missing = Meeting.objects.minutes_missing(scope.today).values("pk")
+    base = _meetings(scope)
+    totals = base.aggregate(
+        total=Count("pk"),
+        minutes_missing=Count("pk", filter=Q(pk__in=missing)),
+        sessions_opened=Count("pk", filter=Q(kind=MeetingKind.COUNCIL_SESSION)),
+        sessions_closed=Count("pk", filter=Q(kind=MeetingKind.COUNCIL_SESSION, starts_at__lt=_day_start(scope.today))),
+        **{kind.value: Count("pk", filter=Q(kind=kind)) for kind in MeetingKind},
+    )
+    # What the charters call for: voter contact before every session and after every session held,
+    # a joint briefing each quarter, the review conference every January.
+    expected = {
+        MeetingKind.VOTER_CONTACT_BEFORE.value: totals["sessions_opened"],
+        MeetingKind.VOTER_CONTACT_AFTER.value: totals["sessions_closed"],
+        MeetingKind.JOINT_BRIEFING.value: _quarters_ended(scope),
+        MeetingKind.REVIEW_CONFERENCE.value: _januaries_ended(scope),
+    }
+    rows = []
+    for kind in MeetingKind:
+        held = totals[kind.value]
+        wanted = expected.get(kind.value)
+        if not held and not wanted:
+            continue
+        rows.append(
+            {
+                "code": kind.value,
+                "label": kind.label,
+                "held": Figure(held, scope.meeting_url(kind=kind.value)),
+                "expected": wanted,
+                "short": wanted is not None and held < wanted,
+                "voter_contact": kind in VOTER_CONTACT_KINDS,
+            }
+        )
+    return {
+        "total": Figure(totals["total"], scope.meeting_url()),
+        "minutes_missing": Figure(totals["minutes_missing"], scope.meeting_url(minutes_missing="on")),
+        "rows": rows,
+        "short": sum(1 for row in rows if row["short"]),
+    }
+
+
+# --- tasks -------------------------------------------------------------------------------------------
+
+
+def _tasks(scope):
+    queryset = Task.objects.filter(unit=scope.unit, due_date__gte=scope.start, due_date__lte=scope.end)
+    if scope.agency:
+        # The task list's agency filter: responsible or supporting.
+        supporting = Task.supporting_agencies.through.objects.filter(agency=scope.agency).values("task_id")
+        queryset = queryset.filter(Q(responsible_agency=scope.agency) | Q(pk__in=supporting))
+    return queryset
+
+
+def _task_counts(today):
+    return {name: Count("pk", filter=task_state_q(name, today)) for name in TASK_STATES}
+
+
+def task_figures(scope):
+    """Tasks done on time, done late, pending and overdue: totals and by article (two queries)."""
+    base = _tasks(scope)
+    counts = _task_counts(scope.today)
+    totals = base.aggregate(**counts)
+    figures = {name: Figure(value, scope.task_url(state=name)) for name, value in totals.items()}
+    figures["on_time_rate"] = rate(totals["done_on_time"], totals["done_on_time"] + totals["done_late"])
+    rows = []
+    article_rows = (
+        base.order_by()
+        .values(
+            "article_id",
+            article_number=F("article__number"),
+            article_title=F("article__title"),
+            charter_number=F("article__charter__number"),
+        )
+        .annotate(**counts)
+        .order_by(F("article__charter__number").asc(nulls_last=True), F("article__number").asc(nulls_last=True))
+    )
+    for row in article_rows:
+        article_id = row.pop("article_id")
+        info = {
+            "number": row.pop("article_number"),
+            "title": row.pop("article_title"),
+            "charter": row.pop("charter_number"),
+        }
+        cells = {
+            name: Figure(value, scope.task_url(state=name, article=article_id) if article_id else "")
+            for name, value in row.items()
+        }
+        rows.append(
+            {
+                "article_id": article_id,
+                **info,
+                **cells,
+                "on_time_rate": rate(row["done_on_time"], row["done_on_time"] + row["done_late"]),
+            }
+        )
+    figures["by_article"] = rows
+    return figures
+
+
+# --- session documents -------------------------------------------------------------------------------
+
+
+def session_documents(*, unit_ids, start, end, today, agency=None):
+    """Documents due before council sessions of `unit_ids` (None: every unit) with a due date in [start, end]
+    (either bound optional), annotated with their `db_state`."""
+    queryset = SessionDocument.objects.all()
+    if unit_ids is not None:
+        queryset = queryset.filter(meeting__unit_id__in=unit_ids)
+    if start:
+        queryset = queryset.filter(due_date__gte=start)
+    if end:
+        queryset = queryset.filter(due_date__lte=end)
+    if agency is not None:
+        queryset = queryset.filter(responsible_agency=agency)
+    return queryset.with_state(today)
+
+
+def _document_counts():
+    return {"total": Count("pk"), **{name: Count("pk", filter=Q(db_state=name)) for name in DOCUMENT_STATES}}
+
+
+def document_figures(scope):
+    base = session_documents(
+        unit_ids=[scope.unit.pk], start=scope.start, end=scope.end, today=scope.today, agency=scope.agency
+    )
+    totals = base.aggregate(**_document_counts())
+    figures = {
+        name: Figure(value, scope.document_url(state=None if name == "total" else name))
+        for name, value in totals.items()
+    }
+    figures["on_time_rate"] = rate(totals["on_time"], totals["on_time"] + totals["late"])
+    figures["late_or_overdue"] = totals["late"] + totals["overdue"]
+    return figures
+
+
+# --- comparisons -------------------------------------------------------------------------------------
+
+
+def _sorted(rows, sort, columns, default):
+    key = (sort or "").lstrip("-")
+    if key not in columns and key != "name":
+        sort, key = default, default.lstrip("-")
+    descending = sort.startswith("-")
+
+    def value(row):
+        cell = row[key]
+        cell = cell.value if isinstance(cell, Figure) else cell
+        if key == "name":
+            return (0, str(cell))
+        # Empty rates sort last whatever the direction.
+        return (0, cell) if cell is not None else (1, 0)
+
+    present = [row for row in rows if value(row)[0] == 0]
+    absent = [row for row in rows if value(row)[0] == 1]
+    present.sort(key=lambda row: value(row)[1], reverse=descending)
+    return present + absent, sort
+
+
+def agency_comparison(scope, sort=None):
+    """Per agency of the unit: petitions it must answer (as lead agency), its tasks (as responsible agency)
+    and its session documents. Three grouped queries."""
+    agencies = [scope.agency] if scope.agency else scope.agencies
+    ids = [agency.pk for agency in agencies]
+    petition_counts = {
+        name: Count("pk", filter=petition_measure_q(name, scope.today))
+        for name in ("answered", "answered_on_time", "overdue")
+    }
+    petitions = {
+        row.pop("lead_agency"): row
+        for row in Petition.objects.filter(
+            unit=scope.unit, received_on__gte=scope.start, received_on__lte=scope.end, lead_agency_id__in=ids
+        )
+        .order_by()
+        .values("lead_agency")
+        .annotate(total=Count("pk"), **petition_counts)
+    }
+    tasks = {
+        row.pop("responsible_agency"): row
+        for row in Task.objects.filter(
+            unit=scope.unit, due_date__gte=scope.start, due_date__lte=scope.end, responsible_agency_id__in=ids
+        )
+        .order_by()
+        .values("responsible_agency")
+        .annotate(**_task_counts(scope.today))
+    }
+    documents = {
+        row.pop("responsible_agency"): row
+        for row in session_documents(unit_ids=[scope.unit.pk], start=scope.start, end=scope.end, today=scope.today)
+        .filter(responsible_agency_id__in=ids)
+        .order_by()
+        .values("responsible_agency")
+        .annotate(**_document_counts())
+    }
+    rows = []
+    for agency in agencies:
+        petition = petitions.get(agency.pk, {})
+        task = tasks.get(agency.pk, {})
+        document = documents.get(agency.pk, {})
+        done = task.get("done_on_time", 0) + task.get("done_late", 0)
+        late_documents = document.get("late", 0) + document.get("overdue", 0)
+        row = {
+            "agency": agency,
+            "name": agency.name,
+            "petitions_to_answer": Figure(petition.get("total", 0), scope.petition_url(lead_agency=agency.pk)),
+            "petitions_answered": petition.get("answered", 0),
+            "petitions_on_time": Figure(
+                petition.get("answered_on_time", 0),
+                scope.petition_url(lead_agency=agency.pk, measure="answered_on_time"),
+            ),
+            "petitions_on_time_rate": rate(petition.get("answered_on_time", 0), petition.get("answered", 0)),
+            "petitions_overdue": Figure(
+                petition.get("overdue", 0), scope.petition_url(lead_agency=agency.pk, measure="overdue")
+            ),
+            "tasks_done_on_time": Figure(
+                task.get("done_on_time", 0), scope.task_url(responsible_agency=agency.pk, state="done_on_time")
+            ),
+            "tasks_done_late": Figure(
+                task.get("done_late", 0), scope.task_url(responsible_agency=agency.pk, state="done_late")
+            ),
+            "tasks_on_time_rate": rate(task.get("done_on_time", 0), done),
+            "tasks_overdue": Figure(
+                task.get("overdue", 0), scope.task_url(responsible_agency=agency.pk, state="overdue")
+            ),
+            "documents_late": Figure(late_documents, scope.document_url(agency=agency.pk, state="behind")),
+        }
+        rows.append(row)
+    return _sorted(rows, sort, AGENCY_COLUMNS, "-petitions_to_answer")
+
+
+def commune_comparison(scope, sort=None):
+    """The communes of a province (those with agencies) on the same measures, for the year-end emulation
+    ranking: four grouped queries whatever the number of communes. None for a unit without such communes
+    or when one agency is chosen (an agency of the province has no work in the communes)."""
+    if scope.agency is not None:
+        return None, sort
+    communes = list(
+        AdministrativeUnit.objects.filter(parent=scope.unit, agencies__isnull=False).distinct().order_by("name")
+    )
+    if not communes:
+        return None, sort
+    ids = [unit.pk for unit in communes]
+    petitions = {
+        row.pop("unit"): row
+        for row in Petition.objects.filter(unit_id__in=ids, received_on__gte=scope.start, received_on__lte=scope.end)
+        .order_by()
+        .values("unit")
+        .annotate(**_petition_counts(scope.today))
+    }
+    tasks = {
+        row.pop("unit"): row
+        for row in Task.objects.filter(unit_id__in=ids, due_date__gte=scope.start, due_date__lte=scope.end)
+        .order_by()
+        .values("unit")
+        .annotate(**_task_counts(scope.today))
+    }
+    missing = Meeting.objects.minutes_missing(scope.today).values("pk")
+    meetings = {
+        row.pop("unit"): row
+        for row in _meetings(scope, unit_filter=Q(unit_id__in=ids))
+        .order_by()
+        .values("unit")
+        .annotate(total=Count("pk"), minutes_missing=Count("pk", filter=Q(pk__in=missing)))
+    }
+    documents = {
+        row.pop("meeting__unit"): row
+        for row in session_documents(unit_ids=ids, start=scope.start, end=scope.end, today=scope.today)
+        .order_by()
+        .values("meeting__unit")
+        .annotate(**_document_counts())
+    }
+    rows = []
+    for unit in communes:
+        petition, task = petitions.get(unit.pk, {}), tasks.get(unit.pk, {})
+        meeting, document = meetings.get(unit.pk, {}), documents.get(unit.pk, {})
+        done = task.get("done_on_time", 0) + task.get("done_late", 0)
+        rows.append(
+            {
+                "unit": unit,
+                "name": unit.name,
+                "dashboard_query": scope.query(unit=unit.pk, agency=None),
+                "petitions_received": Figure(petition.get("received", 0), scope.petition_url(unit=unit)),
+                "petitions_on_time_rate": rate(petition.get("answered_on_time", 0), petition.get("answered", 0)),
+                "petitions_overdue": Figure(
+                    petition.get("overdue", 0), scope.petition_url(unit=unit, measure="overdue")
+                ),
+                "tasks_on_time_rate": rate(task.get("done_on_time", 0), done),
+                "tasks_overdue": Figure(task.get("overdue", 0), scope.task_url(unit=unit, state="overdue")),
+                "meetings_held": Figure(meeting.get("total", 0), scope.meeting_url(unit=unit)),
+                "minutes_missing": Figure(
+                    meeting.get("minutes_missing", 0), scope.meeting_url(unit=unit, minutes_missing="on")
+                ),
+                "documents_late": Figure(
+                    document.get("late", 0) + document.get("overdue", 0), scope.document_url(unit=unit, state="behind")
+                ),
+            }
+        )
+    return _sorted(rows, sort, COMPARISON_COLUMNS, "-petitions_on_time_rate")
+
+
+# --- trends ------------------------------------------------------------------------------------------
+
+
+def _months(scope):
+    months, month = [], scope.start.replace(day=1)
+    while month <= scope.end and len(months) < MAX_TREND_MONTHS:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _month_end(month):
+    return (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+
+
+def _as_month(value):
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value.replace(day=1)
+
+
+def trend_figures(scope):
+    """Month by month: petitions received / answered on time / overdue (by month received), tasks done on
+    time / late / overdue (by month due), meetings held. Three grouped queries."""
+    months = _months(scope)
+    petition_counts = {
+        name: Count("pk", filter=petition_measure_q(name, scope.today))
+        for name in ("answered_on_time", "answered_late", "overdue")
+    }
+    petitions = {
+        _as_month(row.pop("month")): row
+        for row in _petitions(scope)
+        .order_by()
+        .annotate(month=TruncMonth("received_on"))
+        .values("month")
+        .annotate(received=Count("pk"), **petition_counts)
+    }
+    tasks = {
+        _as_month(row.pop("month")): row
+        for row in _tasks(scope)
+        .order_by()
+        .annotate(month=TruncMonth("due_date"))
+        .values("month")
+        .annotate(
+            **{
+                name: Count("pk", filter=task_state_q(name, scope.today))
+                for name in ("done_on_time", "done_late", "overdue")
+            }
+        )
+    }
+    meetings = {
+        _as_month(row.pop("month")): row
+        for row in _meetings(scope)
+        .order_by()
+        .annotate(month=TruncMonth("starts_at"))
+        .values("month")
+        .annotate(total=Count("pk"))
+    }
+    rows = []
+    for month in months:
+        first, last = max(month, scope.start), min(_month_end(month), scope.end)
+        monthly = Scope(unit=scope.unit, start=first, end=last, today=scope.today, agency=scope.agency)
+        petition, task, meeting = petitions.get(month, {}), tasks.get(month, {}), meetings.get(month, {})
+        rows.append(
+            {
+                "month": month,
+                "label": month.strftime("%m/%Y"),
+                "petitions_received": Figure(petition.get("received", 0), monthly.petition_url()),
+                "petitions_on_time": Figure(
+                    petition.get("answered_on_time", 0), monthly.petition_url(measure="answered_on_time")
+                ),
+                "petitions_late": Figure(
+                    petition.get("answered_late", 0), monthly.petition_url(measure="answered_late")
+                ),
+                "petitions_overdue": Figure(petition.get("overdue", 0), monthly.petition_url(measure="overdue")),
+                "tasks_done_on_time": Figure(task.get("done_on_time", 0), monthly.task_url(state="done_on_time")),
+                "tasks_done_late": Figure(task.get("done_late", 0), monthly.task_url(state="done_late")),
+                "tasks_overdue": Figure(task.get("overdue", 0), monthly.task_url(state="overdue")),
+                "meetings_held": Figure(meeting.get("total", 0), monthly.meeting_url()),
+            }
+        )
+    chart = {
+        "labels": [row["label"] for row in rows],
+        "series": {
+            key: [row[key].value for row in rows]
+            for key in (
+                "petitions_received",
+                "petitions_on_time",
+                "petitions_late",
+                "petitions_overdue",
+                "tasks_done_on_time",
+                "tasks_done_late",
+                "tasks_overdue",
+                "meetings_held",
+            )
+        },
+    }
+    return {"rows": rows, "chart": chart}
+
+
+def dashboard_compute(scope, *, sort=None, commune_sort=None):
+    """Every block of the page for `scope`; a fixed number of queries whatever the data size."""
+    agencies, agency_sort = agency_comparison(scope, sort)
+    communes, commune_sort = commune_comparison(scope, commune_sort)
+    return {
+        "petitions": petition_figures(scope),
+        "meetings": meeting_figures(scope),
+        "tasks": task_figures(scope),
+        "documents": document_figures(scope),
+        "agencies": agencies,
+        "agency_sort": agency_sort,
+        "communes": communes,
+        "commune_sort": commune_sort,
+        "trend": trend_figures(scope),
+        "computed_at": timezone.now(),
+    }

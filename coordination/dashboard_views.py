@@ -1,0 +1,194 @@
+"""The leaders' dashboard and its drill-down list of session documents."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from .dashboard import (
+    AGENCY_COLUMNS,
+    COMPARISON_COLUMNS,
+    DOCUMENT_BEHIND,
+    DOCUMENT_STATES,
+    dashboard_compute,
+    dashboard_scope,
+    parse_date,
+    parse_int,
+    session_documents,
+)
+from .models import Agency
+from .permissions import ensure_unit_visible, filter_by_unit, visible_unit_ids
+
+PAGE_SIZE = 50
+
+
+def rate_tone(value, good=90, fair=70):
+    """Colour cue of a percentage: green when good, amber when fair, red below, grey without data."""
+    if value is None:
+        return "secondary"
+    return "success" if value >= good else "warning" if value >= fair else "danger"
+
+
+def count_tone(value, bad="danger"):
+    """Colour cue of a count of late things: green at zero, `bad` otherwise."""
+    return "success" if not value else bad
+
+
+def headline_cards(data):
+    """The eight figures a leader reads first, each with a colour cue, an icon and a one-line context."""
+    petitions, tasks, meetings, documents = data["petitions"], data["tasks"], data["meetings"], data["documents"]
+    days = petitions["average_working_days"]
+    return [
+        {
+            "label": _("Petitions received"),
+            "figure": petitions["received"],
+            "tone": "primary",
+            "icon": "chat-square-text",
+            "context": _("%(forwarded)s forwarded, %(answered)s answered")
+            % {"forwarded": petitions["forwarded"].value, "answered": petitions["answered"].value},
+        },
+        {
+            "label": _("Answered on time"),
+            "kind": "percent",
+            "percent": petitions["on_time_rate"],
+            "figure": petitions["answered_on_time"],
+            "tone": rate_tone(petitions["on_time_rate"]),
+            "icon": "check2-circle",
+            "context": _("on time of %(answered)s answered") % {"answered": petitions["answered"].value},
+        },
+        {
+            "label": _("Petitions overdue now"),
+            "figure": petitions["overdue"],
+            "tone": count_tone(petitions["overdue"].value),
+            "icon": "exclamation-octagon",
+            "context": _("due date passed, no answer yet"),
+        },
+        {
+            "label": _("Average time to answer"),
+            "kind": "text",
+            "text": formats.number_format(days, 1) if days is not None else "—",
+            "unit": _("working days"),
+            "tone": "secondary" if days is None else "info",
+            "icon": "hourglass-split",
+            "context": _("from receipt to answer"),
+        },
+        {
+            "label": _("Tasks overdue"),
+            "figure": tasks["overdue"],
+            "tone": count_tone(tasks["overdue"].value),
+            "icon": "list-check",
+            "context": _("%(pending)s open, not yet due") % {"pending": tasks["pending"].value},
+        },
+        {
+            "label": _("Tasks done on time"),
+            "kind": "percent",
+            "percent": tasks["on_time_rate"],
+            "figure": tasks["done_on_time"],
+            "tone": rate_tone(tasks["on_time_rate"]),
+            "icon": "calendar-check",
+            "context": _("on time, %(late)s late") % {"late": tasks["done_late"].value},
+        },
+        {
+            "label": _("Minutes missing"),
+            "figure": meetings["minutes_missing"],
+            "tone": count_tone(meetings["minutes_missing"].value, "warning"),
+            "icon": "journal-x",
+            "context": _("of %(held)s meetings held") % {"held": meetings["total"].value},
+        },
+        {
+            "label": _("Session documents late"),
+            "figure": documents["late"],
+            "tone": count_tone(documents["late_or_overdue"]),
+            "icon": "file-earmark-excel",
+            "context": _("%(overdue)s overdue, not delivered") % {"overdue": documents["overdue"].value},
+        },
+    ]
+
+
+def sort_headers(request, param, columns, current, anchor):
+    """Column headers of a sortable table: the link sorts by the column (descending first, then ascending)."""
+    headers = []
+    for key, label in [("name", None), *columns.items()]:
+        active = current.lstrip("-") == key
+        descending = current.startswith("-")
+        target = key if (active and descending) or (not active and key == "name") else f"-{key}"
+        query = request.GET.copy()
+        query[param] = target
+        headers.append(
+            {
+                "key": key,
+                "label": label,
+                "url": f"?{query.urlencode()}#{anchor}",
+                "aria_sort": ("descending" if descending else "ascending") if active else "none",
+            }
+        )
+    return headers
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    scope = dashboard_scope(request.user, request.GET)
+    if scope is None:
+        return render(request, "coordination/dashboard.html", {"scope": None})
+    data = dashboard_compute(scope, sort=request.GET.get("sort"), commune_sort=request.GET.get("csort"))
+    years = list(range(scope.today.year + 1, scope.today.year - 5, -1))
+    chart_labels = {
+        "petitions_received": _("Received"),
+        "petitions_on_time": _("Answered on time"),
+        "petitions_late": _("Answered late"),
+        "petitions_overdue": _("Overdue"),
+        "tasks_done_on_time": _("Tasks done on time"),
+        "tasks_done_late": _("Tasks done late"),
+        "tasks_overdue": _("Tasks overdue"),
+        "meetings_held": _("Meetings held"),
+    }
+    return render(
+        request,
+        "coordination/dashboard.html",
+        {
+            "scope": scope,
+            "years": years,
+            "cards": headline_cards(data),
+            "agency_headers": sort_headers(request, "sort", AGENCY_COLUMNS, data["agency_sort"], "agencies"),
+            "commune_headers": sort_headers(
+                request, "csort", COMPARISON_COLUMNS, data["commune_sort"] or "", "communes"
+            ),
+            "chart": {**data["trend"]["chart"], "names": chart_labels},
+            **data,
+        },
+    )
+
+
+@login_required
+@require_GET
+def dashboard_documents(request):
+    """Documents due before council sessions, filtered as the dashboard counts them (unit, due dates,
+    responsible agency, state) — the list behind the dashboard's document figures."""
+    today = timezone.localdate()
+    unit_id = parse_int(request.GET.get("unit"))
+    if unit_id is not None:
+        ensure_unit_visible(request.user, unit_id)
+        unit_ids = [unit_id]
+    else:
+        ids = visible_unit_ids(request.user)
+        unit_ids = None if ids is None else list(ids)
+    start, end = parse_date(request.GET.get("due_from")), parse_date(request.GET.get("due_to"))
+    agency = None
+    if parse_int(request.GET.get("agency")) is not None:
+        agency = filter_by_unit(Agency.objects.all(), request.user).filter(pk=parse_int(request.GET["agency"])).first()
+    queryset = session_documents(unit_ids=unit_ids, start=start, end=end, today=today, agency=agency)
+    state = request.GET.get("state")
+    if state in DOCUMENT_STATES:
+        queryset = queryset.filter(db_state=state)
+    elif state == "behind":
+        queryset = queryset.filter(db_state__in=DOCUMENT_BEHIND)
+    queryset = queryset.select_related("meeting", "meeting__unit", "responsible_agency").order_by("due_date", "id")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coordination/dashboard_documents.html",
+        {"page": page, "documents": page.object_list, "state": state, "agency": agency, "start": start, "end": end},
+    )

@@ -214,3 +214,75 @@ def test_no_broker_saves_still_succeed_and_the_next_scan_sends(
     drain(mailing_worker)
     (message,) = inbox.messages
     assert "Gửi dự thảo nghị quyết" in message.get_body(("plain",)).get_content()
+
+
+def _in_threads(count, target):
+    """Run `target()` in `count` threads released together; returns their results (or raises)."""
+    from django.db import connection
+
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait(timeout=30)
+            results.append(target())
+        except Exception as exc:  # noqa: BLE001 - reported to the test below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    return results
+
+
+def test_overlapping_scans_on_postgresql_send_each_digest_once(transactional_db, agencies, people, settings):
+    from django.core import mail
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+    task(agencies, 7)
+    task(agencies, -8)
+
+    # Three scans at the same instant, each queueing (eagerly running) the digests after its commit.
+    results = _in_threads(3, lambda: reminders.reminders_scan(TODAY))
+
+    assert [planned for planned, _queued in results] == [4, 4, 4]
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(person.email for person in people.values())
+    assert ReminderLedger.objects.count() == Notification.objects.count() == 4
+    assert not ReminderLedger.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_concurrent_digest_sends_for_one_person_send_once(transactional_db, agencies, people, settings):
+    from django.core import mail
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+    task(agencies, 3)
+    task(agencies, 1)
+    with settings_eager_off():
+        reminders.reminders_scan(TODAY)  # records only: the queueing goes nowhere here
+    clerk = people["ubnd_clerk"]
+
+    sent = _in_threads(4, lambda: reminders.digest_send(user_id=clerk.pk, day=TODAY, claim_token=uuid.uuid4().hex))
+
+    assert sorted(sent) == [0, 0, 0, 2]
+    assert len(mail.outbox) == 1
+
+
+@contextmanager
+def settings_eager_off():
+    """Queue into a closed port (nothing runs) so a test can drive the digests itself."""
+    with broker_down():
+        yield

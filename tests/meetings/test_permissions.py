@@ -35,6 +35,55 @@ def test_meeting_pages_by_role(request, briefing, login, who, expected):
         assert client.get(url).status_code == expected[name], (who, name)
 
 
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("clerk", 302),
+        ("ubnd_clerk", 302),
+        ("leader", 403),
+        ("mttq_clerk", 403),
+        ("outsider", 404),
+    ],
+)
+def test_every_write_by_role(request, session, agencies, login, who, expected):
+    """Every POST endpoint of a meeting answers the same way for a role: done, forbidden, or not found."""
+    import datetime
+
+    from meetings import services
+    from meetings.models import Conclusion, SessionDocument
+    from tests.meetings.factories import SessionDocumentFactory
+
+    editor = request.getfixturevalue("clerk")
+    document = SessionDocumentFactory(meeting=session, due_date=datetime.date(2026, 11, 18))
+    conclusion = services.conclusion_add(
+        actor=editor,
+        meeting=session,
+        text="Rà soát hồ sơ.",
+        responsible_agency=agencies.ubnd,
+        due_date=datetime.date(2026, 12, 20),
+    )
+    client = login(request.getfixturevalue(who))
+    posts = {
+        f"/meetings/{session.pk}/conclusions/": {"conclusion-text": "Kết luận mới"},
+        f"/meetings/{session.pk}/conclusions/{conclusion.pk}/task/": {},
+        f"/meetings/{session.pk}/documents/": {
+            "document-kind": "report",
+            "document-title": "Báo cáo thẩm tra",
+            "document-responsible_agency": agencies.hdnd.pk,
+        },
+        f"/meetings/{session.pk}/documents/{document.pk}/delivered/": {"delivered_on": "2026-11-17"},
+        f"/meetings/{session.pk}/minutes/": {
+            "minutes_text": "Biên bản.",
+            "conclusions-TOTAL_FORMS": "0",
+            "conclusions-INITIAL_FORMS": "0",
+        },
+    }
+    for url, data in posts.items():
+        assert client.post(url, data).status_code == expected, (who, url)
+    changed = Conclusion.objects.count() > 1 or SessionDocument.objects.count() > 1
+    assert changed == (expected == 302)
+
+
 def test_anonymous_is_sent_to_login(briefing, client):
     for url in [*_urls(briefing).values(), "/meetings/", "/meetings/calendar/", "/meetings/new/"]:
         response = client.get(url)

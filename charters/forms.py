@@ -103,7 +103,7 @@ PartyFormSet = formset_factory(PartyForm, formset=BasePartyFormSet, extra=0, max
 class ArticleForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     number = forms.IntegerField(label=_("Article"), min_value=1, max_value=999, required=False)
-    title = forms.CharField(label=_("Title"), max_length=500, required=False)
+    title = forms.CharField(label=_("Article title"), max_length=500, required=False)
     text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     area = forms.ModelChoiceField(label=_("Coordination area"), queryset=None, required=False)
     lead_agency = forms.ModelChoiceField(label=_("Lead agency"), queryset=None, required=False)

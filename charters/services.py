@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from coordination.audit import audit_record, diff, snapshot
 from coordination.models import PARTY_KINDS
@@ -59,6 +59,14 @@ class ConflictError(Exception):
 
 def _today():
     return timezone.localdate()
+
+
+def _stored(message, **params):
+    """Text kept in the database (audit summaries, task titles) is written in the installation's language,
+    not in the language of whoever happened to trigger the write."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _(message)
+    return text % params if params else text
 
 
 def _claim_version(model, obj, version):
@@ -208,7 +216,7 @@ def charter_create(
             "parties": [str(row["agency"]) for row in parties],
             "articles": count,
         },
-        summary=_("Charter %(number)s entered as a draft") % {"number": charter.number},
+        summary=_stored(gettext_noop("Charter %(number)s entered as a draft"), number=charter.number),
     )
     return charter
 
@@ -248,7 +256,9 @@ def charter_update(
     changes = diff(before, after)
     if articles is not None:
         changes["articles"] = [None, _sync_articles(charter, list(articles))]
-    audit_record(actor=actor, obj=charter, action="update", changes=changes, summary=_("Charter edited"))
+    audit_record(
+        actor=actor, obj=charter, action="update", changes=changes, summary=_stored(gettext_noop("Charter edited"))
+    )
     return charter
 
 
@@ -288,7 +298,7 @@ def charter_sign(*, actor, charter, signed_on=None):
         obj=charter,
         action="sign",
         changes={"status": [CharterStatus.DRAFT, CharterStatus.SIGNED], "signed_on": signed_on},
-        summary=_("Charter signed on %(date)s") % {"date": signed_on.strftime("%d/%m/%Y")},
+        summary=_stored(gettext_noop("Charter signed on %(date)s"), date=signed_on.strftime("%d/%m/%Y")),
     )
     return charter
 
@@ -331,14 +341,14 @@ def charter_bring_into_force(*, actor, charter, effective_from=None):
             previous.append(other)
     for other in previous:
         Charter.objects.filter(pk=other.pk).update(status=CharterStatus.SUPERSEDED, version=F("version") + 1)
-        reason = _("Superseded by charter %(number)s") % {"number": charter.number}
+        reason = _stored(gettext_noop("Superseded by charter %(number)s"), number=charter.number)
         cancelled = _cancel_open_tasks_from(other, effective_from, actor=actor, reason=reason)
         audit_record(
             actor=actor,
             obj=other,
             action="supersede",
             changes={"status": [CharterStatus.IN_FORCE, CharterStatus.SUPERSEDED], "cancelled_tasks": cancelled},
-            summary=_("Superseded by charter %(number)s") % {"number": charter.number},
+            summary=_stored(gettext_noop("Superseded by charter %(number)s"), number=charter.number),
         )
     if previous and charter.supersedes_id is None:
         charter.supersedes = previous[0]
@@ -352,7 +362,7 @@ def charter_bring_into_force(*, actor, charter, effective_from=None):
             "effective_from": effective_from,
             "supersedes": [str(other) for other in previous],
         },
-        summary=_("Charter in force from %(date)s") % {"date": effective_from.strftime("%d/%m/%Y")},
+        summary=_stored(gettext_noop("Charter in force from %(date)s"), date=effective_from.strftime("%d/%m/%Y")),
     )
     return charter
 
@@ -368,7 +378,10 @@ def charter_expire(*, actor, charter, expired_on=None):
         refusal=_("Only a charter in force can expire; this one is %(status)s."),
     )
     cancelled = _cancel_open_tasks_from(
-        charter, expired_on + datetime.timedelta(days=1), actor=actor, reason=_("The charter expired")
+        charter,
+        expired_on + datetime.timedelta(days=1),
+        actor=actor,
+        reason=_stored(gettext_noop("The charter expired")),
     )
     audit_record(
         actor=actor,
@@ -379,7 +392,7 @@ def charter_expire(*, actor, charter, expired_on=None):
             "expired_on": expired_on,
             "cancelled_tasks": cancelled,
         },
-        summary=_("Charter expired on %(date)s") % {"date": expired_on.strftime("%d/%m/%Y")},
+        summary=_stored(gettext_noop("Charter expired on %(date)s"), date=expired_on.strftime("%d/%m/%Y")),
     )
     return charter
 
@@ -397,7 +410,7 @@ def charter_scan_attach(*, actor, charter, upload):
         obj=charter,
         action="scan_attach",
         changes={"scan": [old_name, charter.scan.name], "size": upload.size},
-        summary=_("Signed scan uploaded"),
+        summary=_stored(gettext_noop("Signed scan uploaded")),
     )
     if old_name:
         storage = charter.scan.storage
@@ -443,7 +456,9 @@ def obligation_create(
         obj=article.charter,
         action="obligation_create",
         changes=snapshot(obligation, OBLIGATION_FIELDS),
-        summary=_("Duty added to article %(number)s: %(duty)s") % {"number": article.number, "duty": description},
+        summary=_stored(
+            gettext_noop("Duty added to article %(number)s: %(duty)s"), number=article.number, duty=description
+        ),
     )
     return obligation
 
@@ -466,7 +481,7 @@ def obligation_update(*, actor, obligation, version, **fields):
         obj=obligation.article.charter,
         action="obligation_update",
         changes=changes,
-        summary=_("Duty changed: %(duty)s") % {"duty": obligation.description},
+        summary=_stored(gettext_noop("Duty changed: %(duty)s"), duty=obligation.description),
     )
     return obligation
 
@@ -479,15 +494,13 @@ def _task_title(obligation, occurrence):
 
 
 def occurrence_label(obligation, occurrence):
-    # Titles are stored data, so they are written in the installation's language, not the requester's.
-    with translation.override(settings.LANGUAGE_CODE):
-        if obligation.cadence == Cadence.MONTHLY:
-            return _("month %(period)s") % {"period": occurrence.label}
-        if obligation.cadence == Cadence.QUARTERLY:
-            return _("quarter %(period)s") % {"period": occurrence.label}
-        if obligation.cadence in (Cadence.YEARLY, Cadence.ONCE):
-            return _("year %(period)s") % {"period": occurrence.label}
-        return _("session opening %(date)s") % {"date": occurrence.label}
+    if obligation.cadence == Cadence.MONTHLY:
+        return _stored(gettext_noop("month %(period)s"), period=occurrence.label)
+    if obligation.cadence == Cadence.QUARTERLY:
+        return _stored(gettext_noop("quarter %(period)s"), period=occurrence.label)
+    if obligation.cadence in (Cadence.YEARLY, Cadence.ONCE):
+        return _stored(gettext_noop("year %(period)s"), period=occurrence.label)
+    return _stored(gettext_noop("session opening %(date)s"), date=occurrence.label)
 
 
 def _in_year(task, year):
@@ -566,7 +579,7 @@ def tasks_generate(*, charter, year, actor=None, today=None):
                     obj=task,
                     action="regenerate",
                     changes=changes,
-                    summary=_("Updated from the changed duty"),
+                    summary=_stored(gettext_noop("Updated from the changed duty")),
                 )
                 counts["updated"] += 1
         for (obligation_id, key), task in existing.items():
@@ -581,7 +594,7 @@ def tasks_generate(*, charter, year, actor=None, today=None):
                     obj=task,
                     action="cancel",
                     changes={"status": ["open", "cancelled"]},
-                    summary=_("The duty no longer calls for this task"),
+                    summary=_stored(gettext_noop("The duty no longer calls for this task")),
                 )
                 counts["cancelled"] += 1
 
@@ -601,7 +614,7 @@ def tasks_generate(*, charter, year, actor=None, today=None):
             obj=task,
             action="create",
             changes={"due_date": task.due_date, "origin": task.origin},
-            summary=_("Generated from the charter's work programme"),
+            summary=_stored(gettext_noop("Generated from the charter's work programme")),
         )
     counts["created"] = len(created)
     if any(counts.values()):
@@ -610,8 +623,13 @@ def tasks_generate(*, charter, year, actor=None, today=None):
             obj=charter,
             action="tasks_generate",
             changes={"year": year, **counts},
-            summary=_("Work programme %(year)s: %(created)s created, %(updated)s updated, %(cancelled)s cancelled")
-            % {"year": year, **counts},
+            summary=_stored(
+                gettext_noop(
+                    "Work programme %(year)s: %(created)s created, %(updated)s updated, %(cancelled)s cancelled"
+                ),
+                year=year,
+                **counts,
+            ),
         )
     return counts
 
@@ -683,7 +701,7 @@ def task_create(
             **snapshot(task, [*TASK_FIELDS, "origin"]),
             "supporting_agencies": [str(agency) for agency in supporting_agencies],
         },
-        summary=_("Task created"),
+        summary=_stored(gettext_noop("Task created")),
     )
     return task
 
@@ -715,7 +733,13 @@ def task_update(*, actor, task, version, supporting_agencies=None, **fields):
     task.supporting_agencies.set(supporters)
     after = snapshot(task, TASK_FIELDS)
     after["supporting_agencies"] = [str(agency) for agency in supporters]
-    audit_record(actor=actor, obj=task, action="update", changes=diff(before, after), summary=_("Task edited"))
+    audit_record(
+        actor=actor,
+        obj=task,
+        action="update",
+        changes=diff(before, after),
+        summary=_stored(gettext_noop("Task edited")),
+    )
     return task
 
 
@@ -746,7 +770,7 @@ def task_complete(*, actor, task, completed_on, version, evidence_note="", evide
         obj=task,
         action="complete",
         changes={"status": ["open", "done"], "completed_on": completed_on, "on_time": on_time},
-        summary=_("Done on time") if on_time else _("Done late"),
+        summary=_stored(gettext_noop("Done on time")) if on_time else _stored(gettext_noop("Done late")),
     )
     return task
 
@@ -762,6 +786,6 @@ def task_cancel(*, actor, task, version, reason=""):
         obj=task,
         action="cancel",
         changes={"status": ["open", "cancelled"], "reason": reason},
-        summary=reason or _("Task cancelled"),
+        summary=reason or _stored(gettext_noop("Task cancelled")),
     )
     return task

@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from coordination.audit import audit_events_for
-from coordination.models import AdministrativeUnit, Agency
+from coordination.models import PARTY_KINDS, AdministrativeUnit, Agency, Term
 from coordination.permissions import ensure, ensure_unit_visible, is_site_admin, membership_of, visible_unit_ids
 from coordination.text import fold
 
@@ -36,6 +37,7 @@ from .permissions import (
 from .symbols import symbol_warnings
 
 PAGE_SIZE = 25
+PARTY_ORDER = ["HDND", "UBND", "MTTQ", "DBQH"]
 ARTICLE_BLANK_ROWS = 3
 
 
@@ -115,15 +117,13 @@ def _charter_form_context(request, *, charter=None):
         others = others.filter(unit_id__in=unit_ids)
     if charter is not None:
         others = others.exclude(pk=charter.pk)
-    all_agencies = Agency.objects.filter(is_active=True).select_related("unit").order_by("unit__name", "kind", "name")
-    if unit_ids is not None:
-        all_agencies = all_agencies.filter(unit_id__in=unit_ids)
     return {
         "agencies": agencies,
-        "article_agencies": all_agencies,
+        # An article shares the work between the signing bodies; departments come in through duties and tasks.
+        "article_agencies": agencies,
         "others": others,
         "show_unit": admin and charter is None,
-        "units": AdministrativeUnit.objects.filter(agencies__kind__in=["HDND", "UBND", "MTTQ", "DBQH"]).distinct(),
+        "units": AdministrativeUnit.objects.filter(agencies__kind__in=PARTY_KINDS).distinct(),
         "default_unit": membership.agency.unit if membership else None,
     }
 
@@ -160,16 +160,20 @@ def charter_create(request):
     membership = membership_of(request.user)
     parties_initial = []
     if membership is not None:
-        parties_initial = [{"agency": agency} for agency in setup["agencies"].filter(unit=membership.agency.unit)]
+        own = sorted(setup["agencies"].filter(unit=membership.agency.unit), key=lambda a: PARTY_ORDER.index(a.kind))
+        parties_initial = [{"agency": agency} for agency in own]
+    today = _today()
+    current_term = Term.objects.filter(start_date__lte=today, end_date__gte=today).first()
     form, parties, articles = _build_charter_forms(
         request,
         setup,
-        initial={"idempotency_token": forms.new_token(), "unit": setup["default_unit"]},
+        initial={"idempotency_token": forms.new_token(), "unit": setup["default_unit"], "term": current_term},
         parties_initial=parties_initial,
-        articles_initial=[],
+        # Seven numbered rows: the size of a typical charter, entered in one sitting (more can be added).
+        articles_initial=[{"number": number} for number in range(1, 8)],
     )
     if request.method == "GET":
-        articles.extra = 7  # the seven or so articles of a typical charter, filled in one sitting
+        articles.extra = 0
     if request.method == "POST" and form.is_valid() and parties.is_valid() and articles.is_valid():
         data = form.cleaned_data
         unit = data.get("unit") or membership.agency.unit
@@ -306,9 +310,9 @@ def charter_detail(request, pk):
 
 
 STATUS_ACTIONS = {
-    "sign": (services.charter_sign, "signed_on", "The charter was marked as signed."),
-    "in_force": (services.charter_bring_into_force, "effective_from", "The charter is now in force."),
-    "expire": (services.charter_expire, "expired_on", "The charter was marked as expired."),
+    "sign": (services.charter_sign, "signed_on", gettext_lazy("The charter was marked as signed.")),
+    "in_force": (services.charter_bring_into_force, "effective_from", gettext_lazy("The charter is now in force.")),
+    "expire": (services.charter_expire, "expired_on", gettext_lazy("The charter was marked as expired.")),
 }
 
 
@@ -327,7 +331,7 @@ def charter_status(request, pk, action):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _(done))
+        messages.success(request, done)
     return redirect("charters:detail", pk=charter.pk)
 
 
@@ -485,7 +489,10 @@ def task_list(request):
     user = request.user
     today = _today()
     years = list(range(today.year + 1, today.year - 4, -1))
-    form = forms.TaskFilterForm(request.GET or None, agencies=selectors.agencies_for_filter(user), years=years)
+    # Without filters the page is a work queue: the open tasks, the most urgent first.
+    data = request.GET.copy()
+    data.setdefault("status", TaskStatus.OPEN)
+    form = forms.TaskFilterForm(data, agencies=selectors.agencies_for_filter(user), years=years)
     filters = form.cleaned_data if form.is_valid() else {}
     queryset = selectors.task_list(
         user=user,
@@ -512,7 +519,7 @@ def task_list(request):
         "tasks": page.object_list,
         "today": today,
         "can_create": can_create_task(user),
-        "filtered": any(value not in (None, "", False) for value in filters.values()),
+        "filtered": any(key != "page" for key in request.GET),
         "charter": charter,
     }
     return render(request, "charters/task_list.html", context)

@@ -38,7 +38,7 @@ def notification_read(request, pk):
     """Mark one notification read; with `open`, go on to the item it is about."""
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     reminders.notification_mark_read(user=request.user, notification_id=notification.pk)
-    if request.POST.get("open") and notification.url.startswith("/"):
+    if request.POST.get("open") and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=set()):
         return redirect(notification.url)
     return redirect(_next_or_list(request))
 

@@ -36,7 +36,6 @@ If the process dies before the server's "250 OK", the server did not accept the 
 resend is the first delivery.
 """
 
-import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -44,7 +43,7 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -53,8 +52,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import AgencyKind, Membership, Notification, ReminderLedger, ReminderLevel, Role, User
-
-logger = logging.getLogger(__name__)
 
 OVERDUE = "overdue"
 ESCALATION = "escalation"
@@ -415,7 +412,13 @@ def unread_count(user):
 
 
 def notifications_for(user):
-    return Notification.objects.filter(recipient=user).order_by("-day", "read_at", "due_date", "-id")
+    """The user's notifications, newest day first; within a day in the digest's order."""
+    rank = Case(
+        When(level=ReminderLevel.ESCALATION, then=Value(0)),
+        When(level=ReminderLevel.OVERDUE, then=Value(1)),
+        default=Value(2),
+    )
+    return Notification.objects.filter(recipient=user).order_by("-day", rank, "due_date", "-id")
 
 
 def notification_mark_read(*, user, notification_id):

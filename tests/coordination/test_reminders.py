@@ -606,3 +606,28 @@ def test_annual_reviews_not_started_by_the_end_of_january(agencies, clerk, secre
     assert not ReminderLedger.objects.exclude(item_key=key).exists()
     # In November there is no 31 January to look at: the watcher does not even query.
     assert reminders.reminders_plan(TODAY) == []
+
+
+def test_notifications_page_is_paginated_and_ordered_like_the_digest(agencies, ubnd_clerk, login):
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=ubnd_clerk,
+            item_kind="task",
+            item_key=f"task:{number}",
+            kind=kind,
+            level=level,
+            title=f"Việc {number}",
+            due_date=TODAY + timedelta(days=offset),
+            day=TODAY,
+        )
+        for number, (kind, level, offset) in enumerate(
+            [("due_soon_7", "due_soon", 7)] * 20 + [("overdue", "overdue", -1)] * 9 + [("escalation", "escalation", -8)]
+        )
+    )
+    client = login(ubnd_clerk)
+
+    first = client.get(reverse("notifications")).context["page_obj"]
+    second = client.get(reverse("notifications") + "?page=2").context["page_obj"]
+
+    assert (len(first), len(second)) == (25, 5)
+    assert [n.level for n in first][:10] == ["escalation"] + ["overdue"] * 9

@@ -38,6 +38,8 @@ from .symbols import symbol_warnings
 
 PAGE_SIZE = 25
 PARTY_ORDER = ["HDND", "UBND", "MTTQ", "DBQH"]
+# Filters carried by the links of the leaders' dashboard (hidden fields of the task filter form).
+DRILL_DOWN_FILTERS = ("unit", "responsible_agency", "article", "state", "due_from", "due_to")
 ARTICLE_BLANK_ROWS = 3
 
 
@@ -491,7 +493,8 @@ def task_list(request):
     years = list(range(today.year + 1, today.year - 4, -1))
     # Without filters the page is a work queue: the open tasks, the most urgent first.
     data = request.GET.copy()
-    data.setdefault("status", TaskStatus.OPEN)
+    if not any(key != "page" for key in data):
+        data["status"] = TaskStatus.OPEN
     form = forms.TaskFilterForm(data, agencies=selectors.agencies_for_filter(user), years=years)
     filters = form.cleaned_data if form.is_valid() else {}
     queryset = selectors.task_list(
@@ -505,9 +508,7 @@ def task_list(request):
         origin=filters.get("origin") or None,
         charter=filters.get("charter"),
         today=today,
-        **{
-            name: filters.get(name) for name in ("unit", "responsible_agency", "article", "state", "due_from", "due_to")
-        },
+        **{name: filters.get(name) for name in DRILL_DOWN_FILTERS},
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     charter = None
@@ -515,6 +516,7 @@ def task_list(request):
         charter = visible_charters(user).filter(pk=filters["charter"]).first()
     context = {
         "filter_form": form,
+        "drill_down": any(filters.get(name) not in (None, "") for name in DRILL_DOWN_FILTERS),
         "page_obj": page,
         "tasks": page.object_list,
         "today": today,

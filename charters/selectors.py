@@ -76,7 +76,12 @@ def charter_articles(charter, *, today, year=None):
 
 
 def charter_meetings(charter, *, limit=10):
-    return charter.meetings.select_related("host_agency").order_by("-starts_at")[:limit]
+    """The latest meetings held under the charter, with the voter petitions raised at each."""
+    return (
+        charter.meetings.select_related("host_agency")
+        .annotate(petition_count=Count("petitions", distinct=True))
+        .order_by("-starts_at")[:limit]
+    )
 
 
 def charter_years(charter):
@@ -165,8 +170,9 @@ def task_drill_down(
         queryset = queryset.filter(unit_id=unit)
     if responsible_agency:
         queryset = queryset.filter(responsible_agency_id=responsible_agency)
-    if article:
-        queryset = queryset.filter(article_id=article)
+    if article is not None:
+        # 0 asks for the tasks tied to no article (the dashboard's "not tied to an article" row).
+        queryset = queryset.filter(article_id=article) if article else queryset.filter(article__isnull=True)
     if state in TASK_STATES:
         queryset = queryset.filter(task_state_q(state, today))
     if due_from:

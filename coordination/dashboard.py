@@ -98,8 +98,14 @@ class Scope:
     agencies: list = field(default_factory=list)
 
     # --- links to the lists, with the scope's filters and the measure's own ---------------------------
-    def _url(self, name, params):
-        query = urlencode({key: value for key, value in params.items() if value not in (None, "", False)})
+    def _url(self, name, params, keep=()):
+        query = urlencode(
+            {
+                key: value
+                for key, value in params.items()
+                if key in keep or not (value is None or value is False or value == "")
+            }
+        )
         return f"{reverse(name)}?{query}"
 
     def petition_url(self, unit=None, **extra):
@@ -127,7 +133,8 @@ class Scope:
             "due_to": self.end.isoformat(),
             "agency": self.agency.pk if self.agency and unit is None else None,
         }
-        return self._url("charters:tasks", {**params, **extra})
+        # An empty status: every status (the task list shows only open tasks when no status is given).
+        return self._url("charters:tasks", {**params, "status": "", **extra}, keep=("status",))
 
     def document_url(self, unit=None, **extra):
         params = {
@@ -430,8 +437,7 @@ def task_figures(scope):
             "charter": row.pop("charter_number"),
         }
         cells = {
-            name: Figure(value, scope.task_url(state=name, article=article_id) if article_id else "")
-            for name, value in row.items()
+            name: Figure(value, scope.task_url(state=name, article=article_id or 0)) for name, value in row.items()
         }
         rows.append(
             {

@@ -1,0 +1,462 @@
+"""The leaders' dashboard: figures against hand-built data, every figure equal to the list it links to,
+clerk scoping, permissions, and a query count that does not grow with the data."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from charters.models import Article, Charter, CharterStatus, Task, TaskStatus
+from coordination.dashboard import Figure, average_working_days, dashboard_scope
+from coordination.deadlines import working_days_between
+from coordination.models import AgencyKind, Term
+from meetings.models import MeetingKind
+from tests.factories import AgencyFactory, CommuneFactory
+from tests.meetings.factories import MeetingFactory, SessionDocumentFactory
+from tests.voters.factories import PetitionFactory
+from voters.models import Evaluation, Forwarding, Petition
+
+TODAY = timezone.localdate()
+DAY = datetime.timedelta(days=1)
+PERIOD = {"from": (TODAY - 300 * DAY).isoformat(), "to": (TODAY + 60 * DAY).isoformat()}
+
+
+def at(day, hour=8):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def forwarded_petition(origin, lead, *, received, due, status="forwarded", answered_on=None, **fields):
+    petition = PetitionFactory(
+        originating_agency=origin,
+        received_on=received,
+        status=status,
+        lead_agency=lead,
+        due_date=due,
+        answered_on=answered_on,
+        **fields,
+    )
+    Forwarding.objects.create(petition=petition, agency=lead, dispatch_date=received, due_date=due)
+    return petition
+
+
+def build(agencies):
+    """The hand-built data the figures are checked against (all inside PERIOD unless said otherwise)."""
+    hdnd, ubnd, dept = agencies.hdnd, agencies.ubnd, agencies.department
+    data = {}
+    # Petitions: 7 in the period, one before it, one in another unit.
+    forwarded_petition(hdnd, dept, received=TODAY - 20 * DAY, due=TODAY + 10 * DAY, field="land")
+    data["overdue"] = forwarded_petition(hdnd, dept, received=TODAY - 50 * DAY, due=TODAY - 5 * DAY, field="land")
+    data["on_time"] = forwarded_petition(
+        hdnd, ubnd, received=TODAY - 40 * DAY, due=TODAY - 10 * DAY, status="answered", answered_on=TODAY - 12 * DAY
+    )
+    data["late"] = forwarded_petition(
+        hdnd, ubnd, received=TODAY - 60 * DAY, due=TODAY - 30 * DAY, status="closed", answered_on=TODAY - 20 * DAY
+    )
+    PetitionFactory(originating_agency=agencies.mttq, received_on=TODAY - 3 * DAY, field="health")
+    returned = PetitionFactory(originating_agency=hdnd, received_on=TODAY - 30 * DAY, status="returned")
+    Forwarding.objects.create(
+        petition=returned,
+        agency=dept,
+        dispatch_date=TODAY - 29 * DAY,
+        due_date=TODAY + DAY,
+        returned_at=at(TODAY - 25 * DAY),
+        return_reason="Không thuộc thẩm quyền",
+    )
+    reopened = forwarded_petition(
+        hdnd, ubnd, received=TODAY - 45 * DAY, due=TODAY + 5 * DAY, flagged_for_supervision=True
+    )
+    Evaluation.objects.create(petition=reopened, agency=hdnd, result="unsatisfactory", comment="Chưa đúng trọng tâm")
+    PetitionFactory(originating_agency=hdnd, received_on=TODAY - 400 * DAY)
+    other = AgencyFactory(kind=AgencyKind.HDND)
+    PetitionFactory(originating_agency=other, received_on=TODAY - 10 * DAY)
+
+    # Meetings: a session with voter contact before it, a briefing with minutes, one without, one to come.
+    session = MeetingFactory(host_agency=hdnd, kind=MeetingKind.COUNCIL_SESSION, starts_at=at(TODAY - 30 * DAY))
+    MeetingFactory(
+        host_agency=hdnd,
+        kind=MeetingKind.VOTER_CONTACT_BEFORE,
+        starts_at=at(TODAY - 40 * DAY),
+        participating_agencies=[agencies.mttq],
+        minutes_recorded_at=at(TODAY - 39 * DAY),
+    )
+    MeetingFactory(
+        host_agency=ubnd, kind=MeetingKind.JOINT_BRIEFING, starts_at=at(TODAY - 20 * DAY), minutes_recorded_at=at(TODAY)
+    )
+    MeetingFactory(host_agency=agencies.mttq, kind=MeetingKind.SUPERVISION, starts_at=at(TODAY + 3 * DAY))
+    MeetingFactory(host_agency=hdnd, kind=MeetingKind.JOINT_BRIEFING, starts_at=at(TODAY - 400 * DAY))
+
+    # Session documents of the session: on time, late, overdue, not yet due.
+    SessionDocumentFactory(
+        meeting=session, responsible_agency=ubnd, due_date=TODAY - 40 * DAY, delivered_on=TODAY - 41 * DAY
+    )
+    SessionDocumentFactory(
+        meeting=session, responsible_agency=ubnd, due_date=TODAY - 40 * DAY, delivered_on=TODAY - 35 * DAY
+    )
+    SessionDocumentFactory(meeting=session, responsible_agency=dept, due_date=TODAY - 38 * DAY)
+    SessionDocumentFactory(meeting=session, responsible_agency=dept, due_date=TODAY + 5 * DAY)
+
+    # Tasks: on time, late, pending, overdue, cancelled; two under an article; one supported by the UBND.
+    charter = Charter.objects.create(
+        number="03/QCPH",
+        title="Quy chế phối hợp",
+        unit=hdnd.unit,
+        term=Term.objects.get(name="2021–2026"),
+        status=CharterStatus.IN_FORCE,
+    )
+    data["article"] = Article.objects.create(charter=charter, number=4, title="Phối hợp tiếp xúc cử tri")
+    task = Task.objects.create
+    task(
+        title="A",
+        unit=hdnd.unit,
+        responsible_agency=ubnd,
+        due_date=TODAY - 10 * DAY,
+        status=TaskStatus.DONE,
+        completed_on=TODAY - 11 * DAY,
+        article=data["article"],
+    )
+    task(
+        title="B",
+        unit=hdnd.unit,
+        responsible_agency=ubnd,
+        due_date=TODAY - 10 * DAY,
+        status=TaskStatus.DONE,
+        completed_on=TODAY - 2 * DAY,
+    )
+    task(title="C", unit=hdnd.unit, responsible_agency=hdnd, due_date=TODAY + 10 * DAY, article=data["article"])
+    overdue_task = task(title="D", unit=hdnd.unit, responsible_agency=hdnd, due_date=TODAY - 3 * DAY)
+    overdue_task.supporting_agencies.set([ubnd])
+    task(title="E", unit=hdnd.unit, responsible_agency=hdnd, due_date=TODAY - 3 * DAY, status=TaskStatus.CANCELLED)
+    task(title="F", unit=hdnd.unit, responsible_agency=hdnd, due_date=TODAY - 400 * DAY)
+    return data
+
+
+@pytest.fixture
+def signed_in(client):
+    """signed_in(user) → the test client with `user` signed in (the session, not the password check)."""
+
+    def _signed_in(user):
+        client.force_login(user)
+        return client
+
+    return _signed_in
+
+
+@pytest.fixture
+def data(agencies, reference_data):
+    return build(agencies)
+
+
+def dashboard(client, **params):
+    response = client.get(reverse("dashboard"), {**PERIOD, **params})
+    assert response.status_code == 200
+    return response.context
+
+
+def figures_of(value, path=""):
+    """Every `Figure` in the page's context data, with where it was found."""
+    if isinstance(value, Figure):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from figures_of(item, f"{path}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from figures_of(item, f"{path}[{index}]")
+
+
+def list_count(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    context = response.context
+    page = context["page_obj"] if "page_obj" in context else context["page"]
+    return page.paginator.count
+
+
+BLOCKS = ("petitions", "meetings", "tasks", "documents", "agencies", "communes", "trend")
+
+
+# --- figures against the hand-built data -------------------------------------------------------------
+
+
+@pytest.mark.smoke
+def test_petition_figures_match_the_hand_built_data(signed_in, leader, data):
+    petitions = dashboard(signed_in(leader))["petitions"]
+
+    assert petitions["received"].value == 7
+    assert petitions["forwarded"].value == 6
+    assert petitions["answered"].value == 2
+    assert petitions["answered_on_time"].value == 1
+    assert petitions["answered_late"].value == 1
+    assert petitions["on_time_rate"] == 50
+    assert petitions["overdue"].value == 1
+    assert petitions["returned"].value == 1
+    assert petitions["unsatisfactory"].value == 1
+    by_field = {row["code"]: row for row in petitions["by_field"]}
+    assert by_field["land"]["received"].value == 2
+    assert by_field["land"]["overdue"].value == 1
+    assert by_field["health"]["received"].value == 1
+
+
+def test_average_working_days_equals_the_deadline_engine_per_petition(data):
+    expected = [
+        working_days_between(TODAY - 40 * DAY, TODAY - 12 * DAY),
+        working_days_between(TODAY - 60 * DAY, TODAY - 20 * DAY),
+    ]
+    answered = Petition.objects.filter(pk__in=[data["on_time"].pk, data["late"].pk])
+
+    assert average_working_days(answered) == round(sum(expected) / 2, 1)
+    assert average_working_days(Petition.objects.none()) is None
+
+
+def test_average_working_days_across_tet_counts_only_working_days(agencies):
+    # Tết 2027 (6–10 February) and two weekends lie between 1 and 19 February 2027.
+    PetitionFactory(
+        originating_agency=agencies.hdnd,
+        received_on=datetime.date(2027, 2, 1),
+        answered_on=datetime.date(2027, 2, 19),
+        status="answered",
+    )
+    assert average_working_days(Petition.objects.all()) == working_days_between(
+        datetime.date(2027, 2, 1), datetime.date(2027, 2, 19)
+    )
+
+
+def test_meeting_figures_compare_held_with_what_the_charter_calls_for(signed_in, leader, data):
+    meetings = dashboard(signed_in(leader))["meetings"]
+
+    assert meetings["total"].value == 4
+    rows = {row["code"]: row for row in meetings["rows"]}
+    assert rows["council_session"]["held"].value == 1
+    assert rows["voter_contact_before"]["held"].value == 1
+    assert rows["voter_contact_before"]["expected"] == 1
+    assert not rows["voter_contact_before"]["short"]
+    # The session is over and nobody met the voters after it.
+    assert rows["voter_contact_after"]["held"].value == 0
+    assert rows["voter_contact_after"]["expected"] == 1
+    assert rows["voter_contact_after"]["short"]
+    # The session itself has no minutes, long past their deadline; the future supervision is not late.
+    assert meetings["minutes_missing"].value == 1
+
+
+def test_task_and_document_figures(signed_in, leader, data):
+    context = dashboard(signed_in(leader))
+    tasks, documents = context["tasks"], context["documents"]
+
+    assert tasks["active"].value == 4
+    assert tasks["done_on_time"].value == 1
+    assert tasks["done_late"].value == 1
+    assert tasks["pending"].value == 1
+    assert tasks["overdue"].value == 1
+    assert tasks["on_time_rate"] == 50
+    article_row = next(row for row in tasks["by_article"] if row["article_id"] == data["article"].pk)
+    assert (article_row["done_on_time"].value, article_row["pending"].value) == (1, 1)
+    assert (documents["total"].value, documents["on_time"].value, documents["late"].value) == (4, 1, 1)
+    assert (documents["overdue"].value, documents["pending"].value) == (1, 1)
+
+
+def test_agency_comparison_counts_what_each_agency_must_answer_and_do(signed_in, leader, agencies, data):
+    rows = {row["agency"].pk: row for row in dashboard(signed_in(leader))["agencies"]}
+
+    ubnd, dept = rows[agencies.ubnd.pk], rows[agencies.department.pk]
+    assert ubnd["petitions_to_answer"].value == 3
+    assert ubnd["petitions_on_time_rate"] == 50
+    assert ubnd["tasks_on_time_rate"] == 50
+    assert ubnd["documents_late"].value == 1
+    assert dept["petitions_overdue"].value == 1
+    assert dept["documents_late"].value == 1
+
+
+def test_agency_comparison_sorts_on_the_server(signed_in, leader, data):
+    client = signed_in(leader)
+    ascending = dashboard(client, sort="petitions_to_answer")["agencies"]
+    descending = dashboard(client, sort="-petitions_to_answer")["agencies"]
+
+    values = [row["petitions_to_answer"].value for row in ascending]
+    assert values == sorted(values)
+    assert [row["petitions_to_answer"].value for row in descending] == sorted(values, reverse=True)
+
+
+def test_communes_of_a_province_are_compared_and_sortable(signed_in, leader, unit, reference_data):
+    communes = []
+    for name, received in (("Phường Hải Châu", 3), ("Phường Thanh Khê", 1)):
+        commune = CommuneFactory(name=name, parent=unit)
+        agency = AgencyFactory(unit=commune, kind=AgencyKind.HDND)
+        for _ in range(received):
+            PetitionFactory(originating_agency=agency, received_on=TODAY - 5 * DAY)
+        communes.append(commune)
+    CommuneFactory(name="Xã không có cơ quan", parent=unit)
+
+    client = signed_in(leader)
+    rows = dashboard(client, csort="-petitions_received")["communes"]
+
+    assert [row["name"] for row in rows] == ["Phường Hải Châu", "Phường Thanh Khê"]
+    assert [row["petitions_received"].value for row in rows] == [3, 1]
+    assert [row["name"] for row in dashboard(client, csort="petitions_received")["communes"]] == [
+        "Phường Thanh Khê",
+        "Phường Hải Châu",
+    ]
+    # A commune's figures link to its own lists, and its name to its own dashboard.
+    assert list_count(client, rows[0]["petitions_received"].url) == 3
+    assert client.get(reverse("dashboard"), {"unit": communes[0].pk}).status_code == 200
+
+
+def test_trend_rows_cover_the_period_and_add_up(signed_in, leader, data):
+    context = dashboard(signed_in(leader), year=TODAY.year, **{"from": "", "to": ""})
+    rows = context["trend"]["rows"]
+
+    assert len(rows) == 12
+    assert sum(row["petitions_received"].value for row in rows) == context["petitions"]["received"].value
+    assert sum(row["tasks_overdue"].value for row in rows) == context["tasks"]["overdue"].value
+    assert context["chart"]["labels"][0] == f"01/{TODAY.year}"
+
+
+# --- each figure equals the list it links to ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["leader", "ubnd_clerk"])
+def test_every_figure_equals_the_count_of_the_list_it_links_to(request, signed_in, data, who):
+    user = request.getfixturevalue(who)
+    client = signed_in(user)
+    context = dashboard(client)
+    checked = 0
+    for block in BLOCKS:
+        for path, figure in figures_of(context[block], block):
+            assert figure.url, path
+            assert list_count(client, figure.url) == figure.value, f"{path}: {figure.url}"
+            checked += 1
+    assert checked > 100
+
+
+def test_the_page_links_every_nonzero_figure(signed_in, leader, data):
+    page = signed_in(leader).get(reverse("dashboard"), PERIOD).content.decode()
+
+    assert f'href="{reverse("voters:list")}?' in page
+    assert f'href="{reverse("charters:tasks")}?' in page
+    assert f'href="{reverse("meetings:list")}?' in page
+    assert f'href="{reverse("dashboard_documents")}?' in page
+    assert "<script>" not in page and " style=" not in page
+    assert 'id="dashboard-trend" type="application/json"' in page
+
+
+# --- scoping and permissions -------------------------------------------------------------------------
+
+
+def test_a_clerk_sees_their_own_agency_whatever_they_ask(signed_in, ubnd_clerk, agencies, data):
+    client = signed_in(ubnd_clerk)
+    context = dashboard(client, agency=agencies.hdnd.pk)
+
+    assert context["scope"].agency == agencies.ubnd
+    assert context["scope"].agency_forced
+    # Received by or to be answered by the UBND: the three it leads.
+    assert context["petitions"]["received"].value == 3
+    # Tasks it is responsible for or supports.
+    assert context["tasks"]["active"].value == 3
+    assert context["documents"]["total"].value == 2
+    assert [row["agency"] for row in context["agencies"]] == [agencies.ubnd]
+    assert context["communes"] is None
+
+
+def test_a_leader_may_narrow_to_one_agency(signed_in, leader, agencies, data):
+    context = dashboard(signed_in(leader), agency=agencies.department.pk)
+
+    assert context["scope"].agency == agencies.department
+    # The two it must answer; the one it sent back is no longer its own.
+    assert context["petitions"]["received"].value == 2
+    assert context["petitions"]["overdue"].value == 1
+
+
+def test_anonymous_users_are_sent_to_sign_in(client, db):
+    for name in ("dashboard", "dashboard_documents"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.smoke
+def test_another_units_dashboard_is_not_found(signed_in, outsider, leader, unit, other_unit, data):
+    assert signed_in(outsider).get(reverse("dashboard"), {"unit": unit.pk}).status_code == 404
+    assert signed_in(outsider).get(reverse("dashboard_documents"), {"unit": unit.pk}).status_code == 404
+    assert signed_in(leader).get(reverse("dashboard"), {"unit": other_unit.pk}).status_code == 404
+    # Their own dashboard shows nothing of ours.
+    context = dashboard(signed_in(outsider))
+    assert context["scope"].unit == other_unit
+    assert context["petitions"]["received"].value == 0
+
+
+def test_an_agency_of_another_unit_is_not_found(signed_in, leader, other_agency, data):
+    assert signed_in(leader).get(reverse("dashboard"), {"agency": other_agency.pk}).status_code == 404
+
+
+def test_site_admins_choose_any_unit(signed_in, site_admin, unit, other_unit, data):
+    client = signed_in(site_admin)
+
+    assert dashboard(client, unit=unit.pk)["petitions"]["received"].value == 7
+    assert dashboard(client, unit=other_unit.pk)["scope"].unit == other_unit
+
+
+def test_a_user_without_an_agency_sees_an_explanation(signed_in, db):
+    from tests.factories import UserFactory
+
+    response = signed_in(UserFactory(username="nobody")).get(reverse("dashboard"))
+
+    assert response.status_code == 200
+    assert response.context["scope"] is None
+
+
+def test_scope_defaults_to_the_users_unit_and_the_current_year(leader, unit):
+    scope = dashboard_scope(leader, {}, today=datetime.date(2026, 11, 24))
+
+    assert scope.unit == unit
+    assert (scope.start, scope.end) == (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    assert scope.agency is None
+
+
+def test_home_and_navigation_link_to_the_dashboard(signed_in, leader):
+    page = signed_in(leader).get(reverse("home")).content.decode()
+
+    assert f'href="{reverse("dashboard")}"' in page
+
+
+# --- cost ----------------------------------------------------------------------------------------------
+
+
+def more_data(agencies, unit, count):
+    """`count` more rows of each kind, spread over months, fields, agencies and states."""
+    fields = ["land", "health", "education", "environment", "security"]
+    leads = [agencies.ubnd, agencies.department, agencies.mttq]
+    for index in range(count):
+        received = TODAY - (index * 7 % 280) * DAY
+        lead = leads[index % 3]
+        forwarded_petition(
+            agencies.hdnd,
+            lead,
+            received=received,
+            due=received + 20 * DAY,
+            field=fields[index % 5],
+            status="answered" if index % 2 else "forwarded",
+            answered_on=received + (index % 30) * DAY if index % 2 else None,
+        )
+        MeetingFactory(host_agency=lead, kind=MeetingKind.JOINT_BRIEFING, starts_at=at(received))
+        Task.objects.create(
+            title=f"T{index}", unit=unit, responsible_agency=lead, due_date=received + 5 * DAY, status=TaskStatus.OPEN
+        )
+        extra_unit = CommuneFactory(parent=unit)
+        AgencyFactory(unit=extra_unit, kind=AgencyKind.HDND)
+
+
+def test_query_count_does_not_grow_with_the_data(signed_in, leader, agencies, unit, data, django_assert_num_queries):
+    # The same shape of page on both sides (a province with communes), one row against many.
+    AgencyFactory(unit=CommuneFactory(parent=unit), kind=AgencyKind.HDND)
+    client = signed_in(leader)
+    client.get(reverse("dashboard"), PERIOD)  # warm caches (session, content types, holidays)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("dashboard"), PERIOD)
+    more_data(agencies, unit, 40)
+
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("dashboard"), PERIOD)
+    assert len(response.context["communes"]) == 41
+    assert response.context["petitions"]["received"].value == 47

@@ -17,7 +17,8 @@ def meetings_to_ics(meetings, *, base_url, calendar_name, now=None):
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", calendar_name)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    host = base_url.split("://", 1)[-1].split("/", 1)[0] or "phoihop.local"
+    # UIDs must stay the same across requests: the site's host name (no port) identifies this calendar.
+    host = base_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "phoihop.local"
     for meeting in meetings:
         event = icalendar.Event()
         event.add("uid", f"meeting-{meeting.pk}@{host}")

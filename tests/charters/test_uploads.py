@@ -64,3 +64,41 @@ def test_download_is_refused_outside_the_unit(login, clerk, outsider, draft_char
 def test_leaders_cannot_upload(login, leader, draft_charter):
     response = login(leader).post(reverse("charters:scan_upload", args=[draft_charter.pk]), {"scan": upload(PDF)})
     assert response.status_code == 403
+
+
+def test_task_evidence_pdf_is_checked_and_served_to_the_unit(login, ubnd_clerk, outsider, agencies):
+    from datetime import date
+
+    from charters.models import Task
+
+    task = services.task_create(
+        actor=ubnd_clerk,
+        unit=agencies.ubnd.unit,
+        title="Báo cáo giải quyết kiến nghị cử tri",
+        responsible_agency=agencies.ubnd,
+        due_date=date(2026, 11, 30),
+    )
+    url = reverse("charters:task", args=[task.pk])
+    client = login(ubnd_clerk)
+    refused = client.post(
+        url,
+        {
+            "action": "complete",
+            "completed_on": "2026-11-20",
+            "version": task.version,
+            "evidence_file": upload(b"MZ\x90\x00 not a pdf", "bao-cao.pdf"),
+        },
+    )
+    assert refused.status_code == 200
+    assert Task.objects.get(pk=task.pk).status == "open"
+    done = client.post(
+        url,
+        {"action": "complete", "completed_on": "2026-11-20", "version": task.version, "evidence_file": upload(PDF)},
+    )
+    assert done.status_code == 302
+    task = Task.objects.get(pk=task.pk)
+    assert task.evidence_file
+    download = client.get(reverse("charters:task_evidence", args=[task.pk]))
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert login(outsider).get(reverse("charters:task_evidence", args=[task.pk])).status_code == 404

@@ -257,6 +257,7 @@ class MinutesForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_("Proceedings, opinions raised, what was agreed."),
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     minutes_file = forms.FileField(
         label=_("Signed minutes (PDF or DOCX)"),
         required=False,

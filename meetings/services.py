@@ -242,11 +242,15 @@ def minutes_file_validate(upload):
 
 
 @transaction.atomic
-def meeting_record_minutes(*, actor, meeting, text, file=None, recorded_at=None):
-    """Record the minutes text and (optionally) the signed file; marks the minutes as recorded."""
+def meeting_record_minutes(*, actor, meeting, text, file=None, recorded_at=None, version=None):
+    """Record the minutes text and (optionally) the signed file; marks the minutes as recorded.
+
+    With `version`, refuses (MeetingConflict) when someone saved the meeting since the form was opened."""
     if not text.strip() and not file and not meeting.minutes_file:
         raise ValidationError({"minutes_text": _("Write the minutes or upload the signed file.")})
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if version is not None and meeting.version != int(version):
+        raise MeetingConflict
     first_time = meeting.minutes_recorded_at is None
     update_fields = ["minutes_text", "minutes_recorded_at", "version", "updated_at"]
     meeting.minutes_text = text

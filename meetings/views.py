@@ -262,7 +262,9 @@ def meeting_minutes(request, pk):
     )
     agencies = permissions.agencies_for_choice(request.user).filter(unit=meeting.unit)
     data = request.POST if request.method == "POST" else None
-    form = forms.MinutesForm(data, request.FILES or None, initial={"minutes_text": meeting.minutes_text})
+    form = forms.MinutesForm(
+        data, request.FILES or None, initial={"minutes_text": meeting.minutes_text, "version": meeting.version}
+    )
     conclusions = forms.ConclusionFormSet(data, prefix="conclusions", form_kwargs={"agencies": agencies})
     if request.method == "POST" and form.is_valid() and conclusions.is_valid():
         try:
@@ -272,6 +274,7 @@ def meeting_minutes(request, pk):
                     meeting=meeting,
                     text=form.cleaned_data["minutes_text"],
                     file=form.cleaned_data.get("minutes_file") or None,
+                    version=form.cleaned_data.get("version"),
                 )
                 for row in conclusions.rows():
                     services.conclusion_add(
@@ -282,6 +285,16 @@ def meeting_minutes(request, pk):
                         due_date=row.get("due_date"),
                         create_task=row.get("create_task", False),
                     )
+        except services.MeetingConflict:
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this meeting while you were writing. Your text is kept below but was not "
+                    "saved: compare it with the meeting page in a new tab, then save again."
+                ),
+            )
+            form.data = form.data.copy()
+            form.data["version"] = Meeting.objects.values_list("version", flat=True).get(pk=meeting.pk)
         except ValidationError as error:
             _apply_errors(form, error)
         else:

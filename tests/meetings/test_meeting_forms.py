@@ -113,3 +113,21 @@ def test_service_raises_conflict_on_stale_version(briefing, clerk):
     services.meeting_update(actor=clerk, meeting=briefing, version=briefing.version, chair="A")
     with pytest.raises(services.MeetingConflict):
         services.meeting_update(actor=clerk, meeting=briefing, version=1, chair="B")
+
+
+def test_minutes_conflict_keeps_text(briefing, clerk, ubnd_clerk, login):
+    stale = briefing.version
+    services.meeting_update(actor=ubnd_clerk, meeting=briefing, version=stale, chair="Bà Cao Thị Huyền Trân")
+    response = login(clerk).post(
+        f"/meetings/{briefing.pk}/minutes/",
+        {
+            "minutes_text": "Biên bản do tôi viết.",
+            "version": stale,
+            "conclusions-TOTAL_FORMS": "0",
+            "conclusions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "Biên bản do tôi viết." in response.content.decode()
+    briefing.refresh_from_db()
+    assert briefing.minutes_recorded_at is None

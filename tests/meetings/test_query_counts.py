@@ -77,3 +77,19 @@ def test_detail_query_count_is_constant(agencies, clerk, login, reference_data):
     _fill(large, agencies, clerk, 50)
     one = _count(client, f"/meetings/{small.pk}/")
     assert _count(client, f"/meetings/{large.pk}/") == one
+
+
+def test_voter_contact_page_with_petitions_is_constant(agencies, clerk, login, reference_data):
+    # The petitions come from the voters app; importing its factory here ties the test to that contract.
+    voters_factories = pytest.importorskip("tests.voters.factories")
+    client = login(clerk)
+    counts = []
+    for rows in (1, 30):
+        meeting = MeetingFactory(
+            host_agency=agencies.mttq, participating_agencies=[agencies.hdnd], kind="voter_contact_before"
+        )
+        for _ in range(rows):
+            voters_factories.PetitionFactory(originating_agency=agencies.mttq, meeting=meeting)
+        response_count = _count(client, f"/meetings/{meeting.pk}/")
+        counts.append(response_count)
+    assert counts[0] == counts[1]

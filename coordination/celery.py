@@ -21,6 +21,11 @@ def beat_schedule():
             "task": "coordination.tasks.reminders_scan",
             "schedule": crontab(hour=settings.REMINDER_SCAN_HOUR, minute=settings.REMINDER_SCAN_MINUTE),
         },
+        # Also `manage.py generate_tasks`: picks up new council sessions and changed charter duties.
+        "daily-work-programme-refresh": {
+            "task": "charters.tasks.work_programme_refresh",
+            "schedule": crontab(hour=5, minute=45),
+        },
     }
 
 

@@ -160,3 +160,11 @@ def test_superseding_cancels_the_old_programme_from_the_new_effective_date(agenc
     services.charter_bring_into_force(actor=clerk, charter=new)
     old_open = Task.objects.filter(charter=in_force_charter, status=TaskStatus.OPEN)
     assert all(task.due_date < date(2026, 6, 1) for task in old_open)
+
+
+def test_daily_refresh_task_generates_the_current_year(in_force_charter, monthly):
+    from charters.tasks import work_programme_refresh
+
+    first = work_programme_refresh.delay(year=2026).get()
+    assert first["created"] == 12
+    assert work_programme_refresh.delay(year=2026).get() == {"created": 0, "updated": 0, "cancelled": 0}

@@ -1,8 +1,16 @@
 """Request middleware of the shared core."""
 
+import time
+
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class OfficeLocaleMiddleware(LocaleMiddleware):
@@ -18,3 +26,52 @@ class OfficeLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+SESSION_STARTED_KEY = "_session_started_at"
+
+
+class SessionLifetimeMiddleware:
+    """Signs a user out 12 hours (SESSION_ABSOLUTE_SECONDS) after sign-in, however active they were.
+
+    The idle timeout is the session cookie age, renewed on every request (SESSION_SAVE_EVERY_REQUEST); this
+    adds the absolute limit, so a session left open on a shared office computer does not live for ever.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            started = request.session.get(SESSION_STARTED_KEY)
+            if started is None:
+                request.session[SESSION_STARTED_KEY] = now
+            elif now - int(started) > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+
+@receiver(user_logged_in)
+def session_lifetime_start(sender, request, user, **kwargs):
+    # Sign-in rotates the session key; the 12 hours count from here, not from an earlier anonymous visit.
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_STARTED_KEY] = int(time.time())
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes lockout response: the sign-in page again, with the reason, answering 429."""
+    from .forms import LoginForm
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60) if settings.AXES_COOLOFF_TIME else 0
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    context = {
+        "form": LoginForm(request, initial={"username": username}),
+        "lockout_message": _(
+            "Too many failed sign-in attempts for this account from this computer. "
+            "Sign-in is blocked for %(minutes)d minutes; try again later or ask your administrator to unlock it."
+        )
+        % {"minutes": minutes},
+    }
+    return render(request, "registration/login.html", context, status=429)

@@ -3,7 +3,21 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# Labels of the audit actions only this app writes, shown on the shared timeline.
+AUDIT_ACTION_LABELS = {
+    "acknowledge": _("Receipt acknowledged"),
+    "group": _("Duplicates grouped"),
+    "group_update": _("Updated with its group"),
+    "ungroup": _("Taken out of a group"),
+}
+
 
 class VotersConfig(AppConfig):
     name = "voters"
     verbose_name = _("Voter petitions")
+
+    def ready(self):
+        from coordination.templatetags.ui import ACTION_LABELS
+
+        for code, label in AUDIT_ACTION_LABELS.items():
+            ACTION_LABELS.setdefault(code, label)

@@ -1,6 +1,5 @@
 """Settings for every environment, read from typed environment variables with safe defaults."""
 
-import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -131,13 +130,11 @@ USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["coordination.formats"]
 
-if DEBUG:
-    # In DEBUG, WhiteNoise serves straight from the finders (WHITENOISE_USE_FINDERS defaults to DEBUG), so a
-    # missing STATIC_ROOT is expected: `make run` needs no collectstatic.
-    warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
-
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# In development WhiteNoise serves from the finders and looks files up per request, so `make run` needs no
+# collectstatic and a missing STATIC_ROOT is fine (fixed here because pytest-django turns settings.DEBUG off).
+WHITENOISE_AUTOREFRESH = DEBUG
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -107,7 +107,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "coordination.User"
 # Axes first: it refuses locked-out username+IP pairs before any password is checked.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "coordination.auth_backends.SignInThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

@@ -10,7 +10,7 @@ case "$role" in
     web)
         python manage.py migrate --noinput
         exec gunicorn coordination.wsgi:application --bind 0.0.0.0:8000 \
-            --access-logfile - --error-logfile - --forwarded-allow-ips '*' "$@"
+            --access-logfile - --error-logfile - "$@"
         ;;
     worker)
         exec celery -A coordination worker --loglevel INFO "$@"

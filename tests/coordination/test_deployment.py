@@ -2,8 +2,11 @@
 
 import os
 import re
+import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,8 @@ import yaml
 from celery import Celery
 from celery.app.utils import find_app
 from django.core.management import get_commands
+
+from tests.realparts import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
@@ -136,36 +141,92 @@ def test_gunicorn_is_installed():
     assert result.returncode == 0, result.stderr
 
 
-def test_collectstatic_at_build_succeeds_with_manifest_storage(tmp_path):
-    """What the Dockerfile runs: a file referenced from CSS but missing would fail the image build.
-
-    WhiteNoise's CompressedManifestStaticFilesStorage resolves references exactly as Django's
-    ManifestStaticFilesStorage does and then compresses every file, which takes a minute on the
-    vendored assets and fonts; the references are what can break, so the plain manifest storage is used.
-    """
+def production_environment(**overrides):
+    """The environment of the image: DEBUG off, a real key, manifest static files; nothing from this process."""
     environment = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith(("DATABASE_URL", "REDIS_URL", "DJANGO_", "SECRET_KEY", "DEBUG"))
+        if not name.startswith(("DATABASE_URL", "REDIS_URL", "DJANGO_", "SECRET_KEY", "DEBUG", "CELERY_", "SECURE_"))
     }
     environment.update(
         DEBUG="0",
         SECRET_KEY="build-time-dummy-key-not-used-at-run-time",
         DJANGO_SETTINGS_MODULE="coordination.settings",
-        STATIC_ROOT=str(tmp_path / "static"),
+        # WhiteNoise's CompressedManifestStaticFilesStorage resolves references exactly like Django's
+        # ManifestStaticFilesStorage and then compresses every file, which takes a minute on the vendored
+        # assets and fonts; the references are what can break, so the plain manifest storage is used.
         STATICFILES_BACKEND="django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
     )
+    environment.update(overrides)
+    return environment
 
+
+@pytest.fixture(scope="module")
+def collected_static(tmp_path_factory):
+    """What the Dockerfile runs: a file referenced from CSS but missing would fail the image build."""
+    static_root = tmp_path_factory.mktemp("staticfiles")
     result = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT,
-        env=environment,
+        env=production_environment(STATIC_ROOT=str(static_root)),
         capture_output=True,
         text=True,
     )
-
     assert result.returncode == 0, result.stderr[-3000:]
-    assert (tmp_path / "static" / "staticfiles.json").exists()
+    return static_root
+
+
+def test_collectstatic_at_build_succeeds_with_manifest_storage(collected_static):
+    assert (collected_static / "staticfiles.json").exists()
+
+
+def test_gunicorn_serves_the_site_in_production_mode(collected_static, tmp_path):
+    """gunicorn with DEBUG off: the container health check passes, the login page and its static files load."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    environment = production_environment(
+        STATIC_ROOT=str(collected_static),
+        # SELECT 1 and the login page need no tables: an empty SQLite file will do.
+        DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        ALLOWED_HOSTS="phoihop.example.gov.vn",
+        MEDIA_ROOT=str(tmp_path / "media"),
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "coordination.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "1", "--access-logfile", "-"],
+        cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        healthcheck = [sys.executable, str(ROOT / "docker" / "healthcheck.py"), f"http://127.0.0.1:{port}/healthz"]
+        wait_until(
+            lambda: subprocess.run(healthcheck, env=environment, capture_output=True).returncode == 0,
+            timeout=60,
+            interval=0.5,
+            message="gunicorn to pass the container health check",
+        )
+        headers = {"Host": "phoihop.example.gov.vn", "X-Forwarded-Proto": "https"}
+        login = urllib.request.urlopen(
+            urllib.request.Request(f"http://127.0.0.1:{port}/accounts/login/", headers=headers), timeout=10
+        )
+        page = login.read().decode()
+        assert 'lang="vi"' in page
+        assert "Secure" in login.headers["Set-Cookie"]
+        stylesheet = re.search(r'href="(/static/[^"]+\.css)"', page).group(1)
+        assert re.search(r"\.[0-9a-f]{12}\.css$", stylesheet), f"{stylesheet} is not a manifest (hashed) name"
+        css = urllib.request.urlopen(
+            urllib.request.Request(f"http://127.0.0.1:{port}{stylesheet}", headers=headers), timeout=10
+        )
+        assert css.status == 200
+        assert "immutable" in css.headers["Cache-Control"]
+        wrong_host = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"Host": "evil.example"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(wrong_host, timeout=10)  # noqa: S310 - our own server
+        assert refused.value.code == 400
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert "Booting worker" in output
 
 
 @pytest.mark.parametrize("name", ["web", "worker", "beat"])

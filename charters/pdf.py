@@ -6,6 +6,7 @@ data:, paths outside the static tree — is refused, so a template or user text 
 renderer read the disk or the network.
 """
 
+import io
 import mimetypes
 import posixpath
 from urllib.parse import unquote, urlsplit
@@ -64,12 +65,34 @@ def static_path_for(url):
     return found
 
 
-def render_pdf(html):
-    """(PDF bytes, page count) for an HTML document whose assets are `ASSET_BASE` URLs."""
+def render_document(html):
+    """The laid-out WeasyPrint document (pages, anchors) for an HTML string whose assets are `ASSET_BASE` URLs."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyURLFetcher()).render()
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyURLFetcher()).render()
+
+
+def render_pdf(html):
+    """(PDF bytes, page count) for an HTML document whose assets are `ASSET_BASE` URLs."""
+    document = render_document(html)
     return document.write_pdf(), len(document.pages)
+
+
+def pdf_concatenate(parts, *, title=""):
+    """One PDF from several rendered parts (bytes), in order.
+
+    Long documents are rendered in parts so that memory stays bounded by the size of one part:
+    WeasyPrint keeps the whole layout of a document in memory until it is written."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    if title:
+        writer.add_metadata({"/Title": title})
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
 
 
 def html_to_pdf(html):

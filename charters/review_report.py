@@ -8,12 +8,15 @@ from django.utils import translation
 
 from voters.models import Petition, Status
 
-from .pdf import ASSET_BASE, render_pdf
+from .pdf import ASSET_BASE, pdf_concatenate, render_document, render_pdf
 from .review_models import ReviewKind
 from .review_stats import review_period
 from .review_text import comparison_rows, field_label, meeting_label, vn_percent
 
 REPORT_TEMPLATE = "charters/reports/review_report.html"
+APPENDIX_TEMPLATE = "charters/reports/review_report_appendix.html"
+# Rows laid out at a time in the appendix: about 15–20 landscape pages, so memory stays flat.
+APPENDIX_PART_ROWS = 150
 _HEADING = re.compile(r"^(\d+(?:\.\d+)*)\.\s+(.*)$")
 
 PETITION_STATE_VI = {
@@ -84,18 +87,37 @@ def signature_lines(kind, agency_name, position):
     return lines
 
 
+def issuer_line(agency_name, unit):
+    """The agency as the header names it: the place is implied by the document ("UBND THÀNH PHỐ")."""
+    name = agency_name.strip()
+    for suffix in (unit.place_name, unit.name):
+        if suffix and name.endswith(" " + suffix) and len(name) > len(suffix) + 1:
+            name = name[: -len(suffix) - 1]
+            break
+    return _upper(name)
+
+
 def _parties(charter):
     parties = []
     for link in charter.party_links.select_related("agency").order_by("order", "id"):
         parties.append(
             {
                 "agency": link.agency.name,
-                "agency_upper": _upper(link.agency.name),
+                "agency_upper": issuer_line(link.agency.name, charter.unit),
                 "signer_name": link.signer_name,
                 "title_lines": signature_lines(link.agency.kind, link.agency.name, link.signer_position),
             }
         )
     return parties
+
+
+APPENDIX_CONTENT_CHARS = 220
+
+
+def _shorten(text):
+    """The appendix summarises: cut at a word boundary with an ellipsis."""
+    cut = text[: APPENDIX_CONTENT_CHARS - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",.;: ") + "…"
 
 
 def _appendix_rows(review):
@@ -113,7 +135,7 @@ def _appendix_rows(review):
             "index": index,
             "reference": f"KN-{pk:06d}",
             "received_on": received,
-            "content": content if len(content) <= 400 else content[:397] + "…",
+            "content": content if len(content) <= APPENDIX_CONTENT_CHARS else _shorten(content),
             "field": field_label(field),
             "agency": agency or "",
             "due_date": due,
@@ -172,17 +194,77 @@ def report_context(review, data, *, with_appendix=False):
         "as_of": datetime.date.fromisoformat(stats["as_of"]),
         "with_appendix": with_appendix,
     }
-    if with_appendix:
-        context["appendix_rows"] = _appendix_rows(review)
     return context
 
 
 def report_html(review, data, *, with_appendix=False):
+    """The report body (the appendix, if any, is rendered in parts by `report_pdf`)."""
     with translation.override("vi"):
         return render_to_string(REPORT_TEMPLATE, report_context(review, data, with_appendix=with_appendix))
 
 
+def appendix_html(review, data, rows, *, first_part, start_page):
+    context = {
+        "asset_base": ASSET_BASE,
+        "year": review.year,
+        "is_end_of_term": review.kind == ReviewKind.END_OF_TERM,
+        "reference": f"{data.get('number') or chr(0xA0) * 6}/{data['symbol']}",
+        "rows": rows,
+        "first_part": first_part,
+        "start_page": start_page,
+    }
+    with translation.override("vi"):
+        return render_to_string(APPENDIX_TEMPLATE, context)
+
+
+def appendix_parts(review, data, *, start_page):
+    """Yield (PDF bytes, pages) of the appendix, about APPENDIX_PART_ROWS rows at a time.
+
+    Each part is laid out alone, so memory holds one part, not the whole list. A part's last page is
+    dropped and its rows carried into the next part (found through the rows' anchors), so no page
+    in the middle of the list is left half empty."""
+    rows = iter(_appendix_rows(review))
+    buffer, exhausted, first_part, page = [], False, True, start_page
+    while True:
+        while len(buffer) < APPENDIX_PART_ROWS and not exhausted:
+            row = next(rows, None)
+            if row is None:
+                exhausted = True
+            else:
+                buffer.append(row)
+        document = render_document(appendix_html(review, data, buffer, first_part=first_part, start_page=page))
+        carried = _rows_on(document.pages[-1]) if not exhausted and len(document.pages) > 1 else set()
+        if carried and buffer and min(carried) <= buffer[0]["index"]:
+            carried = set()  # nothing would be kept: take the part as it is
+        if not carried:
+            yield document.write_pdf(), len(document.pages)
+            if exhausted:
+                return
+            buffer = []
+        else:
+            kept = document.pages[:-1]
+            yield document.copy(kept).write_pdf(), len(kept)
+            buffer = [row for row in buffer if row["index"] >= min(carried)]
+        page += len(document.pages) - (1 if carried else 0)
+        first_part = False
+
+
+def _rows_on(page):
+    return {int(anchor[1:]) for anchor in page.anchors if anchor.startswith("r") and anchor[1:].isdigit()}
+
+
 def report_pdf(report):
     """(PDF bytes, pages) for a `ReportFile`: the version it was requested for, never the live review."""
-    html = report_html(report.review, report.source_version.data, with_appendix=report.with_appendix)
-    return render_pdf(html)
+    return review_pdf(report.review, report.source_version.data, with_appendix=report.with_appendix)
+
+
+def review_pdf(review, data, *, with_appendix=False):
+    """(PDF bytes, pages) of a review version's saved `data`, with the petitions appendix if asked."""
+    body, pages = render_pdf(report_html(review, data, with_appendix=with_appendix))
+    if not with_appendix:
+        return body, pages
+    parts = [body]
+    for part, part_pages in appendix_parts(review, data, start_page=pages + 1):
+        parts.append(part)
+        pages += part_pages
+    return pdf_concatenate(parts, title=f"Báo cáo {data['summary']}"), pages

@@ -311,7 +311,10 @@ def symbol_default(parties):
 
 
 def recipients_default(charter, parties):
-    lines = ["Thường trực Tỉnh ủy/Thành ủy;" if charter.unit.level == "province" else "Thường trực Đảng ủy;"]
+    if charter.unit.level == "province":
+        lines = ["Thường trực Thành ủy;" if charter.unit.name.startswith("Thành phố") else "Thường trực Tỉnh ủy;"]
+    else:
+        lines = ["Thường trực Đảng ủy;"]
     lines.extend(f"{party.agency.name};" for party in parties)
     lines.append("Các sở, ban, ngành liên quan;")
     lines.append("Lưu: VT.")

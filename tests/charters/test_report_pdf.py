@@ -51,7 +51,8 @@ def test_the_report_reads_back_with_the_decree_30_header_and_the_figures(issued_
     assert "Số: 15/BC-HĐND-UBND-MTTQ" in first
     assert "Đà Nẵng, ngày 05 tháng 02 năm 2026" in first
     assert "BÁO CÁO" in first
-    assert "THƯỜNG TRỰC HĐND THÀNH PHỐ ĐÀ NẴNG" in first
+    assert "THƯỜNG TRỰC HĐND THÀNH PHỐ" in first
+    assert "UBND THÀNH PHỐ" in first
 
     whole = " ".join(" ".join(_text(page) for page in reader.pages).split())
     assert "I. KẾT QUẢ THỰC HIỆN QUY CHẾ PHỐI HỢP NĂM 2025" in whole
@@ -147,3 +148,19 @@ def test_signature_lines_sign_on_behalf_of_the_collective():
         "KT. CHỦ TỊCH",
         "PHÓ CHỦ TỊCH",
     ]
+
+
+def test_a_long_appendix_is_laid_out_in_parts_without_gaps(issued_review, year_data, agencies, monkeypatch):
+    from charters import review_report
+
+    monkeypatch.setattr(review_report, "APPENDIX_PART_ROWS", 20)
+    for day in range(60):
+        rf.petition(year_data.unit, agencies.hdnd, received=date(2025, 4, 1 + day % 28), content=f"Kiến nghị số {day}")
+    report, reader = _render(issued_review, with_appendix=True)
+    assert len(reader.pages) == report.pages
+    whole = " ".join(_text(page) for page in reader.pages)
+    references = [word for word in whole.split() if word.startswith("KN-")]
+    assert len(references) == len(set(references)) == 67
+    for number, page in enumerate(reader.pages[1:], start=2):
+        top = float(page.mediabox.height) - 25 * MM
+        assert [pos for pos in _positions_of(page, str(number)) if pos[1] > top], number

@@ -484,6 +484,20 @@ def document_figures(scope):
     }
     figures["on_time_rate"] = rate(totals["on_time"], totals["on_time"] + totals["late"])
     figures["late_or_overdue"] = totals["late"] + totals["overdue"]
+    rows = []
+    for row in (
+        base.order_by()
+        .values("responsible_agency", agency_name=F("responsible_agency__name"))
+        .annotate(**_document_counts())
+        .order_by("-late", "-overdue", "agency_name")
+    ):
+        agency_id, name = row.pop("responsible_agency"), row.pop("agency_name")
+        cells = {
+            state: Figure(value, scope.document_url(agency=agency_id, state=None if state == "total" else state))
+            for state, value in row.items()
+        }
+        rows.append({"agency_id": agency_id, "name": name, **cells})
+    figures["by_agency"] = rows
     return figures
 
 
@@ -556,7 +570,9 @@ def agency_comparison(scope, sort=None):
             "agency": agency,
             "name": agency.name,
             "petitions_to_answer": Figure(petition.get("total", 0), scope.petition_url(lead_agency=agency.pk)),
-            "petitions_answered": petition.get("answered", 0),
+            "petitions_answered": Figure(
+                petition.get("answered", 0), scope.petition_url(lead_agency=agency.pk, measure="answered")
+            ),
             "petitions_on_time": Figure(
                 petition.get("answered_on_time", 0),
                 scope.petition_url(lead_agency=agency.pk, measure="answered_on_time"),

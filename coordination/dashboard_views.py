@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -46,8 +47,11 @@ def headline_cards(data):
             "figure": petitions["received"],
             "tone": "primary",
             "icon": "chat-square-text",
-            "context": _("%(forwarded)s forwarded, %(answered)s answered")
-            % {"forwarded": petitions["forwarded"].value, "answered": petitions["answered"].value},
+            "context": format_html(
+                _("{forwarded} forwarded, {answered} answered"),
+                forwarded=petitions["forwarded"],
+                answered=petitions["answered"],
+            ),
         },
         {
             "label": _("Answered on time"),
@@ -56,7 +60,7 @@ def headline_cards(data):
             "figure": petitions["answered_on_time"],
             "tone": rate_tone(petitions["on_time_rate"]),
             "icon": "check2-circle",
-            "context": _("on time of %(answered)s answered") % {"answered": petitions["answered"].value},
+            "context": format_html(_("on time of {answered} answered"), answered=petitions["answered"]),
         },
         {
             "label": _("Petitions overdue now"),
@@ -70,7 +74,7 @@ def headline_cards(data):
             "kind": "text",
             "text": formats.number_format(days, 1) if days is not None else "—",
             "unit": _("working days"),
-            "tone": "secondary" if days is None else "info",
+            "tone": "secondary" if days is None else "primary",
             "icon": "hourglass-split",
             "context": _("from receipt to answer"),
         },
@@ -79,7 +83,7 @@ def headline_cards(data):
             "figure": tasks["overdue"],
             "tone": count_tone(tasks["overdue"].value),
             "icon": "list-check",
-            "context": _("%(pending)s open, not yet due") % {"pending": tasks["pending"].value},
+            "context": format_html(_("{pending} open, not yet due"), pending=tasks["pending"]),
         },
         {
             "label": _("Tasks done on time"),
@@ -88,21 +92,21 @@ def headline_cards(data):
             "figure": tasks["done_on_time"],
             "tone": rate_tone(tasks["on_time_rate"]),
             "icon": "calendar-check",
-            "context": _("on time, %(late)s late") % {"late": tasks["done_late"].value},
+            "context": format_html(_("on time, {late} late"), late=tasks["done_late"]),
         },
         {
             "label": _("Minutes missing"),
             "figure": meetings["minutes_missing"],
             "tone": count_tone(meetings["minutes_missing"].value, "warning"),
             "icon": "journal-x",
-            "context": _("of %(held)s meetings held") % {"held": meetings["total"].value},
+            "context": format_html(_("of {held} meetings held"), held=meetings["total"]),
         },
         {
             "label": _("Session documents late"),
             "figure": documents["late"],
             "tone": count_tone(documents["late_or_overdue"]),
             "icon": "file-earmark-excel",
-            "context": _("%(overdue)s overdue, not delivered") % {"overdue": documents["overdue"].value},
+            "context": format_html(_("{overdue} overdue, not delivered"), overdue=documents["overdue"]),
         },
     ]
 

@@ -31,6 +31,7 @@
   var common = {
     responsive: true,
     maintainAspectRatio: false,
+    animation: false,
     interaction: { mode: "index", intersect: false },
     plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
     scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }

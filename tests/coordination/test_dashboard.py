@@ -460,3 +460,48 @@ def test_query_count_does_not_grow_with_the_data(signed_in, leader, agencies, un
         response = client.get(reverse("dashboard"), PERIOD)
     assert len(response.context["communes"]) == 41
     assert response.context["petitions"]["received"].value == 47
+
+
+# --- the drill-down filters added to the lists for the dashboard --------------------------------------
+
+
+def test_petition_list_measure_and_lead_agency_filters(signed_in, leader, agencies, data):
+    client = signed_in(leader)
+
+    def references(**params):
+        response = client.get(reverse("voters:list"), params)
+        return {petition.pk for petition in response.context["page"].object_list}
+
+    assert references(measure="overdue") == {data["overdue"].pk}
+    assert references(measure="answered_on_time") == {data["on_time"].pk}
+    assert references(measure="answered_late") == {data["late"].pk}
+    assert len(references(measure="returned")) == 1
+    assert len(references(measure="unsatisfactory")) == 1
+    assert references(measure="answered", lead_agency=agencies.ubnd.pk) == {data["on_time"].pk, data["late"].pk}
+
+
+def test_task_list_drill_down_filters(signed_in, leader, agencies, unit, data):
+    client = signed_in(leader)
+
+    def titles(**params):
+        response = client.get(reverse("charters:tasks"), {"status": "", "unit": unit.pk, **params})
+        return sorted(task.title for task in response.context["page_obj"].object_list)
+
+    assert titles(state="overdue", due_from=PERIOD["from"]) == ["D"]
+    assert titles(state="done_late") == ["B"]
+    assert titles(state="pending") == ["C"]
+    assert titles(article=data["article"].pk) == ["A", "C"]
+    assert titles(article=0, state="active", due_from=PERIOD["from"]) == ["B", "D"]
+    assert titles(responsible_agency=agencies.ubnd.pk) == ["A", "B"]
+
+
+def test_session_document_list_filters_by_state_and_agency(signed_in, leader, agencies, unit, data):
+    client = signed_in(leader)
+
+    def count(**params):
+        return client.get(reverse("dashboard_documents"), {"unit": unit.pk, **params}).context["page"].paginator.count
+
+    assert count() == 4
+    assert count(state="behind") == 2
+    assert count(state="overdue", agency=agencies.department.pk) == 1
+    assert count(due_from=(TODAY + DAY).isoformat()) == 1

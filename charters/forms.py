@@ -22,6 +22,19 @@ def new_token():
     return uuid.uuid4().hex
 
 
+def _share_choices(form, names, cache):
+    """Rows of a formset offer the same agencies and areas: read each list once, not once per row.
+
+    Validation still goes through the field's queryset; only the rendering uses the shared list.
+    """
+    if cache is None:
+        return
+    for name in names:
+        if name not in cache:
+            cache[name] = list(form.fields[name].choices)
+        form.fields[name].choices = cache[name]
+
+
 class CharterForm(forms.Form):
     """The charter's heading as printed on the paper document."""
 
@@ -66,9 +79,10 @@ class PartyForm(forms.Form):
     signer_name = forms.CharField(label=_("Signer"), max_length=200, required=False)
     signer_position = forms.CharField(label=_("Position"), max_length=200, required=False)
 
-    def __init__(self, *args, agencies, **kwargs):
+    def __init__(self, *args, agencies, choices_cache=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
+        _share_choices(self, ["agency"], choices_cache)
 
 
 class BasePartyFormSet(forms.BaseFormSet):
@@ -112,11 +126,12 @@ class ArticleForm(forms.Form):
     )
     DELETE = forms.BooleanField(label=_("Remove"), required=False)
 
-    def __init__(self, *args, agencies, **kwargs):
+    def __init__(self, *args, agencies, choices_cache=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = CoordinationArea.objects.filter(is_active=True)
         self.fields["lead_agency"].queryset = agencies
         self.fields["supporting_agencies"].queryset = agencies
+        _share_choices(self, ["area", "lead_agency", "supporting_agencies"], choices_cache)
 
     def clean(self):
         data = super().clean()

@@ -139,10 +139,16 @@ def _build_charter_forms(request, setup, *, initial=None, parties_initial=None, 
         data, initial=initial, units=setup["units"], charters=setup["others"], show_unit=setup["show_unit"]
     )
     parties = forms.PartyFormSet(
-        data, prefix="parties", initial=parties_initial, form_kwargs={"agencies": setup["agencies"]}
+        data,
+        prefix="parties",
+        initial=parties_initial,
+        form_kwargs={"agencies": setup["agencies"], "choices_cache": {}},
     )
     articles = forms.ArticleFormSet(
-        data, prefix="articles", initial=articles_initial, form_kwargs={"agencies": setup["article_agencies"]}
+        data,
+        prefix="articles",
+        initial=articles_initial,
+        form_kwargs={"agencies": setup["article_agencies"], "choices_cache": {}},
     )
     if data is None:
         parties.extra = forms.MAX_PARTIES - len(parties_initial or [])

@@ -1,0 +1,184 @@
+"""In headless Chromium: the pages satisfy the Content-Security-Policy, and a draft survives an expired session."""
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+from voters.models import Answer
+
+pytestmark = pytest.mark.browser
+
+# Runs in every page before its scripts: records CSP violations where the test can read them.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI + " " + (event.sourceFile || "")
+    + ":" + event.lineNumber + " " + (event.sample || ""));
+});
+"""
+
+
+class PageWatch:
+    """Console errors, failed requests and CSP violations of one browser page."""
+
+    def __init__(self, page):
+        self.page = page
+        self.problems = []
+        page.add_init_script(CSP_LISTENER)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on("requestfailed", lambda request: self.problems.append(f"request failed: {request.url}"))
+        page.on("response", self._response)
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.problems.append(f"{response.status} for {response.url} (page {self.page.url})")
+
+    def _console(self, message):
+        if message.type == "error":
+            self.problems.append(f"console error on {self.page.url}: {message.text}")
+
+    def visit(self, url):
+        response = self.page.goto(url)
+        assert response is not None and response.status < 400, f"{url}: {response and response.status}"
+        self.page.wait_for_load_state("networkidle")
+        for violation in self.page.evaluate("window.__cspViolations"):
+            self.problems.append(f"CSP violation on {url}: {violation}")
+        return response
+
+
+def sign_in(page, base_url, user):
+    page.goto(base_url + reverse("login"))
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form [type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def test_the_pages_of_every_app_satisfy_the_content_security_policy(live_server, page, world, clerk, secretariat):
+    watch = PageWatch(page)
+    base = live_server.url
+    watch.visit(base + reverse("login"))
+    sign_in(page, base, clerk)
+    w = world
+    pages = [
+        reverse("home"),
+        reverse("dashboard"),
+        reverse("dashboard_documents"),
+        reverse("notifications"),
+        reverse("profile"),
+        reverse("password_change"),
+        reverse("voters:list"),
+        reverse("voters:create"),
+        reverse("voters:batch_intake"),
+        reverse("voters:import"),
+        reverse("voters:detail", args=[w.received.pk]),
+        reverse("voters:detail", args=[w.answered.pk]),
+        reverse("voters:forward", args=[w.received.pk]),
+        reverse("voters:evaluate", args=[w.answered.pk]),
+        reverse("meetings:list"),
+        reverse("meetings:calendar"),
+        reverse("meetings:calendar_feed_settings"),
+        reverse("meetings:create"),
+        reverse("meetings:detail", args=[w.session.pk]),
+        reverse("meetings:edit", args=[w.session.pk]),
+        reverse("meetings:minutes", args=[w.session.pk]),
+        reverse("charters:list"),
+        reverse("charters:create"),
+        reverse("charters:detail", args=[w.charter.pk]),
+        reverse("charters:edit", args=[w.charter.pk]),
+        reverse("charters:article", args=[w.charter.pk, w.article.pk]),
+        reverse("charters:obligation_edit", args=[w.charter.pk, w.obligation.pk]),
+        reverse("charters:detail", args=[w.in_force.pk]),
+        reverse("charters:tasks"),
+        reverse("charters:task_create"),
+        reverse("charters:task", args=[w.task.pk]),
+        reverse("charters:review_list"),
+        reverse("charters:review_detail", args=[w.review.pk]),
+    ]
+    for path in pages:
+        watch.visit(base + path)
+    # The secretariat's pages of the annual review (drafting form, figures).
+    page.context.clear_cookies()
+    sign_in(page, base, secretariat)
+    for path in [reverse("charters:review_create", args=[w.in_force.pk]), reverse("charters:review_detail", args=[w.review.pk])]:
+        watch.visit(base + path)
+
+    assert not watch.problems, "\n".join(watch.problems)
+
+
+def test_an_answer_typed_after_the_session_expired_is_restored_after_signing_in_again(live_server, page, world):
+    w = world
+    base = live_server.url
+    answer_url = base + reverse("voters:answer", args=[w.forwarded.pk])
+    text = "Sở Xây dựng đã khảo sát tuyến đường; dự kiến sửa chữa trong quý I năm 2027 bằng nguồn vốn duy tu."
+    watch = PageWatch(page)
+    sign_in(page, base, w.department_clerk)
+    watch.visit(answer_url)
+    page.fill("textarea[name=text]", text)
+    page.fill("input[name=document_number]", "789/SXD-QLĐT")
+    page.select_option("select[name=outcome]", "resolved")
+    page.wait_for_timeout(500)  # the draft is written 300 ms after the last keystroke
+
+    # The session ends on the server (idle timeout) while the clerk is still typing.
+    Session.objects.all().delete()
+    page.click("form[data-draft] [type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.url.startswith(base + reverse("login"))
+    assert not Answer.objects.filter(petition=w.forwarded).exists()
+
+    page.fill("input[name=username]", w.department_clerk.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form [type=submit]")
+    page.wait_for_load_state("networkidle")
+
+    assert page.url == answer_url
+    assert page.input_value("textarea[name=text]") == text
+    assert page.input_value("input[name=document_number]") == "789/SXD-QLĐT"
+    notice = page.locator("[data-draft-notice]")
+    assert notice.is_visible()
+    assert "Đã khôi phục bản nháp chưa gửi" in notice.inner_text()
+
+    page.click("form[data-draft] [type=submit]")
+    page.wait_for_load_state("networkidle")
+    answer = Answer.objects.get(petition=w.forwarded)
+    assert answer.text == text
+    # The server confirmed the save: the draft is gone, the empty form is not filled again.
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('phoihop-draft:')).length") == 0
+    assert not watch.problems, "\n".join(watch.problems)
+
+
+def test_a_restored_draft_can_be_discarded(live_server, page, world):
+    w = world
+    base = live_server.url
+    url = base + reverse("voters:forward", args=[w.received.pk])
+    sign_in(page, base, w.department_clerk.__class__.objects.get(username="hdnd_clerk"))
+    page.goto(url)
+    page.fill("input[name=dispatch_number]", "200/HĐND-VP")
+    page.wait_for_timeout(500)
+    page.goto(url)
+    assert page.input_value("input[name=dispatch_number]") == "200/HĐND-VP"
+
+    page.click("[data-draft-discard]")
+    page.wait_for_timeout(500)
+    assert page.input_value("input[name=dispatch_number]") == ""
+    assert page.locator("[data-draft-notice]").count() == 0
+    page.goto(url)
+    assert page.input_value("input[name=dispatch_number]") == ""
+
+
+def test_another_user_of_the_same_browser_never_sees_the_draft(live_server, page, world, clerk, leader):
+    w = world
+    base = live_server.url
+    url = base + reverse("voters:forward", args=[w.received.pk])
+    sign_in(page, base, clerk)
+    page.goto(url)
+    page.fill("input[name=dispatch_number]", "201/HĐND-VP")
+    page.wait_for_timeout(500)
+    page.context.clear_cookies()  # the session ends without signing out
+
+    sign_in(page, base, leader)
+    page.goto(url)
+    assert page.input_value("input[name=dispatch_number]") == ""
+    assert page.locator("[data-draft-notice]").count() == 0

@@ -18,7 +18,7 @@ from voters.models import Field
 
 from . import review_selectors as selectors
 from . import reviews as services
-from .models import Charter
+from .models import Charter, CharterStatus
 from .review_forms import ReportRequestForm, ReviewCreateForm, ReviewEditForm, ReviewReturnForm
 from .review_models import AnnualReview, ReportStatus, ReviewKind
 from .review_permissions import (
@@ -88,12 +88,22 @@ def review_list(request):
     units = AdministrativeUnit.objects.filter(charters__reviews__isnull=False).distinct().order_by("name")
     if ids is not None:
         units = units.filter(pk__in=ids)
-    charters = [charter for charter in selectors.reviewable_charters(user) if can_draft_review(user, charter)]
+    try:
+        charter = int(request.GET.get("charter") or 0) or None
+    except ValueError:
+        charter = None
+    charters = [
+        item
+        for item in selectors.reviewable_charters(user).filter(status=CharterStatus.IN_FORCE)
+        if can_draft_review(user, item) and (charter is None or item.pk == charter)
+    ]
+    for item in charters:
+        item.next_review_year = _next_year(item)
     return render(
         request,
         "charters/reviews/review_list.html",
         {
-            "reviews": selectors.review_list(user=user, unit=unit),
+            "reviews": selectors.review_list(user=user, unit=unit, charter=charter),
             "units": units,
             "unit": unit,
             "charters": charters,
@@ -103,9 +113,15 @@ def review_list(request):
 
 
 def _default_year():
-    """Reviews are written in the first months of the next year: before July, last year; after, this year."""
-    today = timezone.localdate()
-    return today.year - 1 if today.month <= 6 else today.year
+    """Reviews are written in January for the year that ended: the default is last year."""
+    return timezone.localdate().year - 1
+
+
+def _next_year(charter):
+    """Last year, unless its review exists already (then this year's, to prepare it ahead)."""
+    year = _default_year()
+    taken = AnnualReview.objects.filter(charter=charter, kind=ReviewKind.ANNUAL, year=year).exists()
+    return year + 1 if taken else year
 
 
 @login_required

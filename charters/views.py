@@ -57,10 +57,10 @@ def _apply_errors(form, error):
 
 
 def _visible_units(user):
+    """Units offered by the list filter: the visible ones that have charters (a province sees its communes)."""
+    units = AdministrativeUnit.objects.filter(charters__isnull=False).distinct().order_by("level", "name")
     ids = visible_unit_ids(user)
-    if ids is None:
-        return AdministrativeUnit.objects.filter(charters__isnull=False).distinct().order_by("level", "name")
-    return AdministrativeUnit.objects.filter(pk__in=ids).order_by("level", "name")
+    return units if ids is None else units.filter(pk__in=ids)
 
 
 def _unit_agencies(user, unit=None):

@@ -405,3 +405,18 @@ def seed(context):
                 end = date(2025, 6, 30) if key == "backan" else date(2021, 6, 30)
                 charter_expire(actor=_actor(key) or context.admin, charter=charter, expired_on=end)
         _mix(list(Task.objects.filter(charter=charter)), context.today, key)
+
+
+@transaction.atomic
+def seed_session_tasks(context):
+    """Run after the meetings' demo: the duties "before/after each council session" get their tasks now that
+    the sessions exist, with the same mix of done, late and open."""
+    for key, number, *_rest, years in CHARTERS:
+        if key not in context.units:
+            continue
+        charter = Charter.objects.filter(unit=context.units[key].unit, number=number).first()
+        if charter is None or charter.status != CharterStatus.IN_FORCE:
+            continue
+        for year in years:
+            tasks_generate(charter=charter, year=year, actor=None, today=context.today)
+        _mix(list(Task.objects.filter(charter=charter, period_key__startswith="S")), context.today, key)

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from coordination.demo import DEMO_PASSWORD, DemoContext, seed_core
 
 # Order matters: meetings link to charters, petitions to meetings.
-APP_SEEDERS = ["charters.demo", "meetings.demo", "voters.demo", "charters.review_demo"]
+APP_SEEDERS = ["charters.demo", "meetings.demo", "charters.demo_sessions", "voters.demo", "charters.review_demo"]
 
 
 class Command(BaseCommand):

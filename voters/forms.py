@@ -179,6 +179,37 @@ class ForwardForm(VersionedForm):
         return data
 
 
+class BulkForwardForm(forms.Form):
+    """One dispatch forwarding several petitions to the same lead agency."""
+
+    ids = forms.CharField(widget=forms.HiddenInput)
+    agency = forms.ModelChoiceField(label=_("Lead agency"), queryset=Agency.objects.none())
+    supporting_agencies = forms.ModelMultipleChoiceField(
+        label=_("Supporting agencies"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    dispatch_number = forms.CharField(label=_("Dispatch number"), max_length=100, required=False)
+    dispatch_date = forms.DateField(label=_("Dispatch date"), widget=DATE)
+    due_date = forms.DateField(
+        label=pgettext_lazy("petition", "Due date"),
+        widget=DATE,
+        required=False,
+        help_text=_("Leave empty to compute it from the deadline rule (working days)."),
+    )
+
+    def __init__(self, *args, petition, may_set_due_date, **kwargs):
+        super().__init__(*args, **kwargs)
+        agencies = agencies_to_forward(petition)
+        self.fields["agency"].queryset = agencies
+        self.fields["supporting_agencies"].queryset = agencies
+        if not may_set_due_date:
+            del self.fields["due_date"]
+        if not self.is_bound:
+            self.initial.setdefault("dispatch_date", timezone.localdate())
+
+
 class ReturnForm(VersionedForm):
     reason = forms.CharField(
         label=_("Reason"),

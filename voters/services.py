@@ -318,6 +318,30 @@ def petition_reforward(
     )
 
 
+@transaction.atomic
+def petition_bulk_forward(
+    *, actor, petitions, agency, dispatch_date, supporting_agencies=(), dispatch_number="", due_date=None
+):
+    """Forward several petitions (e.g. one meeting's) to the same lead agency under one dispatch; all or none."""
+    forwardings = []
+    for petition in petitions:
+        _ensure(permissions.can_forward(actor, petition))
+        forwardings.append(
+            _forward(
+                actor=actor,
+                petition=petition,
+                agency=agency,
+                supporting_agencies=supporting_agencies,
+                dispatch_number=dispatch_number,
+                dispatch_date=dispatch_date,
+                due_date=due_date,
+                version=None,
+                action="forward",
+            )
+        )
+    return forwardings
+
+
 def _current_forwarding(petition):
     forwarding = petition.forwardings.filter(returned_at__isnull=True).order_by("-created_at", "-id").first()
     if forwarding is None:
@@ -620,6 +644,7 @@ __all__ = [
     "petition_acknowledge",
     "petition_answer",
     "petition_batch_create",
+    "petition_bulk_forward",
     "petition_classify",
     "petition_close",
     "petition_create",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/", views.petition_create_view, name="create"),
     path("batch/", views.petition_batch_intake, name="batch_intake"),
     path("similar/", views.petition_similar, name="similar"),
+    path("forward/", views.petition_bulk_forward_view, name="bulk_forward"),
     path("import/", views.petition_import_view, name="import"),
     path("import/template.xlsx", views.petition_import_template, name="import_template"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),

@@ -20,6 +20,7 @@ from .forms import (
     AnswerForm,
     BatchHeaderForm,
     BatchRowFormSet,
+    BulkForwardForm,
     ClassifyForm,
     EvaluateForm,
     ForwardForm,
@@ -386,6 +387,50 @@ def petition_evaluate_view(request, pk):
         "voters/action_evaluate.html",
         success=_("Evaluation recorded."),
     )
+
+
+def _selected_ids(request):
+    values = request.GET.getlist("ids") + request.POST.get("ids", "").split(",")
+    return sorted({int(value) for value in values if value.strip().isdigit()})
+
+
+@login_required
+def petition_bulk_forward_view(request):
+    """Forward the petitions ticked on the list (typically one meeting's) under one dispatch."""
+    ids = _selected_ids(request)
+    petitions = list(
+        permissions.petitions_visible_to(request.user)
+        .filter(pk__in=ids)
+        .select_related("unit__parent", "originating_agency", "meeting")
+        .order_by("received_on", "id")
+    )
+    petitions = [petition for petition in petitions if permissions.can_forward(request.user, petition)]
+    if not petitions:
+        messages.warning(request, _("None of the selected petitions can be forwarded by you."))
+        return redirect("voters:list")
+    first = petitions[0]
+    may_set_due_date = permissions.can_set_due_date(request.user, first)
+    initial = {"ids": ",".join(str(petition.pk) for petition in petitions)}
+    form = BulkForwardForm(request.POST or None, petition=first, may_set_due_date=may_set_due_date, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.petition_bulk_forward(
+                actor=request.user,
+                petitions=petitions,
+                agency=form.cleaned_data["agency"],
+                supporting_agencies=list(form.cleaned_data["supporting_agencies"]),
+                dispatch_number=form.cleaned_data["dispatch_number"],
+                dispatch_date=form.cleaned_data["dispatch_date"],
+                due_date=form.cleaned_data.get("due_date"),
+            )
+        except services.PetitionConflict as conflict:
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("%(count)s petitions forwarded.") % {"count": len(petitions)})
+            return redirect("voters:list")
+    return render(request, "voters/bulk_forward.html", {"form": form, "petitions": petitions})
 
 
 @login_required

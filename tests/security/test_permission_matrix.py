@@ -153,6 +153,12 @@ MATRIX = {
     "voters:close": P("voters:close", lambda w: w.answered.pk),
     "voters:group": E("voters:group", "L 200 403 404 200 403 403", lambda w: w.received.pk),
     "voters:ungroup": P("voters:ungroup", lambda w: w.received.pk),
+    # Forwarding ticked petitions: ids the user may not forward are dropped; none left sends back to the list.
+    "voters:bulk_forward": Entry(
+        url=lambda w: reverse("voters:bulk_forward") + f"?ids={w.received.pk}",
+        expect="L 200 302 302 200 302 302",
+        object_url=False,
+    ),
 }
 
 

@@ -216,3 +216,32 @@ def test_overdue_and_due_soon_are_derived(forwarded, petition):
 
 def test_answered_petition_is_never_overdue(answered):
     assert not Petition.objects.overdue(answered.due_date + datetime.timedelta(days=30)).exists()
+
+
+@pytest.mark.smoke
+def test_bulk_forward_from_the_list(agencies, clerk, login, reference_data):
+    from .factories import PetitionFactory
+
+    petitions = [PetitionFactory(originating_agency=agencies.hdnd) for _ in range(3)]
+    other_office = PetitionFactory(originating_agency=agencies.mttq)
+    client = login(clerk)
+    ids = [p.pk for p in petitions] + [other_office.pk]
+    page = client.get("/petitions/forward/", {"ids": ids})
+    assert page.status_code == 200
+    assert [p.pk for p in page.context["petitions"]] == [p.pk for p in petitions]  # not another office's
+    response = client.post(
+        "/petitions/forward/",
+        {
+            "ids": ",".join(str(pk) for pk in ids),
+            "agency": agencies.department.pk,
+            "dispatch_number": "88/HĐND-VP",
+            "dispatch_date": "2026-11-16",
+        },
+    )
+    assert response.status_code == 302
+    for petition in petitions:
+        petition.refresh_from_db()
+        assert petition.status == Status.FORWARDED
+        assert petition.due_date == working_days_add(DISPATCH, 30)
+    other_office.refresh_from_db()
+    assert other_office.status == Status.RECEIVED

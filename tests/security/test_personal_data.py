@@ -53,7 +53,8 @@ def test_the_lead_agency_sees_personal_data_only_of_petitions_sent_to_it(world, 
 
 def test_an_evaluating_agency_that_did_not_handle_the_petition_does_not_see_the_voter(world, mttq_clerk, client):
     client.force_login(mttq_clerk)
-    for url in (reverse("voters:evaluate", args=[world.answered.pk]), reverse("voters:detail", args=[world.answered.pk])):
+    pk = world.answered.pk
+    for url in (reverse("voters:evaluate", args=[pk]), reverse("voters:detail", args=[pk])):
         response = client.get(url)
         assert response.status_code == 200
         text = body(response)

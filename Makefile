@@ -7,7 +7,7 @@ DEV_PORT ?= 8000
 # msgfmt for catalogs, pdftotext for checking rendered PDFs.
 APT_PACKAGES := redis-server:redis-server chromium:/usr/bin/chromium gettext:msgfmt poppler-utils:pdftotext
 
-.PHONY: run test lint check messages system-packages
+.PHONY: run test lint check messages system-packages backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,12 @@ test: $(VENV)/.requirements-dev system-packages lint check
 
 messages: $(VENV)/.requirements-dev
 	$(BIN)/python scripts/messages.py --compile
+
+# PostgreSQL backup of DATABASE_URL (pg_dump -Fc): `make backup [BACKUP_FILE=path.dump]`;
+# `make restore BACKUP_FILE=path.dump` replaces the database's contents (pg_restore --clean --if-exists).
+backup:
+	$(BIN)/python scripts/backup.py backup $(BACKUP_FILE)
+
+restore:
+	@test -n "$(BACKUP_FILE)" || { echo "usage: make restore BACKUP_FILE=backups/phoihop-....dump"; exit 2; }
+	$(BIN)/python scripts/backup.py restore $(BACKUP_FILE)

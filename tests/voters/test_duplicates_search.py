@@ -147,3 +147,10 @@ def test_filters_overdue_due_soon_status_field_agency_meeting_dates(forwarded, a
     assert forwarded.pk in refs(status="forwarded")
     assert refs(status="closed") == set()
     assert client.get("/petitions/", {"sort": "due"}).status_code == 200
+
+
+def test_dashboard_measure_drill_down_is_shown(forwarded, clerk, login, agencies):
+    body = login(clerk).get("/petitions/", {"measure": "forwarded", "lead_agency": agencies.department.pk})
+    text = body.content.decode()
+    assert forwarded.reference in text
+    assert 'name="measure" value="forwarded"' in text

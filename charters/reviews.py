@@ -281,9 +281,20 @@ def _report_create(*, actor, review, with_appendix):
 
 @transaction.atomic
 def report_request(*, actor, review, with_appendix=False):
-    """Queue a rendering of the review's current version; the worker picks it up after commit."""
+    """Queue a rendering of the review's current version; the worker picks it up after commit.
+
+    The same version already queued, rendering or rendered (a double click, a resent form) is not rendered
+    twice: that request's file is returned. The row lock orders concurrent requests for one review."""
     from .tasks import review_report_render
 
+    current = AnnualReview.objects.select_for_update().get(pk=review.pk)
+    existing = (
+        ReportFile.objects.filter(review=current, source_version__number=current.version, with_appendix=with_appendix)
+        .exclude(status=ReportStatus.FAILED)
+        .first()
+    )
+    if existing is not None:
+        return existing
     report = _report_create(actor=actor, review=review, with_appendix=with_appendix)
     transaction.on_commit(lambda: review_report_render.delay(report.pk))
     return report

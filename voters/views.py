@@ -180,7 +180,11 @@ def petition_batch_intake(request):
     initial = {}
     if meeting_id and meeting_id.isdigit():
         meeting = get_object_or_404(Meeting.objects.filter(unit=agency.unit), pk=meeting_id)
-        initial = {"meeting": meeting.pk, "received_on": timezone.localtime(meeting.starts_at).date()}
+        initial = {
+            "meeting": meeting.pk,
+            "received_on": timezone.localtime(meeting.starts_at).date(),
+            "source": "reception" if meeting.kind == "citizen_reception" else "meeting",
+        }
     if request.method == "POST":
         header = BatchHeaderForm(request.POST, agency=agency, prefix="batch")
         formset = BatchRowFormSet(request.POST, prefix="rows")

@@ -13,7 +13,7 @@ from .dashboard import (
     COMPARISON_COLUMNS,
     DOCUMENT_BEHIND,
     DOCUMENT_STATES,
-    dashboard_compute,
+    dashboard_figures,
     dashboard_scope,
     parse_date,
     parse_int,
@@ -137,7 +137,7 @@ def dashboard(request):
     scope = dashboard_scope(request.user, request.GET)
     if scope is None:
         return render(request, "coordination/dashboard.html", {"scope": None})
-    data = dashboard_compute(scope, sort=request.GET.get("sort"), commune_sort=request.GET.get("csort"))
+    data = dashboard_figures(scope, sort=request.GET.get("sort"), commune_sort=request.GET.get("csort"))
     years = list(range(scope.today.year + 1, scope.today.year - 5, -1))
     chart_labels = {
         "petitions_received": _("Received"),

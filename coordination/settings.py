@@ -275,4 +275,7 @@ LOGGING = {
 
 # Product settings.
 DUE_SOON_DAYS = env.int("DUE_SOON_DAYS", default=7)
+# Leaders' dashboard: seconds its computed figures are reused (0 = computed on every request). The page
+# always shows when its figures were computed.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=0)
 MENU_TITLE = _("Quy chế phối hợp")

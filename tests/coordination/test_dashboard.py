@@ -505,3 +505,25 @@ def test_session_document_list_filters_by_state_and_agency(signed_in, leader, ag
     assert count(state="behind") == 2
     assert count(state="overdue", agency=agencies.department.pk) == 1
     assert count(due_from=(TODAY + DAY).isoformat()) == 1
+
+
+def test_figures_are_reused_while_the_cache_setting_allows(signed_in, leader, agencies, data, settings):
+    from django.core.cache import cache
+
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    cache.clear()
+    client = signed_in(leader)
+    first = dashboard(client)
+    PetitionFactory(originating_agency=agencies.hdnd, received_on=TODAY - DAY)
+
+    with CaptureQueriesContext(connection) as reused:
+        second = dashboard(client, sort="petitions_to_answer")
+
+    assert second["petitions"]["received"].value == first["petitions"]["received"].value == 7
+    assert second["computed_at"] == first["computed_at"]
+    values = [row["petitions_to_answer"].value for row in second["agencies"]]
+    assert values == sorted(values)
+    assert not any("voters_petition" in query["sql"] for query in reused.captured_queries)
+    cache.clear()
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    assert dashboard(client)["petitions"]["received"].value == 8

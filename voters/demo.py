@@ -299,6 +299,8 @@ def _seed_unit(context, key, demo_unit, users):
         if source == "meeting" and meetings:
             meeting = rng.choice(meetings)
             received = min(timezone.localtime(meeting.starts_at).date(), today)
+            if meeting.kind == MeetingKind.CITIZEN_RECEPTION:
+                source = "reception"
         name, address, phone = _voter(rng, locality)
         petition = Petition(
             unit=unit,

@@ -158,6 +158,8 @@ def petition_similar(request):
     if agency is None:
         return HttpResponse("")
     exclude = request.GET.get("exclude")
+    if len(request.GET.get("content", "").strip()) < 8:
+        return render(request, "voters/_similar.html", {"too_short": True})
     rows = similar_petitions(
         unit=agency.unit, text=request.GET.get("content", ""), exclude_pk=int(exclude) if exclude else None
     )

@@ -59,6 +59,11 @@ class PrivateMediaStorage(LazyObject):
 private_storage = PrivateMediaStorage()
 
 
+def private_storage_get():
+    # A callable keeps MEDIA_ROOT's absolute path out of the migrations (it differs per checkout).
+    return private_storage
+
+
 def minutes_upload_to(instance, filename):
     # The stored name is random: the user's file name is kept only as metadata for the download.
     import secrets
@@ -195,7 +200,7 @@ class Meeting(models.Model):
     constituency = models.CharField(_("constituency"), max_length=300, blank=True)
     minutes_text = models.TextField(_("minutes"), blank=True)
     minutes_file = models.FileField(
-        _("signed minutes"), upload_to=minutes_upload_to, storage=private_storage, blank=True, max_length=300
+        _("signed minutes"), upload_to=minutes_upload_to, storage=private_storage_get, blank=True, max_length=300
     )
     minutes_file_name = models.CharField(_("file name"), max_length=255, blank=True)
     minutes_recorded_at = models.DateTimeField(_("minutes recorded at"), null=True, blank=True)
@@ -348,6 +353,7 @@ class Conclusion(models.Model):
         related_name="+",
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    idempotency_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     task = models.OneToOneField(
         "charters.Task",
         verbose_name=_("follow-up task"),
@@ -418,6 +424,7 @@ class SessionDocument(models.Model):
     due_date_overridden = models.BooleanField(_("due date set by hand"), default=False)
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    idempotency_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SessionDocumentQuerySet.as_manager()

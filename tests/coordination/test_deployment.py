@@ -242,3 +242,29 @@ def test_readme_documents_only_variables_the_settings_read():
 
     assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL"} <= documented
     assert documented <= settings_variable_names()
+
+
+def test_migrations_do_not_depend_on_where_the_project_lives(tmp_path):
+    """CI and the image run from another directory than a developer's checkout: a model field whose
+    migration embeds an absolute path (e.g. `FileSystemStorage(location=settings.MEDIA_ROOT)` given as
+    `storage=`) makes `makemigrations --check` fail there. Pass a callable as `storage=` instead."""
+    environment = {
+        name: value for name, value in os.environ.items() if not name.startswith(("DATABASE_URL", "DJANGO_"))
+    }
+    environment.update(
+        DEBUG="1",
+        DJANGO_SETTINGS_MODULE="coordination.settings",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        MEDIA_ROOT=str(tmp_path / "elsewhere" / "media"),
+        STATIC_ROOT=str(tmp_path / "elsewhere" / "static"),
+    )
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, f"migrations change with MEDIA_ROOT/STATIC_ROOT:\n{result.stdout}{result.stderr}"

@@ -12,7 +12,8 @@ from openpyxl.styles import Font
 from .permissions import can_see_personal_data
 
 HIDDEN = "—"
-XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
+# A workbook is built whole before it is sent; past this many rows the CSV export (streamed) is the tool.
+XLSX_MAX_ROWS = 100_000
 
 
 def _headers():
@@ -101,6 +102,12 @@ def xlsx_bytes(queryset, user):
     bold = Font(bold=True)
     for index, row in enumerate(export_rows(queryset, user)):
         if index > XLSX_MAX_ROWS:
+            sheet.append(
+                [
+                    _("Only the first %(count)s petitions are in this workbook; export CSV for all of them.")
+                    % {"count": XLSX_MAX_ROWS}
+                ]
+            )
             break
         if index == 0:
             from openpyxl.cell import WriteOnlyCell

@@ -300,10 +300,23 @@ class ConclusionForm(CompactRowForm):
         return data
 
 
+class ConclusionAddForm(ConclusionForm):
+    """One conclusion added from the meeting page; the token makes a double click add it once."""
+
+    idempotency_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_token", uuid.uuid4())
+
+
+# Rows of the minutes page carry no token: that form is protected by the meeting's version instead.
 ConclusionFormSet = forms.formset_factory(ConclusionForm, formset=BaseRowsFormSet, extra=2, can_delete=False)
 
 
 class SessionDocumentForm(forms.Form):
+    idempotency_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
     title = forms.CharField(label=_("Title"), max_length=500)
     responsible_agency = forms.ModelChoiceField(label=_("Responsible agency"), queryset=None)
@@ -320,6 +333,8 @@ class SessionDocumentForm(forms.Form):
         self.fields["responsible_agency"].queryset = agencies
         if not may_override:
             del self.fields["due_date"]
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_token", uuid.uuid4())
         _no_form_tag(self)
 
 

@@ -299,13 +299,26 @@ def _task_for_conclusion(*, actor, meeting, conclusion):
 
 
 @transaction.atomic
-def conclusion_add(*, actor, meeting, text, responsible_agency=None, due_date=None, create_task=False):
-    """Add a conclusion; with `create_task` it becomes a follow-up task of the work programme."""
+def conclusion_add(
+    *, actor, meeting, text, responsible_agency=None, due_date=None, create_task=False, idempotency_token=None
+):
+    """Add a conclusion; with `create_task` it becomes a follow-up task of the work programme.
+
+    A second call with the same idempotency token (a double-clicked form) returns the first conclusion."""
+    if idempotency_token is not None:
+        existing = Conclusion.objects.filter(idempotency_token=idempotency_token).first()
+        if existing is not None:
+            return existing
     if create_task and (responsible_agency is None or due_date is None):
         raise ValidationError(_("A follow-up task needs a responsible agency and a due date."))
     last = meeting.conclusions.order_by("-order").values_list("order", flat=True).first() or 0
     conclusion = Conclusion(
-        meeting=meeting, order=last + 1, text=text, responsible_agency=responsible_agency, due_date=due_date
+        meeting=meeting,
+        order=last + 1,
+        text=text,
+        responsible_agency=responsible_agency,
+        due_date=due_date,
+        idempotency_token=idempotency_token,
     )
     conclusion.full_clean()
     conclusion.save()
@@ -360,8 +373,16 @@ def _session_document_due_dates_refresh(meeting):
 
 
 @transaction.atomic
-def session_document_add(*, actor, meeting, kind, title, responsible_agency, due_date=None, note=""):
-    """Add a document the session needs; the due date comes from the rule unless one is given (override)."""
+def session_document_add(
+    *, actor, meeting, kind, title, responsible_agency, due_date=None, note="", idempotency_token=None
+):
+    """Add a document the session needs; the due date comes from the rule unless one is given (override).
+
+    A second call with the same idempotency token (a double-clicked form) returns the first document."""
+    if idempotency_token is not None:
+        existing = SessionDocument.objects.filter(idempotency_token=idempotency_token).first()
+        if existing is not None:
+            return existing
     if meeting.kind != MeetingKind.COUNCIL_SESSION:
         raise ValidationError(_("Documents are due only before council sessions."))
     computed = session_document_due_date(meeting)
@@ -378,6 +399,7 @@ def session_document_add(*, actor, meeting, kind, title, responsible_agency, due
         due_date=due_date,
         due_date_overridden=overridden,
         note=note,
+        idempotency_token=idempotency_token,
     )
     document.full_clean()
     document.save()

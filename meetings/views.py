@@ -138,7 +138,7 @@ def meeting_detail(request, pk):
         "events": audit_events_for(meeting),
         "today": timezone.localdate(),
         "minutes_due_on": meeting.minutes_due_on() if not meeting.has_minutes else None,
-        "conclusion_form": forms.ConclusionForm(agencies=agencies, prefix="conclusion") if can_edit else None,
+        "conclusion_form": forms.ConclusionAddForm(agencies=agencies, prefix="conclusion") if can_edit else None,
         "document_form": forms.SessionDocumentForm(
             agencies=agencies,
             may_override=permissions.can_override_due_date(request.user, meeting),
@@ -334,7 +334,7 @@ def minutes_file(request, pk):
 def conclusion_add(request, pk):
     meeting = permissions.meeting_for_edit(request.user, pk)
     agencies = permissions.agencies_for_choice(request.user).filter(unit=meeting.unit)
-    form = forms.ConclusionForm(request.POST, agencies=agencies, prefix="conclusion")
+    form = forms.ConclusionAddForm(request.POST, agencies=agencies, prefix="conclusion")
     if form.is_valid():
         try:
             services.conclusion_add(actor=request.user, meeting=meeting, **form.cleaned_data)

@@ -92,3 +92,12 @@ def test_minutes_page_records_minutes_and_conclusions(briefing, agencies, clerk,
     assert briefing.minutes_recorded_at is not None
     conclusion = briefing.conclusions.get()
     assert conclusion.task.responsible_agency == agencies.ubnd
+
+
+def test_conclusion_form_twice_adds_one(briefing, agencies, clerk, login):
+    client = login(clerk)
+    token = client.get(f"/meetings/{briefing.pk}/").context["conclusion_form"].initial["idempotency_token"]
+    data = {"conclusion-text": "Giao UBND rà soát các dự án chậm tiến độ", "conclusion-idempotency_token": token}
+    client.post(f"/meetings/{briefing.pk}/conclusions/", data)
+    client.post(f"/meetings/{briefing.pk}/conclusions/", data)
+    assert briefing.conclusions.count() == 1

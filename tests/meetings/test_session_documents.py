@@ -145,3 +145,17 @@ def test_moving_the_session_moves_rule_due_dates_but_not_manual_ones(session, cl
     by_hand.refresh_from_db()
     assert by_rule.due_date == datetime.date(2026, 11, 25)
     assert by_hand.due_date == datetime.date(2026, 12, 1)
+
+
+def test_document_form_twice_adds_one(session, agencies, clerk, login):
+    client = login(clerk)
+    token = client.get(f"/meetings/{session.pk}/").context["document_form"].initial["idempotency_token"]
+    data = {
+        "document-idempotency_token": token,
+        "document-kind": "submission",
+        "document-title": "Tờ trình về kế hoạch đầu tư công năm 2027",
+        "document-responsible_agency": agencies.ubnd.pk,
+    }
+    client.post(f"/meetings/{session.pk}/documents/", data)
+    client.post(f"/meetings/{session.pk}/documents/", data)
+    assert session.documents.count() == 1

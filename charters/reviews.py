@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coordination.audit import audit_record, diff, snapshot
+from coordination.tasks import enqueue_on_commit
 
 from .models import Charter, CharterStatus
 from .review_models import (
@@ -296,8 +297,27 @@ def report_request(*, actor, review, with_appendix=False):
     if existing is not None:
         return existing
     report = _report_create(actor=actor, review=review, with_appendix=with_appendix)
-    transaction.on_commit(lambda: review_report_render.delay(report.pk))
+    # A broker outage must not turn the saved request into an error page: `reports_requeue` queues it later.
+    enqueue_on_commit(review_report_render, report.pk)
     return report
+
+
+REQUEUE_AFTER = datetime.timedelta(minutes=2)
+
+
+def reports_requeue(*, now=None):
+    """Queue again the renders no worker has taken: still queued after REQUEUE_AFTER (the broker was down when
+    they were requested) or left 'rendering' by a worker that died. Safe to repeat: rendering claims the job."""
+    from coordination.tasks import enqueue
+
+    from .tasks import review_report_render
+
+    now = now or timezone.now()
+    waiting = Q(status=ReportStatus.QUEUED, created_at__lt=now - REQUEUE_AFTER) | Q(
+        status=ReportStatus.RENDERING, started_at__lt=_stale_before()
+    )
+    ids = list(ReportFile.objects.filter(waiting).order_by("pk").values_list("pk", flat=True))
+    return sum(1 for report_id in ids if enqueue(review_report_render, report_id))
 
 
 @transaction.atomic

@@ -13,6 +13,14 @@ def review_report_render(report_id):
     return report.status if report is not None else "skipped"
 
 
+@shared_task(name="charters.tasks.review_reports_requeue", acks_late=True)
+def review_reports_requeue():
+    """Queue again the report renders that never reached a worker (broker outage) or whose worker died."""
+    from .reviews import reports_requeue
+
+    return reports_requeue()
+
+
 @shared_task(name="charters.tasks.work_programme_refresh", acks_late=True)
 def work_programme_refresh(year=None):
     """Bring the year's work programme of every charter in force up to date (new council sessions, changed

@@ -26,6 +26,11 @@ def beat_schedule():
             "task": "charters.tasks.work_programme_refresh",
             "schedule": crontab(hour=5, minute=45),
         },
+        # Also `manage.py requeue_reports`: report renders requested while the broker was down.
+        "report-renders-requeue": {
+            "task": "charters.tasks.review_reports_requeue",
+            "schedule": crontab(minute="*/5"),
+        },
     }
 
 

@@ -210,7 +210,14 @@ REMINDER_WATCHERS = env.list(
 )
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A Redis outage degrades the cache to misses instead of failing pages (coordination/cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "coordination.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

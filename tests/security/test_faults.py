@@ -1,0 +1,210 @@
+"""Faults with the real parts: Redis stopped under a working site, a Celery worker killed with SIGKILL mid-render.
+
+The reminders' own fault tests (tests/coordination/test_reminders_worker.py) cover the e-mail side: a worker
+killed while sending sends each digest once, and a broker on a closed port. Here a dedicated redis-server is
+really stopped and started again while pages are used, and reports are the work in flight.
+"""
+
+import datetime
+import shutil
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from charters.models import ReportFile, ReportStatus
+from charters.reviews import reports_requeue, review_update
+from coordination import reminders
+from coordination.models import ReminderLedger
+from tests.coordination.test_reminders import TODAY, task
+from tests.realparts import wait_until
+from voters.models import Petition
+
+pytestmark = [pytest.mark.worker, pytest.mark.postgres]
+
+FAST_REDELIVERY = '{"visibility_timeout": 3, "unacked_restore_interval": 1, "unacked_restore_throttle": 1}'
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisServer:
+    """A private redis-server on a fixed port that the test stops and starts again."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        self.port = free_port()
+        self.process = None
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        server = shutil.which("redis-server")
+        if not server:
+            pytest.skip("redis-server is not installed")
+        self.process = subprocess.Popen(
+            [server, "--save", "", "--appendonly", "no", "--port", str(self.port), "--bind", "127.0.0.1",
+             "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        wait_until(self.ping, timeout=30, message="redis-server to answer")
+
+    def ping(self):
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def reset_broker_connections():
+    from coordination.celery import app
+
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextmanager
+def site_on(redis_url, settings):
+    """This process (the web site) uses `redis_url` as broker and cache, like a deployment on that Redis."""
+    from coordination.celery import app
+
+    before = app.conf.broker_url
+    settings.REDIS_URL = redis_url
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "coordination.cache.ResilientRedisCache",
+            "LOCATION": redis_url,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    app.conf.broker_url = redis_url
+    reset_broker_connections()
+    try:
+        yield
+    finally:
+        app.conf.broker_url = before
+        reset_broker_connections()
+
+
+def test_with_redis_stopped_pages_and_saves_work_and_the_work_catches_up(
+    world, clerk, secretariat, ubnd_clerk, agencies, celery_worker, redis_server, client, settings
+):
+    celery_worker.restart(
+        extra_env={"REDIS_URL": redis_server.url, "CELERY_BROKER_TRANSPORT_OPTIONS": FAST_REDELIVERY}, kill=True
+    )
+    task(agencies, 1, title="Gửi báo cáo thẩm tra trước kỳ họp")
+    settings.DASHBOARD_CACHE_SECONDS = 60  # the dashboard reads its figures from the cache (Redis) when set
+    with site_on(redis_server.url, settings):
+        redis_server.stop()
+
+        client.force_login(clerk)
+        for url in (reverse("home"), reverse("dashboard"), reverse("voters:list"), reverse("meetings:list")):
+            assert client.get(url).status_code == 200, url
+        form = client.get(reverse("voters:create")).context["form"]
+        response = client.post(
+            reverse("voters:create"),
+            {
+                "received_on": "2026-11-20",
+                "source": "meeting",
+                "content": "Cử tri phường Hải Châu đề nghị nạo vét kênh thoát nước trước mùa mưa",
+                "field": "infrastructure",
+                "kind": "petition",
+                "idempotency_key": form.initial["idempotency_key"],
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert Petition.objects.filter(content__startswith="Cử tri phường Hải Châu đề nghị nạo vét").count() == 1
+        # The secretariat asks for the review's PDF: the request is saved, the page answers normally.
+        client.force_login(secretariat)
+        review_update(actor=secretariat, review=world.review, version=world.review.version, summary="Bản cuối")
+        response = client.post(reverse("charters:review_report_request", args=[world.review.pk]))
+        assert response.status_code == 302
+        report = ReportFile.objects.filter(review=world.review).latest("pk")
+        assert report.status == ReportStatus.QUEUED
+        # The daily scan records the reminders; their e-mails cannot be queued yet.
+        reminders.reminders_scan(TODAY)
+        assert ReminderLedger.objects.filter(recipient=ubnd_clerk, sent_at__isnull=True).exists()
+        assert client.get(reverse("healthz")).status_code == 503
+
+        redis_server.start()  # Redis is back, on the same address
+        reset_broker_connections()
+        assert client.get(reverse("healthz")).status_code == 200
+        # The periodic jobs catch up: the scan queues the unsent digests, the requeue the waiting render.
+        reminders.reminders_scan(TODAY)
+        assert reports_requeue(now=timezone.now() + datetime.timedelta(minutes=5)) >= 1
+        wait_until(
+            lambda: ReportFile.objects.get(pk=report.pk).status == ReportStatus.READY,
+            timeout=120,
+            message=f"the report rendered after Redis came back; log:\n{celery_worker.log()}",
+        )
+        wait_until(
+            lambda: not ReminderLedger.objects.filter(sent_at__isnull=True).exists(),
+            timeout=60,
+            message=f"the reminder digests sent after Redis came back; log:\n{celery_worker.log()}",
+        )
+
+
+def test_a_worker_killed_mid_render_leaves_each_report_rendered_once(world, secretariat, celery_worker, client):
+    from pathlib import Path
+
+    celery_worker.restart(extra_env={"CELERY_BROKER_TRANSPORT_OPTIONS": FAST_REDELIVERY}, kill=True)
+    media_root = Path(celery_worker.base_env["MEDIA_ROOT"])
+    client.force_login(secretariat)
+    requested = []
+    for summary in ("Bản thứ hai", "Bản thứ ba", "Bản thứ tư"):
+        world.review.refresh_from_db()
+        review_update(actor=secretariat, review=world.review, version=world.review.version, summary=summary)
+        client.post(reverse("charters:review_report_request", args=[world.review.pk]))
+        requested.append(ReportFile.objects.filter(review=world.review).latest("pk").pk)
+
+    rendering = wait_until(
+        lambda: ReportFile.objects.filter(pk__in=requested, status=ReportStatus.RENDERING).first(),
+        timeout=60,
+        interval=0.02,
+        message=f"a render to start; log:\n{celery_worker.log()}",
+    )
+    celery_worker.kill()
+    assert ReportFile.objects.get(pk=rendering.pk).status == ReportStatus.RENDERING
+    celery_worker.start(extra_env={"CELERY_BROKER_TRANSPORT_OPTIONS": FAST_REDELIVERY})
+    # The dead worker's job becomes claimable once older than the task time limit; pretend that much time passed.
+    ReportFile.objects.filter(pk=rendering.pk, status=ReportStatus.RENDERING).update(
+        started_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    time.sleep(0.5)
+    reports_requeue(now=timezone.now() + datetime.timedelta(minutes=5))
+
+    wait_until(
+        lambda: ReportFile.objects.filter(pk__in=requested, status=ReportStatus.READY).count() == len(requested),
+        timeout=180,
+        message=f"every report rendered; log:\n{celery_worker.log()}",
+    )
+    reports = list(ReportFile.objects.filter(pk__in=requested))
+    names = [report.file.name for report in reports]
+    assert len(set(names)) == len(requested)
+    for report in reports:
+        files = list((media_root / report.file.name).parent.glob(f"{report.pk}-*.pdf"))
+        assert len(files) == 1, files  # one file per report: no second render, no leftover
+        assert files[0].read_bytes().startswith(b"%PDF")

@@ -15,7 +15,8 @@ TODAY = date(2026, 1, 20)
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
+def review_media(settings, tmp_path):
+    """Each test renders into its own MEDIA_ROOT."""
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

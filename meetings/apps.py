@@ -9,6 +9,13 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
+        from django.test.signals import setting_changed
+
+        from .models import private_storage_reset
+
+        # Tests (and anything else) that move MEDIA_ROOT get a storage at the new place.
+        setting_changed.connect(private_storage_reset, dispatch_uid="meetings_private_storage_reset")
+
         # The shared timeline labels audit actions from one dict; the meetings' own actions are added
         # here so their (translated) labels live in this app's catalog.
         from coordination.templatetags.ui import ACTION_LABELS

@@ -8,7 +8,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.functional import LazyObject
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import AdministrativeUnit, Agency, CoordinationArea
@@ -57,6 +57,11 @@ class PrivateMediaStorage(LazyObject):
 
 
 private_storage = PrivateMediaStorage()
+
+
+def private_storage_reset(*, setting, **kwargs):
+    if setting == "MEDIA_ROOT":
+        private_storage._wrapped = empty
 
 
 def private_storage_get():

@@ -157,10 +157,11 @@ def _area_paragraph(code, stats, year):
             f"trong đó {vn_int(petitions['answered_on_time'])} kiến nghị trả lời đúng hạn."
         )
     if code == "citizen-reception":
+        dialogues = meetings.get("dialogue", 0)
         return (
-            f"Các cơ quan phối hợp tổ chức {vn_int(meetings.get('citizen_reception', 0))} buổi tiếp công dân "
-            f"và {vn_int(meetings.get('dialogue', 0))} cuộc đối thoại với Nhân dân; tiếp nhận, phân loại và "
-            f"chuyển đơn thư đến cơ quan có thẩm quyền giải quyết theo quy định."
+            f"Các cơ quan phối hợp tổ chức {vn_int(meetings.get('citizen_reception', 0))} buổi tiếp công dân"
+            + (f" và {vn_int(dialogues)} cuộc đối thoại với Nhân dân" if dialogues else "")
+            + "; tiếp nhận, phân loại và chuyển đơn thư đến cơ quan có thẩm quyền giải quyết theo quy định."
         )
     if code == "supervision":
         return (

@@ -154,8 +154,9 @@ def petition_measure_q(name, today):
         "answered_late": answered & Q(due_date__isnull=False, answered_on__gt=F("due_date")),
         "overdue": Q(status__in=AWAITING_ANSWER, due_date__lt=today),
         "returned": Q(Exists(Forwarding.objects.filter(petition=OuterRef("pk"), returned_at__isnull=False))),
+        # Judgements are few: one uncorrelated (hashed) subquery costs less than a probe per petition.
         "unsatisfactory": Q(
-            Exists(Evaluation.objects.filter(petition=OuterRef("pk"), result=EvaluationResult.UNSATISFACTORY))
+            pk__in=Evaluation.objects.filter(result=EvaluationResult.UNSATISFACTORY).values("petition_id")
         ),
     }
     return conditions[name]

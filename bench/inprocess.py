@@ -1,0 +1,240 @@
+"""The benchmark's in-process half (run by bench/run.py with the bench's environment), one JSON on stdout.
+
+`pages`: picks the users and URLs, makes session cookies for wrk, and for each page captures the SQL it runs
+(`CaptureQueriesContext`) and times each statement with EXPLAIN (ANALYZE, BUFFERS) — the database floor.
+`scan`: times the daily reminder scan (`reminders_plan`, what `send_reminders --dry-run` computes).
+`import`: builds an .xlsx of N rows and imports it through `petition_import_xlsx`, inside a rolled-back
+transaction so the data set is unchanged.
+"""
+
+import io
+import json
+import os
+import re
+import resource
+import statistics
+import sys
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from coordination.models import User  # noqa: E402
+
+EXECUTION = re.compile(r"Execution Time: ([0-9.]+) ms")
+PLANNING = re.compile(r"Planning Time: ([0-9.]+) ms")
+ROLES = {"clerk": "danang.hdnd.clerk", "leader": "danang.hdnd.leader"}
+
+
+def page_urls(user):
+    from charters.models import Charter
+    from voters.models import Petition
+    from voters.permissions import petitions_visible_to
+
+    visible = petitions_visible_to(user)
+    visible_count = visible.count()
+    last_page = max(1, -(-visible_count // 50))
+    petition = visible.order_by("-received_on", "-id").values_list("id", flat=True).first()
+    if petition is None:
+        petition = Petition.objects.order_by("-id").values_list("id", flat=True).first()
+    charter = (
+        Charter.objects.filter(unit_id=user.membership.agency.unit_id, status="in_force")
+        .order_by("-effective_from", "-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    urls = {
+        "floor": "/bench/floor/",
+        "floor_page": "/bench/floor-page/",
+        "dashboard": "/dashboard/",
+        "petitions": "/petitions/",
+        "petitions_filter": "/petitions/?status=forwarded&field=land",
+        "petitions_search": "/petitions/?q=duong+xuong+cap",
+        "petitions_deep": f"/petitions/?page={last_page}",
+        "petition_detail": f"/petitions/{petition}/",
+        "meetings": "/meetings/",
+        "calendar": "/meetings/calendar/",
+        "charter_detail": f"/charters/{charter}/",
+        "tasks": "/charters/tasks/",
+    }
+    return urls, {"visible_petitions": visible_count, "deep_page": last_page}
+
+
+class Recorder:
+    """Records each statement with its parameters (like CaptureQueriesContext, but independent of the
+    request_started signal that clears the debug query log), so it can be re-run under EXPLAIN."""
+
+    def __init__(self):
+        self.queries = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries.append({"sql": sql, "params": params, "many": many, "time": time.perf_counter() - started})
+
+
+def explain(sql, params):
+    """Execution and planning time (ms) of one captured SELECT, or None for other statements."""
+    if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    execution = EXECUTION.search(plan)
+    planning = PLANNING.search(plan)
+    return {
+        "execution_ms": float(execution.group(1)) if execution else None,
+        "planning_ms": float(planning.group(1)) if planning else None,
+        "plan": plan,
+    }
+
+
+def measure_page(client, url, repeats):
+    response = client.get(url)
+    status = response.status_code
+    recorder = Recorder()
+    with connection.execute_wrapper(recorder):
+        client.get(url)
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    queries = []
+    for query in recorder.queries:
+        timing = None if query["many"] else explain(query["sql"], query["params"])
+        entry = {"sql": query["sql"][:2000], "django_ms": round(query["time"] * 1000, 3)}
+        if timing:
+            entry.update(timing)
+        queries.append(entry)
+    explained = [entry["execution_ms"] for entry in queries if entry.get("execution_ms") is not None]
+    slowest = max(queries, key=lambda entry: entry.get("execution_ms") or 0, default=None)
+    return {
+        "url": url,
+        "status": status,
+        "queries": len(queries),
+        "sql_execution_ms": round(sum(explained), 3),
+        "in_process_median_ms": round(statistics.median(times), 2),
+        "slowest_query": slowest,
+    }
+
+
+def session_cookie(user):
+    client = Client()
+    client.force_login(user)
+    client.get("/bench/floor/")  # the session middleware records its start on the first request
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def pages(repeats):
+    result = {"roles": {}}
+    for role, username in ROLES.items():
+        user = User.objects.select_related("membership__agency__unit").get(username=username)
+        urls, facts = page_urls(user)
+        client = Client()
+        client.force_login(user)
+        measured = {name: measure_page(client, url, repeats) for name, url in urls.items()}
+        result["roles"][role] = {
+            "username": username,
+            "unit": user.membership.agency.unit.name,
+            "cookie": session_cookie(user),
+            "facts": facts,
+            "pages": measured,
+        }
+    from voters.models import Petition
+
+    result["petitions_total"] = Petition.objects.count()
+    return result
+
+
+def scan(repeats):
+    from coordination.reminders import reminders_plan
+
+    today = timezone.localdate()
+    times = []
+    planned = 0
+    for _ in range(repeats):
+        started = time.perf_counter()
+        planned = len(reminders_plan(today))
+        times.append(time.perf_counter() - started)
+    return {"reminders_planned": planned, "median_s": round(statistics.median(times), 2), "runs_s": times}
+
+
+class Rollback(Exception):
+    pass
+
+
+def import_rows(rows):
+    from openpyxl import Workbook
+
+    from voters.importing import COLUMNS
+    from voters.services import petition_import_xlsx
+
+    user = User.objects.select_related("membership__agency").get(username=ROLES["clerk"])
+    ubnd = user.membership.agency.unit.agencies.filter(kind="UBND").first()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([header for _key, header, _required in COLUMNS])
+    today = timezone.localdate()
+    for index in range(rows):
+        values = {
+            "received_on": today,
+            "source": "Tiếp xúc cử tri",
+            "voter_name": f"Nguyễn Văn {index}",
+            "voter_address": f"Tổ {index % 40 + 1}, phường Hải Châu",
+            "voter_phone": "0905123456",
+            "locality": f"Tổ dân phố {index % 40 + 1}",
+            "content": f"Cử tri đề nghị sửa chữa tuyến đường kiệt {index} bị xuống cấp, ngập nước khi mưa lớn.",
+            "field": "Hạ tầng, giao thông",
+            "kind": "Kiến nghị",
+            "competence_level": "",
+            "forward_to": ubnd.name if ubnd and index % 2 == 0 else "",
+        }
+        sheet.append([values[key] for key, _header, _required in COLUMNS])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    buffer.name = "bench.xlsx"
+    buffer.size = len(buffer.getvalue())
+    started = time.perf_counter()
+    outcome = {}
+    try:
+        with transaction.atomic():
+            report = petition_import_xlsx(actor=user, upload=buffer)
+            outcome = {
+                "rows": rows,
+                "created": len(report.created),
+                "errors": report.errors[:5],
+                "seconds": round(time.perf_counter() - started, 2),
+            }
+            raise Rollback
+    except Rollback:
+        pass
+    outcome["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return outcome
+
+
+def main(argv):
+    command = argv[1]
+    if command == "pages":
+        output = pages(int(argv[2]) if len(argv) > 2 else 5)
+    elif command == "scan":
+        output = scan(int(argv[2]) if len(argv) > 2 else 2)
+    elif command == "import":
+        output = import_rows(int(argv[2]) if len(argv) > 2 else 10_000)
+    else:
+        raise SystemExit(f"unknown command {command}")
+    print("BENCH_JSON " + json.dumps(output, default=str))
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,471 @@
+"""The benchmark (`make bench`): the pages at 10,000 and at 1,000,000 petitions on PostgreSQL + gunicorn + wrk.
+
+Steps: start a throwaway PostgreSQL and Redis (the test harness's classes), migrate, seed the demo (its Đà Nẵng
+HĐND clerk and leader are the benchmark's users), generate synthetic data at the first scale, measure, add the
+difference up to the second scale, measure again, then time the reminder scan, the report PDF and the Excel
+import. Writes bench/results.json and bench/results.md.
+
+Per page: wrk (8 connections, after a warm-up) against gunicorn for p50/p95/p99 and requests per second; the
+floor beside it: the page's SQL run directly (EXPLAIN ANALYZE execution times of the statements the page ran,
+captured in-process) and a minimal authenticated Django view on the same stack (bench/urls.py).
+
+Usage: .venv/bin/python bench/run.py [--petitions 10000] [--max 1000000] [--duration 10] [--workers 3]
+"""
+
+# ruff: noqa: S603, S607 - every command is built from fixed arguments and paths we created.
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from run_tests import Interrupted, Postgres, Redis, base_env, free_port  # noqa: E402
+
+PAGES = ["dashboard", "petitions", "petitions_filter", "petitions_search", "petitions_deep", "petition_detail",
+         "meetings", "calendar", "charter_detail", "tasks"]  # fmt: skip
+FLOORS = ["floor", "floor_page"]
+TARGET_P95_MS = 100
+TARGET_GROWTH = 1.5
+
+
+def log(message):
+    print(f"[bench] {message}", flush=True)
+
+
+def manage(env, *args, capture=False):
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    return result.stdout, time.monotonic() - started
+
+
+def inprocess(env, *args):
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.inprocess", *args], cwd=ROOT, env=env, check=True, text=True,
+        stdout=subprocess.PIPE,
+    )  # fmt: skip
+    for line in result.stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            return json.loads(line[len("BENCH_JSON ") :])
+    raise RuntimeError(f"no result from inprocess.py {args}")
+
+
+class Gunicorn:
+    def __init__(self, env, workers, directory):
+        self.env = env
+        self.workers = workers
+        self.port = free_port()
+        self.logfile = Path(directory) / "gunicorn.log"
+        self.access_log = Path(directory) / "access.log"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "coordination.wsgi:application",
+             "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--worker-class", "sync",
+             "--timeout", "120", "--log-level", "warning", "--access-logfile", str(self.access_log),
+             "--access-logformat", "BENCH %(s)s %(M)s"],
+            cwd=ROOT, env=self.env, stdout=open(self.logfile, "wb"), stderr=subprocess.STDOUT,  # noqa: SIM115
+            start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.base}/healthz", timeout=2)  # noqa: S310 - loopback
+                log(f"gunicorn ready on {self.base} ({self.workers} sync workers)")
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise SystemExit(f"gunicorn did not start; see {self.logfile}")
+
+    @property
+    def base(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def status_of(url, cookie):
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"})  # noqa: S310 - loopback http
+    try:
+        with opener.open(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def server_times(access_log, offset):
+    """Milliseconds each request spent inside a gunicorn worker (the access log's %(M)s), from `offset` on."""
+    with open(access_log, "rb") as handle:
+        handle.seek(offset)
+        lines = handle.read().decode(errors="replace").splitlines()
+    values = sorted(
+        float(parts[2])
+        for line in lines
+        if len(parts := line.split()) == 3 and parts[0] == "BENCH" and parts[2].replace(".", "", 1).isdigit()
+    )
+    if not values:
+        return {}
+
+    def percentile(share):
+        return values[min(len(values) - 1, round(share * (len(values) - 1)))]
+
+    return {"server_p50_ms": percentile(0.5), "server_p95_ms": percentile(0.95), "server_p99_ms": percentile(0.99)}
+
+
+def wrk(url, cookie, duration, connections, warmup, access_log):
+    header = ["-H", f"Cookie: sessionid={cookie}"]
+    subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{warmup}s", *header, url], check=True, stdout=subprocess.DEVNULL
+    )
+    time.sleep(0.5)  # let the warm-up's last requests reach the access log
+    offset = access_log.stat().st_size if access_log.exists() else 0
+    result = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "30s", "-s", str(BENCH / "latency.lua"),
+         *header, url],
+        check=True, text=True, stdout=subprocess.PIPE,
+    )  # fmt: skip
+    for line in result.stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            data = json.loads(line[len("BENCH_JSON ") :])
+            return {
+                "p50_ms": data["p50"] / 1000,
+                "p95_ms": data["p95"] / 1000,
+                "p99_ms": data["p99"] / 1000,
+                "max_ms": data["max"] / 1000,
+                "rps": round(data["requests"] / (data["duration_us"] / 1e6), 1),
+                "requests": data["requests"],
+                "errors": data["non2xx"] + data["socket_errors"] + data["timeouts"],
+                **server_times(access_log, offset),
+            }
+    raise RuntimeError(f"wrk printed no result for {url}")
+
+
+def measure_scale(env, server, label, args):
+    log(f"{label}: in-process capture and EXPLAIN ANALYZE of every page's SQL")
+    data = inprocess(env, "pages", str(args.repeats))
+    for role, role_data in data["roles"].items():
+        for name in FLOORS + PAGES:
+            page = role_data["pages"][name]
+            url = server.base + page["url"]
+            status = status_of(url, role_data["cookie"])
+            page["http_status"] = status
+            if status != 200:
+                log(f"  {role} {name}: HTTP {status} — not measured with wrk")
+                continue
+            page["wrk"] = wrk(url, role_data["cookie"], args.duration, args.connections, args.warmup, server.access_log)
+            log(
+                f"  {role:<6} {name:<17} p50 {page['wrk']['p50_ms']:7.1f}  p95 {page['wrk']['p95_ms']:7.1f}  "
+                f"p99 {page['wrk']['p99_ms']:7.1f} ms  server p95 {page['wrk'].get('server_p95_ms', 0):7.1f} ms  "
+                f"{page['wrk']['rps']:6.1f} req/s  "
+                f"{page['queries']:>3} queries, SQL {page['sql_execution_ms']:.1f} ms"
+            )
+        role_data.pop("cookie")
+    return data
+
+
+def report_pdf(env):
+    log("annual report PDF: charters' benchmark_report (typical and 1,000-petition appendix)")
+    command = [sys.executable, "manage.py", "benchmark_report", "--runs", "2"]
+    time_binary = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
+    if time_binary:
+        command = [time_binary, "-v", *command]
+    result = subprocess.run(command, cwd=ROOT, env=env, text=True, capture_output=True, check=True)
+    lines = [line for line in result.stdout.splitlines() if "median" in line]
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
+    parsed = []
+    for line in lines:
+        median = re.search(r"median ([0-9.]+) s", line)
+        rss = re.search(r"peak RSS so far (\d+) MB", line)
+        parsed.append(
+            {
+                "line": line.strip(),
+                "median_s": float(median.group(1)) if median else None,
+                "peak_rss_mb": int(rss.group(1)) if rss else None,
+            }
+        )
+    return {"variants": parsed, "process_peak_rss_mb": round(int(peak.group(1)) / 1024) if peak else None}
+
+
+def versions(env):
+    out, _ = manage(env, "shell", "-c",
+                    "import django, sys; from django.db import connection; c = connection.cursor(); "
+                    "c.execute('show server_version'); print(django.get_version()); print(c.fetchone()[0])",
+                    capture=True)  # fmt: skip
+    django_version, pg_version = [line for line in out.splitlines() if line.strip()][-2:]
+    wrk_version = subprocess.run(["wrk", "-v"], text=True, capture_output=True, check=False).stdout.splitlines()
+    return {
+        "python": platform.python_version(),
+        "django": django_version,
+        "postgresql": pg_version,
+        "wrk": wrk_version[0] if wrk_version else "",
+        "cpu_count": os.cpu_count(),
+        "platform": platform.platform(),
+    }
+
+
+def load_average():
+    try:
+        return [round(value, 2) for value in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--petitions", type=int, default=10_000, help="first scale (petitions)")
+    parser.add_argument("--max", type=int, default=1_000_000, help="second scale (petitions); 0 = one scale only")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of wrk warm-up per page")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5, help="in-process timings per page (median)")
+    parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--skip-extras", action="store_true", help="skip the scan, PDF and import measurements")
+    args = parser.parse_args(argv)
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk not found: apt-get install wrk, or run `make bench`.")
+
+    def on_signal(signum, frame):
+        raise Interrupted(signal.Signals(signum).name)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+
+    results = {
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "args": vars(args),
+        "scales": {},
+        "notes": [
+            "Load generator (wrk), gunicorn, PostgreSQL and Redis all ran on the same machine and shared its CPUs; "
+            "other work on the machine was not stopped, so absolute figures are noisy: compare medians and ratios.",
+            "Synthetic rows come from generate_load_data (no audit events per synthetic row).",
+        ],
+    }
+    workdir = tempfile.mkdtemp(prefix="phoihop-bench-")
+    postgres = redis = server = None
+    try:
+        if os.geteuid() == 0:
+            os.chmod(workdir, 0o755)  # noqa: S103 - the postgres user must reach its directory inside
+        postgres = Postgres(Path(workdir) / "pg")
+        postgres.start()
+        redis_dir = Path(workdir) / "redis"
+        redis_dir.mkdir()
+        redis = Redis(redis_dir)
+        redis.start()
+        env = base_env()
+        env.update(
+            {
+                "DATABASE_URL": postgres.url,
+                "REDIS_URL": redis.url,
+                "DJANGO_SETTINGS_MODULE": "bench.settings",
+                "DEBUG": "0",
+                "SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
+                "SECURE_SSL_REDIRECT": "0",
+                "SECURE_COOKIES": "0",
+                "SECURE_HSTS_SECONDS": "0",
+                "CONN_MAX_AGE": "60",
+                "AXES_ENABLED": "0",
+                "SESSION_COOKIE_AGE": str(6 * 3600),
+                "MEDIA_ROOT": str(Path(workdir) / "media"),
+            }
+        )
+        log("migrate, seed_demo (units, reference data, demo users and charters)")
+        manage(env, "migrate", "--noinput", "-v", "0")
+        manage(env, "seed_demo")
+        results["versions"] = versions(env)
+        results["versions"]["gunicorn_workers"] = f"{args.workers} sync"
+        today = datetime.now().date().isoformat()
+        scales = [args.petitions] + ([args.max] if args.max and args.max > args.petitions else [])
+        loaded = 0
+        for scale in scales:
+            add = scale - loaded
+            log(f"generate_load_data: +{add:,} petitions (to {scale:,}), +{add // 10:,} meetings, +{add // 5:,} tasks")
+            out, seconds = manage(
+                env, "generate_load_data", "--petitions", str(add), "--meetings", str(add // 10), "--tasks",
+                str(add // 5), "--seed", str(args.seed + loaded), "--today", today, capture=True,
+            )  # fmt: skip
+            log(f"  loaded in {seconds:.0f}s: {out.strip().splitlines()[-1] if out.strip() else ''}")
+            loaded = scale
+            server = Gunicorn(env, args.workers, workdir)
+            server.start()
+            data = measure_scale(env, server, f"{scale:,} petitions", args)
+            server.stop()
+            server = None
+            data["load_seconds"] = round(seconds)
+            data["load_output"] = out.strip().splitlines()[-1] if out.strip() else ""
+            data["load_average_after"] = load_average()
+            results["scales"][str(scale)] = data
+            write_results(results)
+        if not args.skip_extras:
+            log("daily reminder scan (reminders_plan, what send_reminders --dry-run computes)")
+            results["reminder_scan"] = inprocess(env, "scan", "2")
+            results["reminder_scan"]["petitions"] = loaded
+            log(f"  {results['reminder_scan']}")
+            results["report_pdf"] = report_pdf(env)
+            log(f"  {results['report_pdf']}")
+            log(f"Excel import of {args.import_rows:,} rows (petition_import_xlsx, rolled back)")
+            results["import"] = inprocess(env, "import", str(args.import_rows))
+            log(f"  {results['import']}")
+        results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        write_results(results)
+        print((BENCH / "results.md").read_text())
+        return 0
+    except (KeyboardInterrupt, Interrupted) as exc:
+        log(f"interrupted ({exc.__class__.__name__}); cleaning up")
+        return 1
+    finally:
+        if server is not None:
+            server.stop()
+        if redis is not None:
+            redis.stop()
+        if postgres is not None:
+            postgres.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def write_results(results):
+    (BENCH / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n")
+    (BENCH / "results.md").write_text(markdown(results))
+
+
+def _ratio(numerator, denominator):
+    return numerator / denominator if numerator is not None and denominator else None
+
+
+def _fmt(value, digits=1):
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def markdown(results):
+    lines = ["# Benchmark results", ""]
+    versions_ = results.get("versions", {})
+    scales = list(results["scales"])
+    lines += [
+        f"Run {results['started_at']} → {results.get('finished_at', '(unfinished)')}; scales: "
+        + ", ".join(f"{int(scale):,} petitions" for scale in scales)
+        + ".",
+        "",
+        f"Python {versions_.get('python')}, Django {versions_.get('django')}, "
+        f"PostgreSQL {versions_.get('postgresql')}, "
+        f"{versions_.get('wrk', 'wrk')}; gunicorn {versions_.get('gunicorn_workers')} workers; "
+        f"{versions_.get('cpu_count')} CPUs shared by the load generator, gunicorn, PostgreSQL and Redis (and, "
+        "here, by other people's work on the same machine).",
+        f"wrk: {results['args']['connections']} connections, {results['args']['warmup']} s warm-up, "
+        f"{results['args']['duration']} s measured per page; latencies are wrk's (client side, loopback), "
+        "so they include queueing behind the 8 connections on 2 cores; server times are gunicorn's own per-request "
+        "time inside a worker (access log %(M)s), the figure the 100 ms target is about.",
+        "",
+    ]
+    lines += [f"- {note}" for note in results.get("notes", [])]
+    for scale in scales:
+        data = results["scales"][scale]
+        lines += ["", f"## {int(scale):,} petitions", "", f"Load: {data.get('load_output', '')}", ""]
+        for role, role_data in data["roles"].items():
+            facts = role_data["facts"]
+            floor = role_data["pages"]["floor"].get("wrk", {})
+            lines += [
+                f"### {role} ({role_data['username']}, {role_data['unit']}; sees {facts['visible_petitions']:,} "
+                f"petitions, deep page = {facts['deep_page']})",
+                "",
+                "| page | client p50 | client p95 | client p99 | server p50 | server p95 | req/s | queries "
+                "| SQL ms (EXPLAIN ANALYZE) | in-process ms | page/floor (server p50) | server p95 < 100 |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|",
+            ]
+            for name in FLOORS + PAGES:
+                page = role_data["pages"][name]
+                measured = page.get("wrk")
+                if not measured:
+                    lines.append(f"| {name} | HTTP {page.get('http_status')} | | | | | | | | | | |")
+                    continue
+                floor_server = floor.get("server_p50_ms")
+                ratio = measured.get("server_p50_ms", 0) / floor_server if floor_server else None
+                server_p95 = measured.get("server_p95_ms")
+                met = server_p95 is not None and server_p95 < TARGET_P95_MS
+                ok = "" if name in FLOORS else ("yes" if met else "**no**")
+                lines.append(
+                    f"| {name} | {_fmt(measured['p50_ms'])} | {_fmt(measured['p95_ms'])} | {_fmt(measured['p99_ms'])} "
+                    f"| {_fmt(measured.get('server_p50_ms'))} | {_fmt(server_p95)} "
+                    f"| {_fmt(measured['rps'])} | {page['queries']} | {_fmt(page['sql_execution_ms'], 2)} "
+                    f"| {_fmt(page['in_process_median_ms'])} | {_fmt(ratio)} | {ok} |"
+                )
+            lines.append("")
+    if len(scales) >= 2:
+        first, last = scales[0], scales[-1]
+        lines += [f"## Growth {int(first):,} → {int(last):,} petitions (p50 and p95 ratios; target < 1.5)", ""]
+        lines += [
+            "| role | page | server p50 ratio | server p95 ratio | client p95 ratio | SQL ms ratio | queries |",
+            "|---|---|---:|---:|---:|---:|---|",
+        ]
+        for role in results["scales"][first]["roles"]:
+            for name in PAGES:
+                a = results["scales"][first]["roles"][role]["pages"][name]
+                b = results["scales"][last]["roles"][role]["pages"][name]
+                if "wrk" not in a or "wrk" not in b:
+                    continue
+                sql_ratio = b["sql_execution_ms"] / a["sql_execution_ms"] if a["sql_execution_ms"] else None
+                server = [_ratio(b["wrk"].get(key), a["wrk"].get(key)) for key in ("server_p50_ms", "server_p95_ms")]
+                lines.append(
+                    f"| {role} | {name} | {_fmt(server[0], 2)} | {_fmt(server[1], 2)} "
+                    f"| {_fmt(_ratio(b['wrk']['p95_ms'], a['wrk']['p95_ms']), 2)} | {_fmt(sql_ratio, 2)} "
+                    f"| {a['queries']} → {b['queries']} |"
+                )
+        lines.append("")
+    if "reminder_scan" in results:
+        scan = results["reminder_scan"]
+        lines += [
+            "## Other measurements",
+            "",
+            f"- Daily reminder scan at {scan['petitions']:,} petitions: median {scan['median_s']} s "
+            f"({scan['reminders_planned']:,} reminders planned; target < 10 s).",
+        ]
+    if "report_pdf" in results:
+        for variant in results["report_pdf"]["variants"]:
+            lines.append(f"- Report PDF: {variant['line']}")
+        peak = results["report_pdf"]["process_peak_rss_mb"]
+        lines.append(f"- Report PDF process peak RSS: {peak} MB (target: typical < 5 s).")
+    if "import" in results:
+        imp = results["import"]
+        lines.append(
+            f"- Excel import: {imp.get('created', 0):,} of {imp.get('rows', 0):,} rows in {imp.get('seconds')} s "
+            f"(half forwarded on import; peak RSS {imp.get('peak_rss_mb')} MB; target < 15 s)."
+        )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

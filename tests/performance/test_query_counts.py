@@ -1,0 +1,64 @@
+"""Guard rails at scale: every benchmarked page (and the few pages no app test counts) runs as many queries
+with a few hundred generated rows as with a few dozen — the query count does not grow with the data."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from charters.models import CharterStatus, Task
+from coordination.loadgen import load_data_generate
+from tests.charters.factories import make_charter
+from voters.permissions import petitions_visible_to
+
+pytestmark = pytest.mark.django_db
+
+PAGE_SIZE = 50
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(context.captured_queries)
+
+
+def _urls(user, charter, petition_id, task_id):
+    visible = petitions_visible_to(user).count()
+    last_page = max(1, -(-visible // PAGE_SIZE))
+    return {
+        "dashboard": "/dashboard/",
+        "dashboard documents": "/dashboard/documents/",
+        "petition list": "/petitions/",
+        "petition list, filtered": "/petitions/?status=forwarded&field=land",
+        "petition list, search without diacritics": "/petitions/?q=duong+xuong+cap",
+        "petition list, last page": f"/petitions/?page={last_page}",
+        "petition detail": f"/petitions/{petition_id}/",
+        "meeting list": "/meetings/",
+        "meeting list, last page": "/meetings/?page=999",
+        "calendar": "/meetings/calendar/",
+        "charter detail": f"/charters/{charter.pk}/",
+        "task list": "/charters/tasks/",
+        "task list, overdue": "/charters/tasks/?state=overdue",
+        "task detail": f"/charters/tasks/{task_id}/",
+        "notifications": "/notifications/",
+    }
+
+
+@pytest.mark.parametrize("role", ["clerk", "leader"])
+def test_benchmarked_pages_do_not_grow_with_the_data(request, role, agencies, other_agency, reference_data, login):
+    user = request.getfixturevalue(role)
+    charter = make_charter(agencies, status=CharterStatus.IN_FORCE)
+    today = timezone.localdate()
+    load_data_generate(petitions=120, meetings=20, tasks=30, seed=1, today=today)
+    visible = petitions_visible_to(user).order_by("-received_on", "-id")
+    petition_id = visible.filter(status="answered").values_list("id", flat=True).first() or visible[0].pk
+    task_id = Task.objects.filter(unit=agencies.hdnd.unit).values_list("id", flat=True).first()
+    client = login(user)
+
+    before = {name: _count(client, url) for name, url in _urls(user, charter, petition_id, task_id).items()}
+    load_data_generate(petitions=360, meetings=80, tasks=120, seed=2, today=today)
+    after = {name: _count(client, url) for name, url in _urls(user, charter, petition_id, task_id).items()}
+
+    grown = {name: (before[name], after[name]) for name in before if after[name] > before[name]}
+    assert not grown, f"query count grew with the data (before, after): {grown}"

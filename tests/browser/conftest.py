@@ -1,0 +1,146 @@
+"""Browser journeys: a watched page (console errors, CSP violations), keyboard sign-in, screenshots and axe-core.
+
+The browser itself (Debian's /usr/bin/chromium through Playwright) and the real Celery worker come from
+`tests/realparts.py`; this module adds what every journey needs around them:
+
+- `watch` (fixture): the page of `page`, with every console error, uncaught exception and
+  Content-Security-Policy violation recorded; the test fails at teardown if any occurred. A violation is
+  reported to Python the moment it happens (an exposed binding), so none is lost when the page navigates.
+- `sign_in(page, base, user)`: through the real login page, typing with the keyboard, Enter to submit.
+- `look(page, name)`: screenshots at laptop (1366) and phone (390) width under `screenshots/e2e/`, and an
+  axe-core audit that fails on any serious or critical violation.
+"""
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+SCREENSHOTS = ROOT / "screenshots" / "e2e"
+AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+LAPTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+BLOCKING_IMPACTS = ("serious", "critical")
+
+# Runs in every document before its own scripts (init scripts are not subject to the page's CSP).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__reportCspViolation([event.violatedDirective, event.blockedURI, (event.sourceFile || "") + ":"
+    + event.lineNumber, event.sample || ""].join(" "));
+});
+"""
+
+
+class PageWatch:
+    """What went wrong in one page's life: console errors, page errors, CSP violations."""
+
+    def __init__(self, page):
+        self.page = page
+        self.problems = []
+        self.allowed = []  # regular expressions of console messages a test expects (e.g. its own 404)
+        page.expose_binding("__reportCspViolation", self._csp)
+        page.add_init_script(CSP_LISTENER)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"page error on {page.url}: {error}"))
+
+    def _csp(self, source, text):
+        self.problems.append(f"CSP violation on {source['frame'].url}: {text}")
+
+    def _console(self, message):
+        if message.type != "error":
+            return
+        text = f"{message.text} ({message.location.get('url', '')})"
+        if any(re.search(pattern, text) for pattern in self.allowed):
+            return
+        self.problems.append(f"console error on {self.page.url}: {text}")
+
+    def allow(self, pattern):
+        """Do not count console errors matching `pattern` (a regular expression)."""
+        self.allowed.append(pattern)
+
+    def check(self):
+        problems, self.problems = self.problems, []
+        assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def watch(page):
+    """The test's page, watched; the test fails if the page logged an error or broke the CSP."""
+    page.set_default_timeout(15_000)
+    watcher = PageWatch(page)
+    yield watcher
+    if watcher.problems:
+        pytest.fail("problems in the browser:\n" + "\n".join(watcher.problems), pytrace=False)
+
+
+def sign_in(page, base, user, password=PASSWORD):
+    """Sign in through the login page with the keyboard: type the name, Tab, type the password, Enter."""
+    page.goto(base + reverse("login"))
+    page.locator("input[name=username]").focus()
+    page.keyboard.type(user.username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(password)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/accounts/login/" not in page.url, f"sign-in of {user.username} failed: {page.url}"
+
+
+def sign_out(page):
+    page.context.clear_cookies()
+
+
+def screenshot(page, name):
+    """Full-page screenshots at laptop and phone width; the viewport is restored afterwards."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    previous = page.viewport_size or LAPTOP
+    for label, size in (("laptop", LAPTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size(previous)
+
+
+def axe_violations(page):
+    """axe-core's serious and critical violations on the page as it is now (WCAG 2.1 A/AA rules)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        # Evaluated through the DevTools protocol: not an inline script, so the page's CSP does not apply.
+        page.evaluate(AXE_SOURCE)
+    results = page.evaluate(
+        """() => axe.run(document, {
+            runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+            resultTypes: ["violations"],
+        })"""
+    )
+    return [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "targets": [node["target"] for node in violation["nodes"]][:10],
+            "why": (violation["nodes"][0].get("failureSummary") or "")[:300],
+        }
+        for violation in results["violations"]
+        if violation["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+def assert_accessible(page, name):
+    violations = axe_violations(page)
+    if violations and os.environ.get("E2E_AXE_LOG"):
+        # While fixing templates: log every page's violations to a file and go on.
+        with open(os.environ["E2E_AXE_LOG"], "a", encoding="utf-8") as log:
+            log.write(f"{name} {page.url}\n{json.dumps(violations, ensure_ascii=False, indent=1)}\n")
+        return
+    assert not violations, f"axe-core on {name} ({page.url}):\n" + json.dumps(violations, ensure_ascii=False, indent=1)
+
+
+def look(page, name):
+    """A main page: wait for it to settle, screenshot it at both widths, audit it with axe-core."""
+    page.wait_for_load_state("networkidle")
+    screenshot(page, name)
+    assert_accessible(page, name)

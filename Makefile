@@ -7,7 +7,7 @@ DEV_PORT ?= 8000
 # msgfmt for catalogs, pdftotext for checking rendered PDFs.
 APT_PACKAGES := redis-server:redis-server chromium:/usr/bin/chromium gettext:msgfmt poppler-utils:pdftotext
 
-.PHONY: run test lint check messages system-packages backup restore
+.PHONY: run test lint check messages system-packages bench backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,3 +66,9 @@ backup:
 restore:
 	@test -n "$(BACKUP_FILE)" || { echo "usage: make restore BACKUP_FILE=backups/phoihop-....dump"; exit 2; }
 	$(BIN)/python scripts/backup.py restore $(BACKUP_FILE)
+
+# The benchmark (bench/run.py; README "Benchmark"): PostgreSQL, Redis, gunicorn and wrk on loopback.
+BENCH_ARGS ?=
+bench: $(VENV)/.requirements
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="redis-server:redis-server wrk:wrk"
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -209,3 +209,24 @@ def test_an_empty_submission_is_refused_with_vietnamese_messages(name, world, ac
 # Minutes may be recorded empty (the signed file comes later); grouping refuses an empty choice as invalid.
 NOTHING_REQUIRED = {"meetings:minutes"}
 NO_REQUIRED_FIELD = {"voters:group"}
+
+
+def test_an_excel_file_over_the_size_limit_is_refused_and_nothing_imported(world, clerk, client, monkeypatch):
+    from tests.voters.test_import_export import _row, _xlsx
+    from voters import importing
+    from voters.models import Petition
+
+    upload = _xlsx([_row(f"Cử tri kiến nghị số {n} về hạ tầng giao thông nông thôn") for n in range(40)])
+    monkeypatch.setattr(importing, "MAX_FILE_BYTES", upload.size - 1)
+    before = Petition.objects.count()
+    client.force_login(clerk)
+
+    response = client.post(reverse("voters:import"), {"file": upload})
+
+    assert response.status_code == 200
+    assert Petition.objects.count() == before
+    report = response.context["report"]
+    assert not report.ok and not report.created
+    messages = [message for _row, _column, message in report.errors]
+    assert all(vietnamese(message) for message in messages), messages
+    assert messages[0] in response.content.decode()

@@ -111,7 +111,7 @@ def _parties(charter):
     return parties
 
 
-APPENDIX_CONTENT_CHARS = 220
+APPENDIX_CONTENT_CHARS = 170
 
 
 def _shorten(text):
@@ -120,9 +120,20 @@ def _shorten(text):
     return cut.rstrip(",.;: ") + "…"
 
 
+def _without_place(name, unit):
+    """ "Sở Xây dựng thành phố Đà Nẵng" → "Sở Xây dựng" in the appendix: the place is the report's own."""
+    if not name:
+        return ""
+    for suffix in (f" thành phố {unit.place_name}", f" tỉnh {unit.place_name}", f" {unit.name}"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
 def _appendix_rows(review):
     """The year's petitions, read in chunks (values only) so memory stays flat for thousands of rows."""
     start, end = review_period(review.charter, review.year, review.kind)
+    unit = review.charter.unit
     rows = (
         Petition.objects.filter(unit=review.charter.unit, received_on__gte=start, received_on__lte=end)
         .order_by("received_on", "id")
@@ -137,7 +148,7 @@ def _appendix_rows(review):
             "received_on": received,
             "content": content if len(content) <= APPENDIX_CONTENT_CHARS else _shorten(content),
             "field": field_label(field),
-            "agency": agency or "",
+            "agency": _without_place(agency, unit),
             "due_date": due,
             "answered_on": answered,
             "state": PETITION_STATE_VI.get(status, status),

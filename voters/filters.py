@@ -10,12 +10,17 @@ from django.utils.translation import pgettext_lazy
 
 from coordination.models import AdministrativeUnit, Agency
 from coordination.permissions import visible_unit_ids
-from meetings.models import Meeting
+from meetings.models import PETITION_INTAKE_KINDS, Meeting
 
 from .models import Field, Kind, Status
 from .selectors import PETITION_MEASURES, petition_measure_q, petition_search
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# The meeting drop-down offers the latest intake meetings only: listing every meeting of a province made
+# the page grow with the years (thousands of <option>s). A meeting named in the URL (links from a meeting's
+# page) is always accepted.
+MEETING_CHOICES = 50
 
 SORTS = {
     "received": ("-received_on", "-id"),
@@ -91,7 +96,12 @@ class PetitionFilter(django_filters.FilterSet):
         self.filters["unit"].queryset = units.filter(agencies__isnull=False).distinct().order_by("level", "name")
         self.filters["agency"].queryset = agencies.order_by("unit__name", "kind", "name")
         self.filters["lead_agency"].queryset = self.filters["agency"].queryset
-        self.filters["meeting"].queryset = meetings.order_by("-starts_at", "-id")
+        recent = meetings.filter(kind__in=PETITION_INTAKE_KINDS).order_by("-starts_at", "-id")
+        offered = Q(pk__in=recent.values("pk")[:MEETING_CHOICES])
+        selected = str((self.data or {}).get("meeting") or "")
+        if selected.isdigit():
+            offered |= Q(pk=int(selected))
+        self.filters["meeting"].queryset = meetings.filter(offered).order_by("-starts_at", "-id")
 
     def filter_search(self, queryset, name, value):
         return petition_search(queryset, value)

@@ -62,3 +62,22 @@ def test_benchmarked_pages_do_not_grow_with_the_data(request, role, agencies, ot
 
     grown = {name: (before[name], after[name]) for name in before if after[name] > before[name]}
     assert not grown, f"query count grew with the data (before, after): {grown}"
+
+
+def test_petition_list_meeting_choices_stay_bounded_as_meetings_accumulate(agencies, clerk, login, reference_data):
+    from meetings.models import Meeting
+    from voters.filters import MEETING_CHOICES, PetitionFilter
+    from voters.models import Petition
+
+    load_data_generate(petitions=10, meetings=400, tasks=0, seed=4, today=timezone.localdate())
+    visible = Meeting.objects.filter(unit=agencies.hdnd.unit)
+    assert visible.count() > MEETING_CHOICES
+    offered = PetitionFilter(None, queryset=Petition.objects.none(), user=clerk).filters["meeting"].queryset
+    assert offered.count() <= MEETING_CHOICES
+
+    oldest = visible.order_by("starts_at", "id").first()
+    chosen = PetitionFilter({"meeting": str(oldest.pk)}, queryset=Petition.objects.none(), user=clerk)
+    assert chosen.filters["meeting"].queryset.filter(pk=oldest.pk).exists()
+    response = login(clerk).get(f"/petitions/?meeting={oldest.pk}")
+    assert response.status_code == 200
+    assert not response.context["filter"].errors

@@ -123,7 +123,7 @@ def test_sign_in_is_locked_after_repeated_failures_with_a_vietnamese_message(cli
     assert response.status_code == 429
     body = response.content.decode()
     assert "data-lockout" in body
-    assert "Quá nhiều lần đăng nhập sai" in body
+    assert "Đăng nhập sai quá nhiều lần" in body
     # Even the right password is refused during the cool-off.
     response = _attempt(client, clerk.username, PASSWORD)
     assert response.status_code == 429

@@ -2,6 +2,7 @@
 clerk scoping, permissions, and a query count that does not grow with the data."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -339,6 +340,8 @@ def test_the_page_links_every_nonzero_figure(signed_in, leader, data):
     assert f'href="{reverse("dashboard_documents")}?' in page
     assert "<script>" not in page and " style=" not in page
     assert 'id="dashboard-trend" type="application/json"' in page
+    # How fresh the figures are, as the offices write it.
+    assert re.search(r"Số liệu cập nhật lúc \d\d:\d\d \d\d/\d\d/\d{4}", page)
 
 
 # --- scoping and permissions -------------------------------------------------------------------------

@@ -133,9 +133,12 @@ def task_detail_queryset():
 
 
 def agencies_for_filter(user):
+    # The agency filter matches responsible or supporting agencies, so both kinds are offered (a clerk of an
+    # agency that only supports tasks follows the dashboard's link to its own tasks, not to every task).
+    supporting = Task.supporting_agencies.through.objects.filter(task__in=visible_tasks(user)).values("agency_id")
     return (
         Agency.objects.filter(is_active=True)
-        .filter(pk__in=visible_tasks(user).values("responsible_agency"))
+        .filter(Q(pk__in=visible_tasks(user).values("responsible_agency")) | Q(pk__in=supporting))
         .select_related("unit")
         .order_by("unit__name", "kind", "name")
     )

@@ -126,7 +126,11 @@ def build(agencies):
         status=TaskStatus.DONE,
         completed_on=TODAY - 2 * DAY,
     )
-    task(title="C", unit=hdnd.unit, responsible_agency=hdnd, due_date=TODAY + 10 * DAY, article=data["article"])
+    supported = task(
+        title="C", unit=hdnd.unit, responsible_agency=hdnd, due_date=TODAY + 10 * DAY, article=data["article"]
+    )
+    # The Front is responsible for no task and supports this one.
+    supported.supporting_agencies.set([agencies.mttq])
     overdue_task = task(title="D", unit=hdnd.unit, responsible_agency=hdnd, due_date=TODAY - 3 * DAY)
     overdue_task.supporting_agencies.set([ubnd])
     task(title="E", unit=hdnd.unit, responsible_agency=hdnd, due_date=TODAY - 3 * DAY, status=TaskStatus.CANCELLED)
@@ -317,7 +321,7 @@ def test_trend_rows_cover_the_period_and_add_up(signed_in, leader, data):
 # --- each figure equals the list it links to ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["leader", "ubnd_clerk"])
+@pytest.mark.parametrize("who", ["leader", "ubnd_clerk", "mttq_clerk"])
 def test_every_figure_equals_the_count_of_the_list_it_links_to(request, signed_in, data, who):
     user = request.getfixturevalue(who)
     client = signed_in(user)
@@ -328,7 +332,7 @@ def test_every_figure_equals_the_count_of_the_list_it_links_to(request, signed_i
             assert figure.url, path
             assert list_count(client, figure.url) == figure.value, f"{path}: {figure.url}"
             checked += 1
-    assert checked > 100
+    assert checked > 60
 
 
 def test_the_page_links_every_nonzero_figure(signed_in, leader, data):

@@ -7,6 +7,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import PARTY_KINDS, Agency, CoordinationArea, DeadlineRule, Term
+from coordination.widgets import PlainSelect
 
 from .models import Cadence, CharterStatus, Obligation, TaskOrigin, TaskStatus
 from .services import MAX_PARTIES
@@ -250,7 +251,10 @@ DUE_WITHIN_CHOICES = [
 
 
 class TaskFilterForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Agency"), queryset=None, required=False, empty_label=_("All agencies"))
+    # PlainSelect: a province lists hundreds of agencies (see coordination/widgets.py).
+    agency = forms.ModelChoiceField(
+        label=_("Agency"), queryset=None, required=False, empty_label=_("All agencies"), widget=PlainSelect
+    )
     area = forms.ModelChoiceField(
         label=_("Coordination area"),
         queryset=CoordinationArea.objects.filter(is_active=True),

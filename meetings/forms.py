@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coordination.models import AdministrativeUnit, CoordinationArea
 from coordination.permissions import filter_by_unit
+from coordination.widgets import PlainSelect
 
 from .models import (
     SUBKINDS_BY_KIND,
@@ -35,8 +36,11 @@ def _no_form_tag(form):
 
 class MeetingFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *MeetingKind.choices])
-    unit = forms.ModelChoiceField(label=_("Unit"), required=False, queryset=AdministrativeUnit.objects.none())
-    agency = forms.ModelChoiceField(label=_("Agency"), required=False, queryset=None)
+    # PlainSelect: a province lists hundreds of agencies and communes (see coordination/widgets.py).
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), required=False, queryset=AdministrativeUnit.objects.none(), widget=PlainSelect
+    )
+    agency = forms.ModelChoiceField(label=_("Agency"), required=False, queryset=None, widget=PlainSelect)
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
     charter = forms.ModelChoiceField(label=_("Charter"), required=False, queryset=None)

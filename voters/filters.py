@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from coordination.models import AdministrativeUnit, Agency
 from coordination.permissions import visible_unit_ids
+from coordination.widgets import PlainSelect
 from meetings.models import PETITION_INTAKE_KINDS, Meeting
 
 from .models import Field, Kind, Status
@@ -37,9 +38,14 @@ class PetitionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
     field = django_filters.ChoiceFilter(label=pgettext_lazy("petition", "Field"), choices=Field.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices)
-    agency = django_filters.ModelChoiceFilter(label=_("Agency"), queryset=Agency.objects.none(), method="filter_agency")
-    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=AdministrativeUnit.objects.none())
-    meeting = django_filters.ModelChoiceFilter(label=_("Meeting"), queryset=Meeting.objects.none())
+    # PlainSelect: a province lists hundreds of agencies and communes (see coordination/widgets.py).
+    agency = django_filters.ModelChoiceFilter(
+        label=_("Agency"), queryset=Agency.objects.none(), method="filter_agency", widget=PlainSelect
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit"), queryset=AdministrativeUnit.objects.none(), widget=PlainSelect
+    )
+    meeting = django_filters.ModelChoiceFilter(label=_("Meeting"), queryset=Meeting.objects.none(), widget=PlainSelect)
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue", widget=forms.CheckboxInput)
     due_soon = django_filters.BooleanFilter(label=_("Due soon"), method="filter_due_soon", widget=forms.CheckboxInput)
     flagged = django_filters.BooleanFilter(

@@ -737,6 +737,11 @@ def load_data_generate(*, petitions, meetings, tasks, seed=1, today, stdout=None
         # Rebuilding pays off when the load is large next to what is already there.
         rebuild_indexes = petitions >= 100_000 and petitions >= Petition.objects.count()
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: checked at commit, a million rows would
+            # queue millions of trigger events, and CREATE INDEX refuses to run while any are pending.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         started = time.monotonic()
         generator.prepare()
         generator._forwarding_id = _next_id(Forwarding)

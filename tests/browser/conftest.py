@@ -7,8 +7,10 @@ The browser itself (Debian's /usr/bin/chromium through Playwright) and the real 
   Content-Security-Policy violation recorded; the test fails at teardown if any occurred. A violation is
   reported to Python the moment it happens (an exposed binding), so none is lost when the page navigates.
 - `sign_in(page, base, user)`: through the real login page, typing with the keyboard, Enter to submit.
-- `look(page, name)`: screenshots at laptop (1366) and phone (390) width under `screenshots/e2e/`, and an
-  axe-core audit that fails on any serious or critical violation.
+- `look(page, name)`: screenshots at laptop (1366) and phone (390) width under `screenshots/e2e/` (the page
+  must not scroll sideways on the phone), and an axe-core audit that fails on any serious or critical
+  violation. `E2E_AXE_LOG=/tmp/axe.log` logs the violations of every page instead of failing at the first one
+  (for a round of template fixes; never set in `make test`).
 """
 
 import json
@@ -19,6 +21,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from tests.charters.review_fixtures import charter, year_data  # noqa: F401 - the annual report's year of records
 from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -95,14 +98,49 @@ def sign_out(page):
     page.context.clear_cookies()
 
 
+# The outermost elements that stick out past the right edge of the window, outside any scrolling box
+# (a wide table inside .table-responsive scrolls on its own and is fine).
+OVERFLOW_PROBE = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  const scrolls = (element) => ["auto", "scroll", "hidden"].includes(getComputedStyle(element).overflowX);
+  const found = [];
+  for (const element of document.body.querySelectorAll("*")) {
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 || box.right <= width + 1) continue;
+    let parent = element.parentElement, contained = false, reported = false;
+    while (parent && parent !== document.body) {
+      if (scrolls(parent)) { contained = true; break; }
+      if (found.some((item) => item.element === parent)) { reported = true; break; }
+      parent = parent.parentElement;
+    }
+    if (!contained && !reported) found.push({element, right: Math.round(box.right)});
+  }
+  return found.slice(0, 8).map(({element, right}) =>
+    element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
+    + (typeof element.className === "string" && element.className.trim()
+      ? "." + element.className.trim().split(/\\s+/).join(".") : "")
+    + " right=" + right + "px");
+}"""
+
+
 def screenshot(page, name):
-    """Full-page screenshots at laptop and phone width; the viewport is restored afterwards."""
+    """Full-page screenshots at laptop and phone width; the viewport is restored afterwards.
+
+    At phone width the page must not scroll sideways (WCAG 1.4.10 reflow): what sticks out is returned."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     previous = page.viewport_size or LAPTOP
+    overflow = []
     for label, size in (("laptop", LAPTOP), ("phone", PHONE)):
         page.set_viewport_size(size)
+        # Let resize observers (Chart.js) lay the page out again for the new width.
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        page.wait_for_timeout(100)
+        if label == "phone":
+            overflow = page.evaluate(OVERFLOW_PROBE)
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size(previous)
+    return overflow
 
 
 def axe_violations(page):
@@ -142,5 +180,8 @@ def assert_accessible(page, name):
 def look(page, name):
     """A main page: wait for it to settle, screenshot it at both widths, audit it with axe-core."""
     page.wait_for_load_state("networkidle")
-    screenshot(page, name)
+    overflow = screenshot(page, name)
+    assert not overflow, f"{name} ({page.url}) scrolls sideways on a phone (390 px); what sticks out:\n" + "\n".join(
+        overflow
+    )
     assert_accessible(page, name)

@@ -10,13 +10,12 @@ from pypdf import PdfReader
 from charters.models import Task
 from charters.review_models import AnnualReview, ReportFile, ReportStatus
 from tests.browser.conftest import look, sign_in
-from tests.charters.review_fixtures import charter, year_data  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.postgres]
 
 
 def test_the_secretariat_prints_the_annual_report_and_downloads_the_pdf(
-    celery_worker, live_server, watch, year_data, secretariat  # noqa: F811
+    celery_worker, live_server, watch, year_data, secretariat
 ):
     page, base = watch.page, live_server.url
     charter = year_data

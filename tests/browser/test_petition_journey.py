@@ -21,16 +21,66 @@ pytestmark = pytest.mark.browser
 
 # (voter, address, locality, content): what voters of Hải Châu and Sơn Trà raised after the session.
 PETITIONS = [
-    ("Nguyễn Văn Hùng", "12 Lê Duẩn", "Phường Hải Châu", "Đề nghị sửa chữa tuyến đường kiệt 45 Lê Duẩn bị xuống cấp, ngập nước khi mưa."),
-    ("Trần Thị Mai", "8 Hoàng Sa", "Phường Sơn Trà", "Đề nghị bố trí thêm đèn chiếu sáng trên đường Hoàng Sa đoạn gần chợ."),
-    ("Lê Quang Vinh", "21 Nguyễn Tri Phương", "Phường Thanh Khê", "Đề nghị đẩy nhanh tiến độ cấp giấy chứng nhận quyền sử dụng đất khu tái định cư."),
-    ("Phạm Thị Hoa", "5 Phan Châu Trinh", "Phường Hải Châu", "Đề nghị kiểm tra việc xả nước thải của các nhà hàng ra sông Hàn."),
-    ("Võ Minh Tuấn", "30 Ngô Quyền", "Phường An Hải", "Đề nghị xây dựng thêm trường mầm non công lập tại phường An Hải."),
-    ("Huỳnh Thị Lan", "17 Trưng Nữ Vương", "Phường Hòa Cường", "Đề nghị tăng cường kiểm tra an toàn thực phẩm tại các bếp ăn tập thể."),
-    ("Đặng Văn Sơn", "9 Điện Biên Phủ", "Phường Thanh Khê", "Đề nghị giải quyết dứt điểm việc lấn chiếm vỉa hè trên đường Điện Biên Phủ."),
-    ("Bùi Thị Ngọc", "44 Tôn Đức Thắng", "Phường Liên Chiểu", "Đề nghị có phương án xử lý mùi hôi từ bãi rác Khánh Sơn."),
-    ("Ngô Đức Anh", "3 Lê Văn Hiến", "Phường Ngũ Hành Sơn", "Đề nghị hỗ trợ hộ nghèo sửa chữa nhà ở trước mùa mưa bão."),
-    ("Trương Thị Thu", "60 Cách Mạng Tháng Tám", "Phường Cẩm Lệ", "Đề nghị nâng cấp trạm y tế phường, bổ sung bác sĩ khám bệnh buổi tối."),
+    (
+        "Nguyễn Văn Hùng",
+        "12 Lê Duẩn",
+        "Phường Hải Châu",
+        "Đề nghị sửa chữa tuyến đường kiệt 45 Lê Duẩn bị xuống cấp, ngập nước khi mưa.",
+    ),
+    (
+        "Trần Thị Mai",
+        "8 Hoàng Sa",
+        "Phường Sơn Trà",
+        "Đề nghị bố trí thêm đèn chiếu sáng trên đường Hoàng Sa đoạn gần chợ.",
+    ),
+    (
+        "Lê Quang Vinh",
+        "21 Nguyễn Tri Phương",
+        "Phường Thanh Khê",
+        "Đề nghị đẩy nhanh tiến độ cấp giấy chứng nhận quyền sử dụng đất khu tái định cư.",
+    ),
+    (
+        "Phạm Thị Hoa",
+        "5 Phan Châu Trinh",
+        "Phường Hải Châu",
+        "Đề nghị kiểm tra việc xả nước thải của các nhà hàng ra sông Hàn.",
+    ),
+    (
+        "Võ Minh Tuấn",
+        "30 Ngô Quyền",
+        "Phường An Hải",
+        "Đề nghị xây dựng thêm trường mầm non công lập tại phường An Hải.",
+    ),
+    (
+        "Huỳnh Thị Lan",
+        "17 Trưng Nữ Vương",
+        "Phường Hòa Cường",
+        "Đề nghị tăng cường kiểm tra an toàn thực phẩm tại các bếp ăn tập thể.",
+    ),
+    (
+        "Đặng Văn Sơn",
+        "9 Điện Biên Phủ",
+        "Phường Thanh Khê",
+        "Đề nghị giải quyết dứt điểm việc lấn chiếm vỉa hè trên đường Điện Biên Phủ.",
+    ),
+    (
+        "Bùi Thị Ngọc",
+        "44 Tôn Đức Thắng",
+        "Phường Liên Chiểu",
+        "Đề nghị có phương án xử lý mùi hôi từ bãi rác Khánh Sơn.",
+    ),
+    (
+        "Ngô Đức Anh",
+        "3 Lê Văn Hiến",
+        "Phường Ngũ Hành Sơn",
+        "Đề nghị hỗ trợ hộ nghèo sửa chữa nhà ở trước mùa mưa bão.",
+    ),
+    (
+        "Trương Thị Thu",
+        "60 Cách Mạng Tháng Tám",
+        "Phường Cẩm Lệ",
+        "Đề nghị nâng cấp trạm y tế phường, bổ sung bác sĩ khám bệnh buổi tối.",
+    ),
 ]
 MISSING_CONTENT_ROW = 6  # the seventh row: the clerk typed the voter but not what they said
 TO_UBND = 7  # the first seven go to UBND, the last three to the Department of Construction
@@ -107,7 +157,9 @@ def test_voter_contact_petitions_from_intake_to_the_dashboard(live_server, watch
         if index < len(PETITIONS) - 1:
             page.keyboard.press("Enter")  # next row; the table grows past its five blank rows
             focused = page.evaluate("document.activeElement.name")
-            assert focused == f"rows-{index + 1}-voter_name", f"batch intake: Enter on row {index + 1} went to {focused}"
+            assert focused == f"rows-{index + 1}-voter_name", (
+                f"batch intake: Enter on row {index + 1} went to {focused}"
+            )
     assert page.locator("#batch-rows tr.batch-row").count() == len(PETITIONS)
     submit(page, "#batch-form")
 
@@ -116,7 +168,9 @@ def test_voter_contact_petitions_from_intake_to_the_dashboard(live_server, watch
     bad = page.locator("#batch-rows tr.batch-row").nth(MISSING_CONTENT_ROW)
     assert "table-danger-subtle" in (bad.get_attribute("class") or "")
     for index, (voter, _address, _locality, content) in enumerate(PETITIONS):
-        assert page.input_value(f"input[name='rows-{index}-voter_name']") == voter, f"batch intake: row {index + 1} lost"
+        assert page.input_value(f"input[name='rows-{index}-voter_name']") == voter, (
+            f"batch intake: row {index + 1} lost"
+        )
         if index != MISSING_CONTENT_ROW:
             assert page.input_value(f"textarea[name='rows-{index}-content']") == content
     page.locator(f"textarea[name='rows-{MISSING_CONTENT_ROW}-content']").focus()

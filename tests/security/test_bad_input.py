@@ -153,7 +153,7 @@ def test_generated_input_never_breaks_a_form_and_is_refused_in_vietnamese(name, 
     assert names, f"{name}: no form found in the page's context"
     target = POST_TO.get(name, build)(world)
 
-    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(data=st.fixed_dictionaries({}, optional=dict.fromkeys(names, VALUES)))
     def post(data):
         response = client.post(target, data)

@@ -234,3 +234,17 @@ def test_post_only_views_refuse_anonymous_and_other_units(app, world, actors, cl
             if got != "404":
                 mismatches.append(f"another unit's clerk POST {url}: expected 404, got {got}")
     assert not mismatches, "\n".join(mismatches)
+
+
+def test_a_notification_can_be_marked_read_only_by_its_recipient(world, actors, client):
+    url = reverse("notification_read", args=[world.notification.pk])
+    for actor in ("agency_clerk", "leader", "unit_outsider"):
+        client.force_login(actors[actor])
+        assert outcome(client.post(url)) == "404", actor
+    world.notification.refresh_from_db()
+    assert world.notification.read_at is None
+
+    client.force_login(actors["owner_clerk"])
+    assert client.post(url).status_code in (200, 204, 302)
+    world.notification.refresh_from_db()
+    assert world.notification.read_at is not None

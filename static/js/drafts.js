@@ -176,7 +176,18 @@
     return Boolean(form.querySelector(".is-invalid, .invalid-feedback, .alert-danger, .errorlist"));
   }
 
-  document.querySelectorAll("form[data-draft]").forEach(function (form) {
+  // After every script of the page has run (pages load theirs after this one), so restoring can use their
+  // behaviour, e.g. the batch intake's add-row button.
+  function setup() {
+    document.querySelectorAll("form[data-draft]").forEach(setupForm);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+
+  function setupForm(form) {
     var key = prefix + form.getAttribute("data-draft");
     var initial = serialize(form);
     var draft = read(key);
@@ -210,5 +221,5 @@
       window.clearTimeout(timer);
       save(true);
     });
-  });
+  }
 })();

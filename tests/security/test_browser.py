@@ -182,3 +182,30 @@ def test_another_user_of_the_same_browser_never_sees_the_draft(live_server, page
     page.goto(url)
     assert page.input_value("input[name=dispatch_number]") == ""
     assert page.locator("[data-draft-notice]").count() == 0
+
+
+def test_a_long_batch_intake_is_restored_with_the_rows_added_in_the_browser(live_server, page, world, clerk):
+    base = live_server.url
+    url = base + reverse("voters:batch_intake")
+    sign_in(page, base, clerk)
+    page.goto(url)
+    rendered = page.locator("tr.batch-row").count()
+    for index in range(rendered + 2):
+        if index >= rendered:
+            page.click("#batch-add")
+        page.fill(f"textarea[name='rows-{index}-content']", f"Cử tri tổ dân phố {index + 1} kiến nghị sửa đường")
+    page.wait_for_timeout(500)
+
+    Session.objects.all().delete()
+    page.goto(url)  # the expired session sends the clerk to sign in, then back to the page
+    assert page.url.startswith(base + reverse("login"))
+    page.fill("input[name=username]", clerk.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form [type=submit]")
+    page.wait_for_load_state("networkidle")
+
+    assert page.url == url
+    assert page.locator("[data-draft-notice]").is_visible()
+    assert page.locator("tr.batch-row").count() == rendered + 2
+    last = rendered + 1
+    assert page.input_value(f"textarea[name='rows-{last}-content']") == f"Cử tri tổ dân phố {last + 1} kiến nghị sửa đường"

@@ -208,4 +208,5 @@ def test_a_long_batch_intake_is_restored_with_the_rows_added_in_the_browser(live
     assert page.locator("[data-draft-notice]").is_visible()
     assert page.locator("tr.batch-row").count() == rendered + 2
     last = rendered + 1
-    assert page.input_value(f"textarea[name='rows-{last}-content']") == f"Cử tri tổ dân phố {last + 1} kiến nghị sửa đường"
+    expected = f"Cử tri tổ dân phố {last + 1} kiến nghị sửa đường"
+    assert page.input_value(f"textarea[name='rows-{last}-content']") == expected

@@ -116,6 +116,10 @@ OVERFLOW_PROBE = """() => {
     }
     if (!contained && !reported) found.push({element, right: Math.round(box.right)});
   }
+  if (!found.length) {
+    return ["the document is " + document.documentElement.scrollWidth + " px wide (an absolutely positioned element"
+      + " escaping a scroll box?)"];
+  }
   return found.slice(0, 8).map(({element, right}) =>
     element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
     + (typeof element.className === "string" && element.className.trim()
@@ -124,22 +128,32 @@ OVERFLOW_PROBE = """() => {
 }"""
 
 
-def screenshot(page, name):
-    """Full-page screenshots at laptop and phone width; the viewport is restored afterwards.
+def screenshot(page, name, fresh_phone=True):
+    """Full-page screenshots at laptop and phone width; returns what makes the page scroll sideways on the phone.
 
-    At phone width the page must not scroll sideways (WCAG 1.4.10 reflow): what sticks out is returned."""
+    The phone view is a fresh load of the same URL in a phone-sized page of the same session (a resized
+    laptop page can keep a layout a phone never gets); pass fresh_phone=False for a page that answered a
+    POST, which is then resized instead of reloaded."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    previous = page.viewport_size or LAPTOP
-    overflow = []
-    for label, size in (("laptop", LAPTOP), ("phone", PHONE)):
-        page.set_viewport_size(size)
-        # Let resize observers (Chart.js) lay the page out again for the new width.
-        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
-        page.wait_for_timeout(100)
-        if label == "phone":
-            overflow = page.evaluate(OVERFLOW_PROBE)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
-    page.set_viewport_size(previous)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-laptop.png"), full_page=True)
+    if fresh_phone:
+        phone = page.context.new_page()
+        phone.set_viewport_size(PHONE)
+        phone.goto(page.url)
+        phone.wait_for_load_state("networkidle")
+    else:
+        phone = page
+        phone.set_viewport_size(PHONE)
+    try:
+        # Let resize observers (Chart.js) lay the page out for the width.
+        phone.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        overflow = phone.evaluate(OVERFLOW_PROBE)
+        phone.screenshot(path=str(SCREENSHOTS / f"{name}-phone.png"), full_page=True)
+    finally:
+        if fresh_phone:
+            phone.close()
+        else:
+            page.set_viewport_size(LAPTOP)
     return overflow
 
 
@@ -177,10 +191,10 @@ def assert_accessible(page, name):
     assert not violations, f"axe-core on {name} ({page.url}):\n" + json.dumps(violations, ensure_ascii=False, indent=1)
 
 
-def look(page, name):
+def look(page, name, fresh_phone=True):
     """A main page: wait for it to settle, screenshot it at both widths, audit it with axe-core."""
     page.wait_for_load_state("networkidle")
-    overflow = screenshot(page, name)
+    overflow = screenshot(page, name, fresh_phone=fresh_phone)
     assert not overflow, f"{name} ({page.url}) scrolls sideways on a phone (390 px); what sticks out:\n" + "\n".join(
         overflow
     )

@@ -33,6 +33,10 @@ def test_the_secretariat_prints_the_annual_report_and_downloads_the_pdf(
     look(page, "task-detail")
     page.goto(base + reverse("meetings:list"))
     look(page, "meeting-list")
+    page.goto(base + reverse("meetings:calendar"))
+    look(page, "meeting-calendar")
+    page.goto(base + reverse("charters:review_list"))
+    look(page, "review-list")
 
     page.goto(base + reverse("charters:review_create", args=[charter.pk]))
     page.fill("input[name=year]", "2025")

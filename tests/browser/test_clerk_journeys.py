@@ -102,6 +102,10 @@ def test_a_user_switches_the_interface_to_english_and_back(live_server, watch, c
 
     with page.expect_navigation():
         page.click("form.nav-lang button[value=vi]")
+    page.goto(base + reverse("profile"))
+    look(page, "profile")
+    page.goto(base + reverse("notifications"))
+    look(page, "notifications")
     assert page.locator("html").get_attribute("lang") == "vi"
     page.goto(base + reverse("voters:list"))
     assert "Kiến nghị cử tri" in page.locator("h1").inner_text()

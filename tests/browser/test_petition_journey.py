@@ -133,6 +133,7 @@ def test_voter_contact_petitions_from_intake_to_the_dashboard(live_server, watch
     look(page, "home")
 
     page.goto(base + reverse("meetings:create"))
+    look(page, "meeting-create")
     page.fill("input[name=title]", "Tiếp xúc cử tri sau Kỳ họp thứ 30 tại phường Hải Châu")
     page.select_option("select[name=kind]", "voter_contact_after")
     page.check(f"input[name=participating_agencies][value='{agencies.hdnd.pk}']")
@@ -184,16 +185,18 @@ def test_voter_contact_petitions_from_intake_to_the_dashboard(live_server, watch
     assert list_rows(page) == len(PETITIONS), f"list after the batch: {page.url}"
     look(page, "petition-list")
 
-    def forward_ticked(ids, agency, dispatch):
+    def forward_ticked(ids, agency, dispatch, name=None):
         for pk in ids:
             page.check(f"input.bulk-item[value='{pk}']")
         with page.expect_navigation():
             page.click("#bulk-forward")
+        if name:
+            look(page, name)
         page.select_option("select[name=agency]", str(agency.pk))
         page.fill("input[name=dispatch_number]", dispatch)
         submit(page, "form[data-once]")
 
-    forward_ticked([p.pk for p in petitions[:TO_UBND]], agencies.ubnd, "112/MTTQ-BTT")
+    forward_ticked([p.pk for p in petitions[:TO_UBND]], agencies.ubnd, "112/MTTQ-BTT", name="petition-bulk-forward")
     forward_ticked([p.pk for p in petitions[TO_UBND:]], agencies.department, "113/MTTQ-BTT")
     leads = list(Petition.objects.filter(meeting=meeting).order_by("id").values_list("status", "lead_agency_id"))
     assert leads == [(Status.FORWARDED, agencies.ubnd.pk)] * TO_UBND + [(Status.FORWARDED, agencies.department.pk)] * (
@@ -257,6 +260,7 @@ def test_voter_contact_petitions_from_intake_to_the_dashboard(live_server, watch
     page.goto(base + reverse("voters:detail", args=[rejected.pk]))
     with page.expect_navigation():
         page.click(f"a[href='{reverse('voters:evaluate', args=[rejected.pk])}']")
+    look(page, "petition-evaluate")
     page.check("input[name=result][value=unsatisfactory]")
     page.fill("textarea[name=comment]", "Trả lời chưa nêu thời gian hoàn thành sửa chữa tuyến đường.")
     submit(page, "form[data-draft]")

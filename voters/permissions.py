@@ -2,7 +2,8 @@
 
 - Another unit's petitions answer 404 (`petition_get_for`), a missing right 403 (`ensure`).
 - The originating office (HĐND, MTTQ or Đoàn ĐBQH that took it in) enters, classifies, forwards,
-  re-forwards and groups it; its leader may set a due date by hand.
+  re-forwards and groups it; its leader may set a due date by hand. The unit's HĐND standing
+  committee may also re-forward a petition returned as wrong authority.
 - The lead agency of the current forwarding acknowledges, answers or returns it.
 - HĐND and MTTQ of the unit evaluate answers.
 - Personal data (voter name, address, phone) is shown only to the originating office and the
@@ -135,8 +136,19 @@ def can_forward(user, petition):
     )
 
 
+def is_council_standing_committee(user, petition):
+    """The People's Council standing committee of the petition's unit: it oversees how voters'
+    petitions are settled in its unit, so it may send a returned petition on to the right agency."""
+    agency = agency_of(user)
+    return agency is not None and agency.kind == AgencyKind.HDND and agency.unit_id == petition.unit_id
+
+
 def can_reforward(user, petition):
-    return is_originating_office(user, petition) and _acting(user) and petition.status == Status.RETURNED
+    return (
+        (is_originating_office(user, petition) or is_council_standing_committee(user, petition))
+        and _acting(user)
+        and petition.status == Status.RETURNED
+    )
 
 
 def can_set_due_date(user, petition):

@@ -240,8 +240,8 @@ def test_voter_contact_petitions_from_intake_to_the_dashboard(live_server, watch
     returned.refresh_from_db()
     assert returned.status == Status.RETURNED, "returning as wrong authority"
 
-    # The office that took the petition in (here the Front) sends it again; see the strict xfail below for
-    # the People's Council clerk doing it.
+    # The office that took the petition in (here the Front) sends it again; the People's Council clerk
+    # may too (see the test below).
     sign_out(page)
     sign_in(page, base, people["mttq"])
     page.goto(base + reverse("voters:detail", args=[returned.pk]))
@@ -289,11 +289,6 @@ def test_voter_contact_petitions_from_intake_to_the_dashboard(live_server, watch
     watch.check()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="voters.permissions.can_reforward lets only the originating office (here the Front) re-forward a "
-    "returned petition; the People's Council clerk gets no 'Forward again' action for the Front's petitions",
-)
 def test_the_peoples_council_clerk_reforwards_a_petition_the_front_took_in(live_server, watch, agencies, people):
     from tests.voters.factories import PetitionFactory
     from voters import services

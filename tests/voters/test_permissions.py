@@ -1,7 +1,10 @@
 """Who sees what: every page for every role; personal data only for the handling agencies."""
 
+import datetime
+
 import pytest
 
+from voters import services
 from voters.models import Petition
 
 pytestmark = pytest.mark.django_db
@@ -235,3 +238,31 @@ def test_acknowledge_and_return_through_the_pages(forwarded, department_clerk, l
     assert response.status_code == 302
     forwarded.refresh_from_db()
     assert forwarded.status == "returned"
+
+
+def test_council_standing_committee_may_reforward_a_petition_the_front_took_in(
+    agencies, reference_data, mttq_clerk, clerk, department_clerk, ubnd_clerk, outsider
+):
+    from voters import permissions
+
+    from .factories import PetitionFactory
+
+    petition = PetitionFactory(originating_agency=agencies.mttq)
+    services.petition_forward(
+        actor=mttq_clerk, petition=petition, agency=agencies.department,
+        dispatch_number="112/MTTQ-BTT", dispatch_date=datetime.date(2026, 11, 16),
+    )  # fmt: skip
+    petition.refresh_from_db()
+    assert not permissions.can_reforward(clerk, petition)  # not returned yet
+    services.petition_return(actor=department_clerk, petition=petition, reason="Không thuộc thẩm quyền.")
+    petition.refresh_from_db()
+    assert permissions.can_reforward(mttq_clerk, petition)
+    assert permissions.can_reforward(clerk, petition)  # the HĐND clerk of the same unit
+    assert not permissions.can_reforward(ubnd_clerk, petition)
+    assert not permissions.can_reforward(outsider, petition)
+    services.petition_reforward(
+        actor=clerk, petition=petition, agency=agencies.ubnd,
+        dispatch_number="130/HĐND-VP", dispatch_date=datetime.date(2026, 11, 23),
+    )  # fmt: skip
+    petition.refresh_from_db()
+    assert petition.status == "forwarded" and petition.lead_agency_id == agencies.ubnd.pk

@@ -7,6 +7,7 @@ Here: every other create form, each posted twice with the same content.
 """
 
 import datetime
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -80,10 +81,6 @@ def test_a_new_version_is_rendered_again(world, secretariat, client):
     assert ReportFile.objects.filter(review=world.review, status="queued").count() == 3
 
 
-MISSING_TOKEN = "no idempotency token on this form yet: reported to the app's owner (see the security report)"
-
-
-@pytest.mark.xfail(strict=True, reason=MISSING_TOKEN)
 def test_session_document_form_twice_creates_one_document(world, clerk, agencies, client):
     client.force_login(clerk)
     url = reverse("meetings:document_add", args=[world.session.pk])
@@ -93,18 +90,22 @@ def test_session_document_form_twice_creates_one_document(world, clerk, agencies
         "document-title": "Tờ trình về kế hoạch đầu tư công năm 2027",
         "document-responsible_agency": agencies.ubnd.pk,
         "document-note": "",
+        "document-idempotency_token": str(uuid.uuid4()),  # what the page's hidden field carries
     }
     post_twice(client, url, data)
 
     assert SessionDocument.objects.filter(meeting=world.session).count() == before + 1
 
 
-@pytest.mark.xfail(strict=True, reason=MISSING_TOKEN)
 def test_conclusion_form_twice_creates_one_conclusion(world, clerk, agencies, client):
     client.force_login(clerk)
     url = reverse("meetings:conclusion_add", args=[world.session.pk])
     before = Conclusion.objects.filter(meeting=world.session).count()
-    data = {"conclusion-text": "Giao UBND rà soát các dự án chậm tiến độ", "conclusion-responsible_agency": ""}
+    data = {
+        "conclusion-text": "Giao UBND rà soát các dự án chậm tiến độ",
+        "conclusion-responsible_agency": "",
+        "conclusion-idempotency_token": str(uuid.uuid4()),  # what the page's hidden field carries
+    }
     post_twice(client, url, data)
 
     assert Conclusion.objects.filter(meeting=world.session).count() == before + 1

@@ -256,6 +256,7 @@ def main(argv):
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--skip-extras", action="store_true", help="skip the scan, PDF and import measurements")
+    parser.add_argument("--output", default="results", help="name of the result files in bench/ (NAME.md, NAME.json)")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk, or run `make bench`.")
@@ -343,7 +344,7 @@ def main(argv):
             log(f"  {results['import']}")
         results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         write_results(results)
-        print((BENCH / "results.md").read_text())
+        print((BENCH / f"{args.output}.md").read_text())
         return 0
     except (KeyboardInterrupt, Interrupted) as exc:
         log(f"interrupted ({exc.__class__.__name__}); cleaning up")
@@ -359,8 +360,9 @@ def main(argv):
 
 
 def write_results(results):
-    (BENCH / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n")
-    (BENCH / "results.md").write_text(markdown(results))
+    name = results["args"]["output"]
+    (BENCH / f"{name}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n")
+    (BENCH / f"{name}.md").write_text(markdown(results))
 
 
 def _ratio(numerator, denominator):

@@ -760,8 +760,10 @@ def load_data_generate(*, petitions, meetings, tasks, seed=1, today, stdout=None
         _reset_sequences([Meeting, Task, Petition, Forwarding, Answer, Evaluation])
     if connection.vendor == "postgresql":
         started = time.monotonic()
+        # VACUUM cannot run inside a transaction (e.g. a test's); ANALYZE alone can.
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         with connection.cursor() as cursor:
             for model in (Meeting, Task, Petition, Forwarding, Answer, Evaluation, Agency):
-                cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+                cursor.execute(f"{command} {model._meta.db_table}")
         generator.report.timings["analyze"] = time.monotonic() - started
     return generator.report

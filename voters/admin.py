@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Answer, Evaluation, Forwarding, Petition
+from .models import Answer, Evaluation, Forwarding, Petition, PetitionImport
 
 
 class ForwardingInline(admin.TabularInline):
@@ -35,3 +35,12 @@ class AnswerAdmin(admin.ModelAdmin):
 class EvaluationAdmin(admin.ModelAdmin):
     list_display = ("petition", "agency", "result", "created_at")
     raw_id_fields = ("petition", "answer", "evaluated_by")
+
+
+@admin.register(PetitionImport)
+class PetitionImportAdmin(admin.ModelAdmin):
+    list_display = ("file_name", "agency", "row_count", "imported_by", "imported_at")
+    list_select_related = ("agency", "imported_by")
+    search_fields = ("file_name", "sha256")
+    raw_id_fields = ("agency", "imported_by")
+    readonly_fields = ("agency", "sha256", "file_name", "row_count", "imported_by", "imported_at")

@@ -361,3 +361,35 @@ class Evaluation(models.Model):
 
     def __str__(self):
         return f"{self.petition.reference}: {self.get_result_display()}"
+
+
+class PetitionImport(models.Model):
+    """One successful Excel import, remembered so that the same file is not imported twice by the same office."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("originating agency"), on_delete=models.PROTECT, related_name="petition_imports"
+    )
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    row_count = models.PositiveIntegerField(_("rows imported"), default=0)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("petition import")
+        verbose_name_plural = _("petition imports")
+        ordering = ["-imported_at", "-id"]
+        constraints = [
+            # Also what makes the loser of two concurrent imports of one file fail instead of doubling its rows.
+            models.UniqueConstraint(fields=["agency", "sha256"], name="petition_import_once_per_agency"),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name or self.sha256[:12]} ({self.row_count})"

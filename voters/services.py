@@ -1,5 +1,7 @@
 """Every write to voter petitions: one transaction each, with its audit entry."""
 
+import hashlib
+import os
 import uuid
 from dataclasses import dataclass, field
 
@@ -22,6 +24,7 @@ from .models import (
     EvaluationResult,
     Forwarding,
     Petition,
+    PetitionImport,
     Status,
 )
 from .uploads import attachment_check
@@ -604,9 +607,40 @@ def petition_ungroup(*, actor, petition):
 # --- import ---------------------------------------------------------------------------------------
 
 
+def _sha256_of(upload):
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in iter(lambda: upload.read(1 << 16), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _already_imported(earlier):
+    """The report refusing a file the office has imported before: when and by whom."""
+    from .importing import ImportReport
+
+    report = ImportReport()
+    report.error(
+        None,
+        "",
+        _("This file was already imported at %(when)s by %(who)s; it is not imported again.")
+        % {
+            "when": timezone.localtime(earlier.imported_at).strftime("%H:%M %d/%m/%Y"),
+            "who": earlier.imported_by.display_name if earlier.imported_by_id else _("the system (command line)"),
+        },
+    )
+    return report
+
+
+def _earlier_import(agency, digest):
+    return PetitionImport.objects.select_related("imported_by").filter(agency=agency, sha256=digest).first()
+
+
 @transaction.atomic
 def petition_import_xlsx(*, actor, upload, originating_agency=None):
     """Import an .xlsx file of petitions: every row is checked first; one bad row imports nothing.
+    The same file (same bytes) imported again by the same office is refused.
 
     Returns an `ImportReport`; its `created` is empty whenever it has errors."""
     from .importing import import_parse
@@ -614,9 +648,31 @@ def petition_import_xlsx(*, actor, upload, originating_agency=None):
     originating_agency = originating_agency or agency_of(actor)
     if originating_agency is None:
         raise ValidationError(_("Choose the office that received the petitions."))
+    digest = _sha256_of(upload)
+    earlier = _earlier_import(originating_agency, digest)
+    if earlier is not None:
+        return _already_imported(earlier)
     report = import_parse(upload, unit=originating_agency.unit)
     if report.errors:
         return report
+    record = PetitionImport(
+        agency=originating_agency,
+        sha256=digest,
+        file_name=os.path.basename(getattr(upload, "name", "") or "")[:255],
+        row_count=len(report.rows),
+        imported_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record.full_clean(validate_constraints=False)  # the unique constraint is the database's to enforce, see below
+    try:
+        # Recorded before the rows so that a concurrent import of the same file waits here on the unique
+        # index and then fails, instead of both writing every row.
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        earlier = _earlier_import(originating_agency, digest)
+        if earlier is None:
+            raise
+        return _already_imported(earlier)
     for row in report.rows:
         forward_to = row.pop("forward_to", None)
         petition = petition_create(actor=actor, originating_agency=originating_agency, **row)
@@ -634,6 +690,13 @@ def petition_import_xlsx(*, actor, upload, originating_agency=None):
                 action="forward",
             )
         report.created.append(petition)
+    audit_record(
+        actor=actor,
+        obj=record,
+        action="import",
+        changes={"file_name": record.file_name, "sha256": digest, "row_count": record.row_count},
+        summary=_("%(count)s petitions imported from %(file)s") % {"count": record.row_count, "file": record.file_name},
+    )
     return report
 
 

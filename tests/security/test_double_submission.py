@@ -9,7 +9,6 @@ Here: every other create form, each posted twice with the same content.
 import datetime
 import uuid
 
-import pytest
 from django.urls import reverse
 
 from charters.models import AnnualReview, ReportFile, Task
@@ -111,7 +110,6 @@ def test_conclusion_form_twice_creates_one_conclusion(world, clerk, agencies, cl
     assert Conclusion.objects.filter(meeting=world.session).count() == before + 1
 
 
-@pytest.mark.xfail(strict=True, reason="an import is not remembered: the same file imported twice doubles its rows")
 def test_import_of_the_same_file_twice_imports_its_rows_once(world, clerk, client):
     from tests.voters.test_import_export import _row, _xlsx
 

@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from voters import importing, services
@@ -142,6 +143,78 @@ def test_management_command_imports_and_refuses(tmp_path, agencies, reference_da
     with pytest.raises(CommandError):
         call_command("import_petitions", str(bad), "--agency", str(agencies.hdnd.pk))
     assert Petition.objects.count() == 1
+
+
+def test_the_same_file_again_is_refused_naming_when_and_by_whom(clerk, login, agencies, reference_data):
+    from voters.models import PetitionImport
+
+    content = _xlsx([_row("Kiến nghị lắp đèn đường"), _row("Kiến nghị nạo vét kênh")]).read()
+    client = login(clerk)
+    assert client.post("/petitions/import/", {"file": SimpleUploadedFile("dot-1.xlsx", content)}).status_code == 302
+    record = PetitionImport.objects.get()
+    assert (record.agency, record.row_count, record.file_name, record.imported_by) == (
+        agencies.hdnd,
+        2,
+        "dot-1.xlsx",
+        clerk,
+    )
+
+    # The same bytes under another name are the same file.
+    response = client.post("/petitions/import/", {"file": SimpleUploadedFile("dot-1-ban-sao.xlsx", content)})
+    assert response.status_code == 200
+    [(row, column, message)] = response.context["report"].errors
+    assert (row, column) == (None, "")
+    when = timezone.localtime(record.imported_at).strftime("%H:%M %d/%m/%Y")
+    assert message == f"Tệp này đã được nhập lúc {when} bởi {clerk.display_name}; không nhập lại."
+    assert message in response.content.decode()
+    assert Petition.objects.count() == 2 and PetitionImport.objects.count() == 1
+
+
+def test_a_different_file_still_imports(clerk, login, agencies, reference_data):
+    client = login(clerk)
+    client.post("/petitions/import/", {"file": _xlsx([_row("Kiến nghị lắp đèn đường")])})
+    response = client.post("/petitions/import/", {"file": _xlsx([_row("Kiến nghị nạo vét kênh")])})
+    assert response.status_code == 302
+    assert Petition.objects.count() == 2
+
+
+def test_another_office_may_import_the_same_file(clerk, mttq_clerk, agencies, reference_data):
+    content = _xlsx([_row("Kiến nghị lắp đèn đường")]).read()
+    for actor in (clerk, mttq_clerk):
+        report = services.petition_import_xlsx(actor=actor, upload=SimpleUploadedFile("a.xlsx", content))
+        assert report.ok, report.errors
+    assert Petition.objects.filter(originating_agency=agencies.mttq).count() == 1
+
+
+def test_management_command_refuses_a_file_imported_before(tmp_path, agencies, reference_data):
+    path = tmp_path / "dot-1.xlsx"
+    path.write_bytes(_xlsx([_row("Kiến nghị từ tệp")]).read())
+    call_command("import_petitions", str(path), "--agency", str(agencies.hdnd.pk))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_petitions", str(path), "--agency", str(agencies.hdnd.pk), stderr=err)
+    assert "Tệp này đã được nhập lúc" in err.getvalue() and "không nhập lại" in err.getvalue()
+    assert Petition.objects.count() == 1
+
+
+def test_losing_a_concurrent_import_of_the_same_file_refuses_it(clerk, agencies, reference_data, monkeypatch):
+    """Both imports passed the look-up before either was recorded: the unique constraint decides."""
+    content = _xlsx([_row("Kiến nghị lắp đèn đường")]).read()
+    services.petition_import_xlsx(actor=clerk, upload=SimpleUploadedFile("a.xlsx", content))
+    monkeypatch.setattr(services, "_earlier_import", _first_look_up_misses(services._earlier_import))
+    report = services.petition_import_xlsx(actor=clerk, upload=SimpleUploadedFile("a.xlsx", content))
+    assert "không nhập lại" in report.errors[0][2]
+    assert Petition.objects.count() == 1
+
+
+def _first_look_up_misses(look_up):
+    calls = []
+
+    def wrapped(agency, digest):
+        calls.append(agency)
+        return None if len(calls) == 1 else look_up(agency, digest)
+
+    return wrapped
 
 
 @pytest.mark.smoke

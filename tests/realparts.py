@@ -194,8 +194,10 @@ def celery_worker(celery_worker_process, transactional_db):
     """A running real worker, with `.delay()` going through Redis for this test (see module docstring)."""
     from coordination.celery import app
 
-    if not celery_worker_process.alive() or celery_worker_process.extra_env:
-        celery_worker_process.restart(extra_env={}, kill=True)
+    # Every test gets a freshly started worker: a worker that served a previous test (a live-server
+    # browser test in particular) was seen to take the next test's message and never run it, which made
+    # the outcome depend on test order. A clean start per test costs a few seconds and removes that.
+    celery_worker_process.restart(extra_env={}, kill=not celery_worker_process.alive())
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:

@@ -232,16 +232,14 @@ def meeting_edit(request, pk):
                 **form.service_fields(),
             )
         except services.MeetingConflict:
-            form.add_error(
-                None,
+            _keep_input_after_conflict(
+                form,
+                meeting,
                 _(
                     "Someone else saved this meeting while you were editing it. Your changes are kept below "
                     "but were not saved: open the meeting in a new tab to see the other changes, then save again."
                 ),
             )
-            # The user's input stays in the form; the version moves on so the next save can go through.
-            form.data = form.data.copy()
-            form.data["version"] = Meeting.objects.values_list("version", flat=True).get(pk=meeting.pk)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -252,6 +250,14 @@ def meeting_edit(request, pk):
         "meetings/meeting_form.html",
         {"form": form, "agenda": agenda, "attendance": attendance, "meeting": meeting},
     )
+
+
+def _keep_input_after_conflict(form, meeting, message):
+    """A stale save: show `message`, keep what the user typed, and move the form's version on to the
+    current one so that the next save (after the user has looked) can go through."""
+    form.add_error(None, message)
+    form.data = form.data.copy()
+    form.data["version"] = Meeting.objects.values_list("version", flat=True).get(pk=meeting.pk)
 
 
 @login_required
@@ -286,15 +292,14 @@ def meeting_minutes(request, pk):
                         create_task=row.get("create_task", False),
                     )
         except services.MeetingConflict:
-            form.add_error(
-                None,
+            _keep_input_after_conflict(
+                form,
+                meeting,
                 _(
                     "Someone else saved this meeting while you were writing. Your text is kept below but was not "
                     "saved: compare it with the meeting page in a new tab, then save again."
                 ),
             )
-            form.data = form.data.copy()
-            form.data["version"] = Meeting.objects.values_list("version", flat=True).get(pk=meeting.pk)
         except ValidationError as error:
             _apply_errors(form, error)
         else:

@@ -242,10 +242,12 @@ def minutes_file_validate(upload):
 
 
 @transaction.atomic
-def meeting_record_minutes(*, actor, meeting, text, file=None, recorded_at=None, version=None):
+def meeting_record_minutes(*, actor, meeting, text, file=None, recorded_at=None, version=None, conclusions=()):
     """Record the minutes text and (optionally) the signed file; marks the minutes as recorded.
 
-    With `version`, refuses (MeetingConflict) when someone saved the meeting since the form was opened."""
+    `conclusions` are the new conclusions written with the minutes (dicts of `conclusion_add`'s arguments),
+    added in the same transaction. With `version`, refuses (MeetingConflict) when someone saved the
+    meeting since the form was opened."""
     if not text.strip() and not file and not meeting.minutes_file:
         raise ValidationError({"minutes_text": _("Write the minutes or upload the signed file.")})
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -277,6 +279,15 @@ def meeting_record_minutes(*, actor, meeting, text, file=None, recorded_at=None,
         summary=_("Minutes recorded") if first_time else _("Minutes updated"),
         changes={"minutes_file": meeting.minutes_file_name} if file is not None else {},
     )
+    for row in conclusions:
+        conclusion_add(
+            actor=actor,
+            meeting=meeting,
+            text=row["text"],
+            responsible_agency=row.get("responsible_agency"),
+            due_date=row.get("due_date"),
+            create_task=row.get("create_task", False),
+        )
     return meeting
 
 

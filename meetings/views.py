@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -274,23 +273,14 @@ def meeting_minutes(request, pk):
     conclusions = forms.ConclusionFormSet(data, prefix="conclusions", form_kwargs={"agencies": agencies})
     if request.method == "POST" and form.is_valid() and conclusions.is_valid():
         try:
-            with transaction.atomic():
-                services.meeting_record_minutes(
-                    actor=request.user,
-                    meeting=meeting,
-                    text=form.cleaned_data["minutes_text"],
-                    file=form.cleaned_data.get("minutes_file") or None,
-                    version=form.cleaned_data.get("version"),
-                )
-                for row in conclusions.rows():
-                    services.conclusion_add(
-                        actor=request.user,
-                        meeting=meeting,
-                        text=row["text"],
-                        responsible_agency=row.get("responsible_agency"),
-                        due_date=row.get("due_date"),
-                        create_task=row.get("create_task", False),
-                    )
+            services.meeting_record_minutes(
+                actor=request.user,
+                meeting=meeting,
+                text=form.cleaned_data["minutes_text"],
+                file=form.cleaned_data.get("minutes_file") or None,
+                version=form.cleaned_data.get("version"),
+                conclusions=conclusions.rows(),
+            )
         except services.MeetingConflict:
             _keep_input_after_conflict(
                 form,

@@ -77,3 +77,18 @@ def test_dashboard_style_link_filters_by_unit_and_dates(briefing, agencies, cler
     # A commune without meetings is still a valid filter: nothing matches, rather than everything.
     response = login(clerk).get("/meetings/", {"unit": commune.pk})
     assert list(response.context["meetings"]) == []
+
+
+def test_minutes_and_their_conclusions_are_recorded_together(briefing, clerk, agencies):
+    from django.core.exceptions import ValidationError
+
+    bad = [{"text": "Giao UBND rà soát", "create_task": True}]  # a task needs an agency and a due date
+    with pytest.raises(ValidationError):
+        services.meeting_record_minutes(actor=clerk, meeting=briefing, text="Biên bản.", conclusions=bad)
+    briefing.refresh_from_db()
+    assert briefing.minutes_recorded_at is None and not briefing.conclusions.exists()
+
+    good = [{"text": "Giao UBND rà soát", "responsible_agency": agencies.ubnd}]
+    services.meeting_record_minutes(actor=clerk, meeting=briefing, text="Biên bản.", conclusions=good)
+    briefing.refresh_from_db()
+    assert briefing.minutes_recorded_at is not None and briefing.conclusions.count() == 1

@@ -57,3 +57,15 @@ def test_debug_mode_starts_without_secret_key():
     result = django_setup({**django_free_env(), "DEBUG": "1"})
 
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    """JIT compilation cost the dashboard's aggregates ~0.3 s at a million petitions: the site turns it off."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

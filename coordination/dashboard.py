@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from charters.models import Task
 from charters.selectors import TASK_STATES, task_state_q
-from meetings.models import VOTER_CONTACT_KINDS, Meeting, MeetingKind, SessionDocument
+from meetings.models import VOTER_CONTACT_KINDS, Meeting, MeetingKind, SessionDocument, minutes_missing_q
 from voters.models import Field, Petition
 from voters.selectors import PETITION_MEASURES, petition_measure_q
 
@@ -382,11 +382,10 @@ def _januaries_ended(scope):
 
 def meeting_figures(scope):
     """Meetings held by kind against what the charter calls for, and minutes missing: one query."""
-    missing = Meeting.objects.minutes_missing(scope.today).values("pk")
     base = _meetings(scope)
     totals = base.aggregate(
         total=Count("pk"),
-        minutes_missing=Count("pk", filter=Q(pk__in=missing)),
+        minutes_missing=Count("pk", filter=minutes_missing_q(scope.today)),
         sessions_opened=Count("pk", filter=Q(kind=MeetingKind.COUNCIL_SESSION)),
         sessions_closed=Count("pk", filter=Q(kind=MeetingKind.COUNCIL_SESSION, starts_at__lt=_day_start(scope.today))),
         **{kind.value: Count("pk", filter=Q(kind=kind)) for kind in MeetingKind},
@@ -652,13 +651,13 @@ def commune_comparison(scope, sort=None):
         .values("unit")
         .annotate(**_task_counts(scope.today))
     }
-    missing = Meeting.objects.minutes_missing(scope.today).values("pk")
+    missing = minutes_missing_q(scope.today)
     meetings = {
         row.pop("unit"): row
         for row in _meetings(scope, unit_filter=Q(unit_id__in=ids))
         .order_by()
         .values("unit")
-        .annotate(total=Count("pk"), minutes_missing=Count("pk", filter=Q(pk__in=missing)))
+        .annotate(total=Count("pk"), minutes_missing=Count("pk", filter=missing))
     }
     documents = {
         row.pop("meeting__unit"): row

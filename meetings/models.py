@@ -83,40 +83,47 @@ class MeetingQuerySet(models.QuerySet):
 
         Derived, never stored: the cut-off is the last meeting day whose deadline is before today,
         computed once for the national rule and once per unit that overrides it."""
-        from coordination.deadlines import deadline_rule_for
-        from coordination.models import DeadlineRule
+        return self.filter(minutes_missing_q(today))
 
-        today = today or timezone.localdate()
-        condition = Q()
-        override_unit_ids = set(
-            DeadlineRule.objects.filter(code=MINUTES_RULE_CODE, unit__isnull=False).values_list("unit_id", flat=True)
-        )
-        overridden = Q()
-        for unit in AdministrativeUnit.objects.filter(pk__in=override_unit_ids):
-            cutoff = _minutes_cutoff(deadline_rule_for(MINUTES_RULE_CODE, unit=unit, on_date=today), today)
-            scope = Q(unit=unit) | Q(unit__parent=unit)
-            overridden |= scope
-            if cutoff is not None:
-                condition |= scope & Q(starts_at__lt=_day_end(cutoff))
-        national = _minutes_cutoff(deadline_rule_for(MINUTES_RULE_CODE, unit=None, on_date=today), today)
-        if national is not None:
-            national_scope = ~overridden if override_unit_ids else Q()
-            condition |= national_scope & Q(starts_at__lt=_day_end(national))
-        if not condition:
-            return self.none()
-        return self.filter(minutes_recorded_at__isnull=True).filter(condition)
-
-    def with_minutes_state(self, today=None, missing_ids=None):
-        """Annotate `is_minutes_missing` (bool) for list pages, in the same query."""
-        if missing_ids is None:
-            missing_ids = self.model.objects.minutes_missing(today).values("pk")
+    def with_minutes_state(self, today=None, condition=None):
+        """Annotate `is_minutes_missing` (bool) for list pages, in the same query: a condition on the
+        row's own columns, not `id IN (subquery)` (which PostgreSQL answered by reading every meeting).
+        `condition`: a `minutes_missing_q(today)` the caller already built (it costs two small queries)."""
+        condition = minutes_missing_q(today) if condition is None else condition
         return self.annotate(
             is_minutes_missing=models.Case(
-                models.When(pk__in=missing_ids, then=models.Value(True)),
+                models.When(condition, then=models.Value(True)),
                 default=models.Value(False),
                 output_field=models.BooleanField(),
             )
         )
+
+
+def minutes_missing_q(today=None):
+    """The condition of `MeetingQuerySet.minutes_missing` as a `Q` on a meeting's columns (and its unit's
+    parent where a unit overrides the rule), usable in filters, `Count(filter=…)` and `When`."""
+    from coordination.deadlines import deadline_rule_for
+    from coordination.models import DeadlineRule
+
+    today = today or timezone.localdate()
+    condition = Q()
+    override_unit_ids = set(
+        DeadlineRule.objects.filter(code=MINUTES_RULE_CODE, unit__isnull=False).values_list("unit_id", flat=True)
+    )
+    overridden = Q()
+    for unit in AdministrativeUnit.objects.filter(pk__in=override_unit_ids):
+        cutoff = _minutes_cutoff(deadline_rule_for(MINUTES_RULE_CODE, unit=unit, on_date=today), today)
+        scope = Q(unit=unit) | Q(unit__parent=unit)
+        overridden |= scope
+        if cutoff is not None:
+            condition |= scope & Q(starts_at__lt=_day_end(cutoff))
+    national = _minutes_cutoff(deadline_rule_for(MINUTES_RULE_CODE, unit=None, on_date=today), today)
+    if national is not None:
+        national_scope = ~overridden if override_unit_ids else Q()
+        condition |= national_scope & Q(starts_at__lt=_day_end(national))
+    if not condition:
+        return Q(pk__in=[])
+    return Q(minutes_recorded_at__isnull=True) & condition
 
 
 def _day_end(day):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from coordination.permissions import agency_of, filter_by_unit, is_site_admin
 
-from .models import AgendaItem, Attendance, Conclusion, Meeting, SessionDocument
+from .models import AgendaItem, Attendance, Conclusion, Meeting, SessionDocument, minutes_missing_q
 
 
 def meeting_list(*, user, filters=None, today=None):
@@ -32,11 +32,11 @@ def meeting_list(*, user, filters=None, today=None):
         queryset = queryset.filter(starts_at__lt=_day_start(filters["date_to"] + datetime.timedelta(days=1)))
     if filters.get("charter"):
         queryset = queryset.filter(charter=filters["charter"])
-    missing_ids = Meeting.objects.minutes_missing(today).values("pk")
+    missing = minutes_missing_q(today)
     if filters.get("minutes_missing"):
-        queryset = queryset.filter(pk__in=missing_ids)
+        queryset = queryset.filter(missing)
     return (
-        queryset.with_minutes_state(today, missing_ids=missing_ids)
+        queryset.with_minutes_state(condition=missing)
         .select_related("unit", "host_agency", "charter")
         .annotate(late_document_count=_late_documents_count(today))
         .order_by("-starts_at", "-id")

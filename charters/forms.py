@@ -260,16 +260,22 @@ class TaskFilterForm(forms.Form):
         queryset=CoordinationArea.objects.filter(is_active=True),
         required=False,
         empty_label=_("All areas"),
+        widget=PlainSelect,
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All statuses")), *TaskStatus.choices]
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *TaskStatus.choices],
+        widget=PlainSelect,
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     due_within = forms.TypedChoiceField(
-        label=_("Due"), required=False, choices=DUE_WITHIN_CHOICES, coerce=int, empty_value=None
+        label=_("Due"), required=False, choices=DUE_WITHIN_CHOICES, coerce=int, empty_value=None, widget=PlainSelect
     )
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-    origin = forms.ChoiceField(label=_("Origin"), required=False, choices=[("", _("All origins")), *TaskOrigin.choices])
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None, widget=PlainSelect)
+    origin = forms.ChoiceField(
+        label=_("Origin"), required=False, choices=[("", _("All origins")), *TaskOrigin.choices], widget=PlainSelect
+    )
     charter = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Drill-down from the leaders' dashboard (kept as hidden fields so re-filtering keeps them).
     unit = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -285,7 +291,12 @@ class TaskFilterForm(forms.Form):
 
     def __init__(self, *args, agencies, years, **kwargs):
         super().__init__(*args, **kwargs)
+        # The queryset validates a submitted agency; the options are (id, name) rows, not ~300 model instances.
         self.fields["agency"].queryset = agencies
+        self.fields["agency"].widget.choices = [
+            ("", _("All agencies")),
+            *agencies.select_related(None).values_list("pk", "name"),
+        ]
         self.fields["year"].choices = [("", _("All years"))] + [(str(year), str(year)) for year in years]
 
 

@@ -307,6 +307,13 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["unit", "status", "due_date"]),
             models.Index(fields=["responsible_agency", "status", "due_date"]),
+            # Charter page: the years with tasks (skip scan) and the per-article compliance (index-only).
+            models.Index(fields=["charter", "due_date"], name="task_charter_due"),
+            models.Index(
+                fields=["charter", "article", "status", "due_date", "completed_on"], name="task_charter_compliance"
+            ),
+            # Task list: the agencies offered by the filter (index-only over the visible units' tasks).
+            models.Index(fields=["unit", "responsible_agency"], name="task_unit_responsible"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -289,11 +289,8 @@ def charter_detail(request, pk):
         year = int(request.GET.get("year") or 0) or None
     except ValueError:
         year = None
-    articles = list(selectors.charter_articles(charter, today=today, year=year))
-    totals = {
-        name: sum(getattr(article, name) for article in articles)
-        for name in ("tasks_total", "tasks_done_on_time", "tasks_done_late", "tasks_open", "tasks_overdue")
-    }
+    articles = selectors.charter_articles_compliance(charter, today=today, year=year)
+    totals = {name: sum(getattr(article, name) for article in articles) for name in selectors.COMPLIANCE_COUNTS}
     context = {
         "charter": charter,
         "parties": charter.party_links.all(),

@@ -232,7 +232,7 @@ def import_rows(rows):
     user = User.objects.select_related("membership__agency").get(username=ROLES["clerk"])
     ubnd = user.membership.agency.unit.agencies.filter(kind="UBND").first()
     files = [_xlsx(min(MAX_ROWS, rows - start), start, ubnd) for start in range(0, rows, MAX_ROWS)]
-    outcome = {"rows": rows, "files": len(files), "created": 0, "errors": [], "file_seconds": []}
+    outcome = {"rows": rows, "files": len(files), "max_rows": MAX_ROWS, "created": 0, "errors": [], "file_seconds": []}
     started = time.perf_counter()
     try:
         with transaction.atomic():

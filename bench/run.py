@@ -464,7 +464,8 @@ def markdown(results):
         imp = results["import"]
         lines.append(
             f"- Excel import: {imp.get('created', 0):,} of {imp.get('rows', 0):,} rows in {imp.get('seconds')} s, "
-            f"{imp.get('files', 1)} file(s) of at most 5,000 rows (the importer's limit), per file "
+            f"{imp.get('files', 1)} file(s) of at most {imp.get('max_rows', 5000):,} rows (the importer's limit), "
+            "per file "
             f"{imp.get('file_seconds')} s; half forwarded on import; peak RSS {imp.get('peak_rss_mb')} MB; "
             "target < 15 s."
         )

@@ -3,10 +3,11 @@
 import datetime
 import json
 
-from django import template
+from django import forms, template
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats, timezone
+from django.utils.html import conditional_escape, format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -183,3 +184,55 @@ def status_badge(code, label=None, tone=None):
 def page_range(paginator, page):
     """Page numbers around `page` with ellipses (`paginator.ELLIPSIS`) for long ranges."""
     return paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+# `filter_field`: crispy's bootstrap5 markup for the plain fields of a filter bar, written in Python.
+_FILTER_WIDGETS = (
+    (forms.CheckboxInput, "form-check-input"),
+    (forms.Select, "form-select"),
+    (forms.widgets.Input, "form-control"),
+)
+
+
+@register.filter
+def filter_field(field):
+    """`{{ form.x|filter_field }}` gives what `{{ form.x|as_crispy_field }}` gives (bootstrap5) for an optional
+    select, input or checkbox without errors or help text: the label and the widget with crispy's classes, in
+    ~20 µs instead of ~200 µs of crispy's templates. Anything else is handed to crispy itself."""
+    widget = field.field.widget
+    bootstrap_class = next((css for kind, css in _FILTER_WIDGETS if isinstance(widget, kind)), None)
+    if (
+        bootstrap_class is None
+        or isinstance(widget, (forms.HiddenInput, forms.FileInput, forms.RadioSelect, forms.SelectMultiple))
+        or field.field.required
+        or field.help_text
+        or field.errors
+        or not field.label
+        or getattr(field.form, "helper", None) is not None
+    ):
+        from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+        return as_crispy_field(field)
+    # The classes crispy's crispy_field tag gives: the widget's own, its class name, then Bootstrap's.
+    classes = widget.attrs.get("class", "").split()
+    for name in (widget.__class__.__name__.lower(), bootstrap_class):
+        if name not in classes:
+            classes.append(name)
+    html = field.as_widget(attrs={"class": " ".join(classes)})
+    label = conditional_escape(field.label)
+    if bootstrap_class == "form-check-input":
+        return format_html(
+            '<div class="mb-3"><div id="div_{}" class="form-check">{}<label for="{}" class="form-check-label">{}'
+            "</label></div></div>",
+            field.auto_id,
+            html,
+            field.id_for_label,
+            label,
+        )
+    return format_html(
+        '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>{}</div>',
+        field.auto_id,
+        field.id_for_label,
+        label,
+        html,
+    )

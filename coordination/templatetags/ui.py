@@ -6,8 +6,10 @@ import json
 from django import forms, template
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
+from django.template import Context
+from django.template.base import render_value_in_context
 from django.utils import formats, timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -235,4 +237,27 @@ def filter_field(field):
         field.id_for_label,
         label,
         html,
+    )
+
+
+_CHANGE_ROW = '<tr><td>{}</td><td class="change-old">{}</td><td class="change-new">{}</td></tr>'
+
+
+@register.filter
+def audit_change_rows(rows):
+    """The <tr> rows of an audit event's table of changes (`audit_changes` rows: label, before, after), what
+    `<td>{{ field }}</td><td>{{ old|change_value }}</td>…` gives, written in Python: a timeline of 50
+    events has a few hundred of them."""
+    context = Context(autoescape=True)
+    return format_html_join(
+        "",
+        _CHANGE_ROW,
+        (
+            (
+                render_value_in_context(label, context),
+                render_value_in_context(change_value(old), context),
+                render_value_in_context(change_value(new), context),
+            )
+            for label, old, new in rows
+        ),
     )

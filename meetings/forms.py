@@ -35,7 +35,9 @@ def _no_form_tag(form):
 
 
 class MeetingFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *MeetingKind.choices])
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *MeetingKind.choices], widget=PlainSelect
+    )
     # PlainSelect: a province lists hundreds of agencies and communes (see coordination/widgets.py).
     unit = forms.ModelChoiceField(
         label=_("Unit"), required=False, queryset=AdministrativeUnit.objects.none(), widget=PlainSelect
@@ -43,7 +45,7 @@ class MeetingFilterForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Agency"), required=False, queryset=None, widget=PlainSelect)
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
-    charter = forms.ModelChoiceField(label=_("Charter"), required=False, queryset=None)
+    charter = forms.ModelChoiceField(label=_("Charter"), required=False, queryset=None, widget=PlainSelect)
     minutes_missing = forms.BooleanField(label=_("Minutes missing"), required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -58,12 +60,20 @@ class MeetingFilterForm(forms.Form):
         if chosen and str(chosen).isdigit() and all(str(unit.pk) != str(chosen) for unit in offered):
             offered += list(_visible_units(user).filter(pk=chosen))
         self.fields["unit"].widget.choices = [("", _("All units")), *((unit.pk, unit.name) for unit in offered)]
-        self.fields["agency"].queryset = agencies_for_choice(user)
-        self.fields["charter"].queryset = filter_by_unit(Charter.objects.select_related("unit"), user).order_by(
-            "-signed_on", "-id"
-        )
-        self.fields["agency"].empty_label = _("All agencies")
-        self.fields["charter"].empty_label = _("All charters")
+        # The queryset validates a submitted value (one lookup); the options are (id, label) rows, not
+        # hundreds of model instances: a province offers ~300 agencies.
+        agencies = agencies_for_choice(user)
+        self.fields["agency"].queryset = agencies
+        self.fields["agency"].widget.choices = [
+            ("", _("All agencies")),
+            *agencies.select_related(None).values_list("pk", "name"),
+        ]
+        charters = filter_by_unit(Charter.objects.all(), user).order_by("-signed_on", "-id")
+        self.fields["charter"].queryset = charters
+        self.fields["charter"].widget.choices = [
+            ("", _("All charters")),
+            *((pk, f"{number} — {title}") for pk, number, title in charters.values_list("pk", "number", "title")),
+        ]
 
 
 def _visible_units(user):

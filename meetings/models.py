@@ -107,9 +107,20 @@ def minutes_missing_q(today=None):
 
     today = today or timezone.localdate()
     condition = Q()
-    override_unit_ids = set(
-        DeadlineRule.objects.filter(code=MINUTES_RULE_CODE, unit__isnull=False).values_list("unit_id", flat=True)
-    )
+    # One query for the family's rules: which units override it, and the national rule in force today
+    # (what deadline_rule_for(unit=None) picks: the latest effective_from, first in the model's order).
+    rules = list(DeadlineRule.objects.filter(code=MINUTES_RULE_CODE))
+    override_unit_ids = {rule.unit_id for rule in rules if rule.unit_id is not None}
+    national_rules = [
+        rule
+        for rule in rules
+        if rule.unit_id is None
+        and rule.effective_from <= today
+        and (rule.effective_to is None or rule.effective_to >= today)
+    ]
+    national_rule = max(national_rules, key=lambda rule: rule.effective_from, default=None)
+    if national_rule is not None:
+        national_rule = next(rule for rule in national_rules if rule.effective_from == national_rule.effective_from)
     overridden = Q()
     for unit in AdministrativeUnit.objects.filter(pk__in=override_unit_ids):
         cutoff = _minutes_cutoff(deadline_rule_for(MINUTES_RULE_CODE, unit=unit, on_date=today), today)
@@ -117,7 +128,7 @@ def minutes_missing_q(today=None):
         overridden |= scope
         if cutoff is not None:
             condition |= scope & Q(starts_at__lt=_day_end(cutoff))
-    national = _minutes_cutoff(deadline_rule_for(MINUTES_RULE_CODE, unit=None, on_date=today), today)
+    national = _minutes_cutoff(national_rule, today)
     if national is not None:
         national_scope = ~overridden if override_unit_ids else Q()
         condition |= national_scope & Q(starts_at__lt=_day_end(national))

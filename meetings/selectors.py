@@ -88,13 +88,14 @@ def meeting_detail_queryset(today=None):
 
 
 def meetings_in_range(*, user, start, end, only_mine=False):
-    """Meetings starting in [start, end) (dates), for the calendar grid."""
+    """Meetings starting in [start, end) (dates), for the calendar grid: rows (dicts) of what a grid cell
+    shows, no model instances (a month of a province is a few hundred meetings)."""
     queryset = filter_by_unit(Meeting.objects.all(), user).filter(
         starts_at__gte=_day_start(start), starts_at__lt=_day_start(end)
     )
     if only_mine:
         queryset = queryset.filter(feed_scope_q(user))
-    return queryset.select_related("host_agency", "unit").order_by("starts_at", "id")
+    return queryset.order_by("starts_at", "id").values("pk", "kind", "title", "starts_at", "host_agency__name")
 
 
 def feed_scope_q(user):

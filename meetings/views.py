@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -23,6 +24,7 @@ from .ics import meetings_to_ics
 from .models import CalendarFeedToken, Conclusion, Meeting, MeetingKind, SessionDocument
 
 PAGE_SIZE = 25
+URL_SENTINEL = 987654321987  # reversed once per page, then replaced by each meeting's id
 
 
 @login_required
@@ -73,8 +75,24 @@ def meeting_calendar(request):
         weeks = [[start + datetime.timedelta(days=offset) for offset in range(7)]]
         previous, following = start - datetime.timedelta(days=7), end
     by_day = {}
+    # A month of a province's meetings is a few hundred links: each is written here in one format_html
+    # (the template loop with {% url %} and |time per meeting was most of the page's time).
+    detail_url = reverse("meetings:detail", args=[URL_SENTINEL])
     for meeting in selectors.meetings_in_range(user=request.user, start=start, end=end, only_mine=only_mine):
-        by_day.setdefault(timezone.localtime(meeting.starts_at).date(), []).append(meeting)
+        starts_at = timezone.localtime(meeting["starts_at"])
+        by_day.setdefault(starts_at.date(), []).append(
+            format_html(
+                '<a class="calendar-event kind-{}" href="{}" title="{} — {}">\n'
+                '        <span class="calendar-title"><span class="calendar-time">{}</span> {}</span>\n'
+                "      </a>",
+                meeting["kind"],
+                detail_url.replace(str(URL_SENTINEL), str(meeting["pk"])),
+                meeting["title"],
+                meeting["host_agency__name"],
+                starts_at.strftime("%H:%M"),
+                meeting["title"],
+            )
+        )
     grid = [
         [
             {"date": day, "meetings": by_day.get(day, []), "outside": mode == "month" and day.month != anchor.month}

@@ -26,6 +26,12 @@ def beat_schedule():
             "task": "charters.tasks.work_programme_refresh",
             "schedule": crontab(hour=5, minute=45),
         },
+        # Also `manage.py refresh_dashboard`: the dashboard's petition summary. Every 10 minutes, 00:00 included,
+        # so "overdue" moves to the new day right after midnight.
+        "dashboard-summary-refresh": {
+            "task": "coordination.tasks.dashboard_summary_refresh",
+            "schedule": crontab(minute="*/10"),
+        },
         # Also `manage.py requeue_reports`: report renders requested while the broker was down.
         "report-renders-requeue": {
             "task": "charters.tasks.review_reports_requeue",

@@ -1,30 +1,35 @@
-"""Figures of the leaders' dashboard: one aggregate query per block, so the page costs the same at any size.
+"""Figures of the leaders' dashboard: a fixed number of small queries per page, whatever the data size.
 
 Every figure is a `Figure` carrying the URL of the list it counts (petitions, meetings, tasks, session
 documents), built from the same scope (unit, period, agency) plus the measure's own filter. The
 conditions come from the owning apps (`voters.selectors.petition_measure_q`, `charters.selectors.
-task_state_q`, `Meeting.objects.minutes_missing`, `SessionDocument.objects.with_state`): the
+task_state_q`, `meetings.models.minutes_missing_q`, `SessionDocument.objects.with_state`): the
 dashboard defines no "overdue" or "on time" of its own.
 
-Figures are live (aggregated per request, on indexed columns: petitions by unit and received date,
-tasks by unit/status/due date, meetings by unit/kind/start). A summary table refreshed by a
-periodic job would be the next step if a benchmark at a million petitions showed the need; the page
-already states when its figures were computed.
+Petitions (totals, by field, the monthly trend, the agency and commune comparisons, the average working
+days to answer) are read from `PetitionMonthlySummary` when the scope is whole months (the default year
+view) and the summary was computed for today (`dashboard_summary`: rebuilt by the beat every 10 minutes,
+with the same conditions as the petition list); the page then says when it was counted. Dates cut
+mid-month, or a summary missing or for another day (a refresh is then queued), count petitions live,
+on the indexed (unit, received date) columns, and the page says so. Meetings, tasks and session
+documents are always live: a unit's rows of a year are a few thousand at most, read through indexes.
 """
 
 import datetime
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from charters.models import Task
@@ -33,8 +38,9 @@ from meetings.models import VOTER_CONTACT_KINDS, Meeting, MeetingKind, SessionDo
 from voters.models import Field, Petition
 from voters.selectors import PETITION_MEASURES, petition_measure_q
 
+from .dashboard_summary import SUMMED, summary_for_today
 from .deadlines import is_working_day
-from .models import AdministrativeUnit, Agency, Role
+from .models import AdministrativeUnit, Agency, PetitionMonthlySummary, Role
 from .permissions import ensure_unit_visible, is_site_admin, membership_of, visible_unit_ids
 
 DOCUMENT_STATES = ("on_time", "late", "overdue", "pending")
@@ -70,10 +76,12 @@ class Figure:
     url: str = ""
 
     def __html__(self):
-        number = formats.number_format(self.value, force_grouping=True)
-        if self.value and self.url:
-            return format_html('<a class="figure-link" href="{}">{}</a>', self.url, number)
-        return format_html("{}", number)
+        # A page shows about a thousand figures: below 1,000 there is no grouping to do.
+        value = self.value
+        number = str(value) if -1000 < value < 1000 else escape(formats.number_format(value, force_grouping=True))
+        if value and self.url:
+            return mark_safe(f'<a class="figure-link" href="{escape(self.url)}">{number}</a>')  # noqa: S308
+        return mark_safe(number)  # noqa: S308 (digits and an escaped separator)
 
     def __str__(self):
         return self.__html__()
@@ -99,17 +107,23 @@ class Scope:
     year: int | None = None
     units: list = field(default_factory=list)
     agencies: list = field(default_factory=list)
+    # The `SummaryRefresh` the petition figures are read from; None: counted live (see `dashboard_figures`).
+    summary: object = None
+
+    @property
+    def whole_months(self):
+        """From the first day of a month to the last day of a month: what the petition summary can answer."""
+        return self.start.day == 1 and self.end == _month_end(self.end.replace(day=1))
 
     # --- links to the lists, with the scope's filters and the measure's own ---------------------------
     def _url(self, name, params, keep=()):
-        query = urlencode(
-            {
-                key: value
-                for key, value in params.items()
-                if key in keep or not (value is None or value is False or value == "")
-            }
+        # What urlencode(params) gives, from memoized pieces: the page builds about a thousand links.
+        query = "&".join(
+            _query_pair(key, value)
+            for key, value in params.items()
+            if key in keep or not (value is None or value is False or value == "")
         )
-        return f"{reverse(name)}?{query}"
+        return f"{_path(name, get_script_prefix())}?{query}"
 
     def petition_url(self, unit=None, **extra):
         params = {
@@ -159,6 +173,16 @@ class Scope:
         return urlencode({key: value for key, value in params.items() if value not in (None, "")})
 
 
+@lru_cache(maxsize=64)
+def _path(name, prefix):
+    return reverse(name)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _query_pair(key, value):
+    return urlencode({key: value})
+
+
 # --- scope -------------------------------------------------------------------------------------------
 
 
@@ -176,10 +200,15 @@ def parse_date(value):
         return None
 
 
+def _has_agencies():
+    # EXISTS rather than a join + DISTINCT over every agency row.
+    return Exists(Agency.objects.filter(unit=OuterRef("pk")))
+
+
 def dashboard_units(user):
     """Units the user may choose: those with agencies among the visible ones (every such unit for site admins)."""
     ids = visible_unit_ids(user)
-    queryset = AdministrativeUnit.objects.filter(agencies__isnull=False).distinct()
+    queryset = AdministrativeUnit.objects.filter(_has_agencies())
     if ids is not None:
         queryset = queryset.filter(pk__in=ids)
     return list(queryset.order_by("level", "name"))
@@ -249,6 +278,21 @@ def _petitions(scope):
     return queryset
 
 
+def _summary_rows(scope, unit_filter=None):
+    """Summary rows of the scope (or of `unit_filter`'s units, without the agency condition)."""
+    queryset = PetitionMonthlySummary.objects.filter(month__gte=scope.start, month__lte=scope.end)
+    if unit_filter is not None:
+        return queryset.filter(unit_filter)
+    queryset = queryset.filter(unit=scope.unit)
+    if scope.agency:
+        queryset = queryset.filter(Q(originating_agency=scope.agency) | Q(lead_agency=scope.agency))
+    return queryset
+
+
+def _summary_sums(names=SUMMED):
+    return {name: Sum(name) for name in names}
+
+
 def _petition_counts(today):
     return {
         "received": Count("pk"),
@@ -259,6 +303,13 @@ def _petition_counts(today):
 def petition_grid(scope):
     """The scope's petitions counted by field and month received, every measure at once: the one scan of
     the petitions that the totals, the by-field table and the monthly trend are all summed from."""
+    if scope.summary is not None:
+        return list(
+            _summary_rows(scope)
+            .order_by()
+            .values("field", "month")
+            .annotate(**_summary_sums(), working_days=Sum("answered_working_days"))
+        )
     rows = (
         _petitions(scope)
         .order_by()
@@ -280,7 +331,8 @@ def _summed(rows, key):
 
 
 def petition_figures(scope, grid=None):
-    """Totals, by field and the average working days to answer: the grid plus two small grouped queries."""
+    """Totals, by field and the average working days to answer: from the grid alone when it comes from the
+    summary, the grid plus two small grouped queries when counted live."""
     grid = petition_grid(scope) if grid is None else grid
     totals = dict.fromkeys(("received", *PETITION_MEASURES), 0)
     for row in grid:
@@ -291,8 +343,12 @@ def petition_figures(scope, grid=None):
         for name, value in totals.items()
     }
     figures["on_time_rate"] = rate(totals["answered_on_time"], totals["answered"])
-    answered = _petitions(scope).filter(petition_measure_q("answered", scope.today))
-    figures["average_working_days"] = average_working_days(answered)
+    if scope.summary is not None:
+        days = sum(row["working_days"] for row in grid)
+        figures["average_working_days"] = round(days / totals["answered"], 1) if totals["answered"] else None
+    else:
+        answered = _petitions(scope).filter(petition_measure_q("answered", scope.today))
+        figures["average_working_days"] = average_working_days(answered)
     labels = dict(Field.choices)
     by_field = []
     fields = _summed(grid, "field")
@@ -557,19 +613,25 @@ def agency_comparison(scope, sort=None):
     and its session documents. Three grouped queries."""
     agencies = [scope.agency] if scope.agency else scope.agencies
     ids = [agency.pk for agency in agencies]
-    petition_counts = {
-        name: Count("pk", filter=petition_measure_q(name, scope.today))
-        for name in ("answered", "answered_on_time", "overdue")
-    }
-    petitions = {
-        row.pop("lead_agency"): row
-        for row in Petition.objects.filter(
-            unit=scope.unit, received_on__gte=scope.start, received_on__lte=scope.end, lead_agency_id__in=ids
+    measures = ("answered", "answered_on_time", "overdue")
+    if scope.summary is not None:
+        by_lead = (
+            _summary_rows(scope, Q(unit=scope.unit, lead_agency_id__in=ids))
+            .values("lead_agency")
+            .annotate(total=Sum("received"), **_summary_sums(measures))
         )
-        .order_by()
-        .values("lead_agency")
-        .annotate(total=Count("pk"), **petition_counts)
-    }
+    else:
+        by_lead = (
+            Petition.objects.filter(
+                unit=scope.unit, received_on__gte=scope.start, received_on__lte=scope.end, lead_agency_id__in=ids
+            )
+            .values("lead_agency")
+            .annotate(
+                total=Count("pk"),
+                **{name: Count("pk", filter=petition_measure_q(name, scope.today)) for name in measures},
+            )
+        )
+    petitions = {row.pop("lead_agency"): row for row in by_lead.order_by()}
     tasks = {
         row.pop("responsible_agency"): row
         for row in Task.objects.filter(
@@ -631,19 +693,19 @@ def commune_comparison(scope, sort=None):
     or when one agency is chosen (an agency of the province has no work in the communes)."""
     if scope.agency is not None:
         return None, sort
-    communes = list(
-        AdministrativeUnit.objects.filter(parent=scope.unit, agencies__isnull=False).distinct().order_by("name")
-    )
+    communes = list(AdministrativeUnit.objects.filter(_has_agencies(), parent=scope.unit).order_by("name"))
     if not communes:
         return None, sort
     ids = [unit.pk for unit in communes]
-    petitions = {
-        row.pop("unit"): row
-        for row in Petition.objects.filter(unit_id__in=ids, received_on__gte=scope.start, received_on__lte=scope.end)
-        .order_by()
-        .values("unit")
-        .annotate(**_petition_counts(scope.today))
-    }
+    if scope.summary is not None:
+        by_unit = _summary_rows(scope, Q(unit_id__in=ids)).values("unit").annotate(**_summary_sums())
+    else:
+        by_unit = (
+            Petition.objects.filter(unit_id__in=ids, received_on__gte=scope.start, received_on__lte=scope.end)
+            .values("unit")
+            .annotate(**_petition_counts(scope.today))
+        )
+    petitions = {row.pop("unit"): row for row in by_unit.order_by()}
     tasks = {
         row.pop("unit"): row
         for row in Task.objects.filter(unit_id__in=ids, due_date__gte=scope.start, due_date__lte=scope.end)
@@ -788,12 +850,16 @@ def trend_figures(scope, grid=None):
 def dashboard_figures(scope, *, sort=None, commune_sort=None):
     """`dashboard_compute`, reused for `DASHBOARD_CACHE_SECONDS` when set (the page shows `computed_at`).
 
-    The cache holds the figures of one scope (unit, agency, dates, today); sorting is applied to the
-    cached rows, so every ordering of the comparison tables is served from one computation."""
+    Petitions come from the summary when it can answer the scope (`Scope.whole_months`, computed for
+    today); otherwise they are counted live. The cache holds the figures of one scope (unit, agency, dates,
+    today, summary refresh); sorting is applied to the cached rows, so every ordering of the comparison
+    tables is served from one computation."""
+    scope.summary = summary_for_today(scope.today) if scope.whole_months else None
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if not seconds:
         return dashboard_compute(scope, sort=sort, commune_sort=commune_sort)
-    parts = (scope.unit.pk, scope.agency.pk if scope.agency else 0, scope.start, scope.end, scope.today)
+    refreshed = scope.summary.refreshed_at if scope.summary is not None else None
+    parts = (scope.unit.pk, scope.agency.pk if scope.agency else 0, scope.start, scope.end, scope.today, refreshed)
     key = "dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     data = cache.get(key)
     if data is None:
@@ -824,4 +890,6 @@ def dashboard_compute(scope, *, sort=None, commune_sort=None):
         "commune_sort": commune_sort,
         "trend": trend_figures(scope, grid),
         "computed_at": timezone.now(),
+        # When the petition figures were counted: the summary's refresh, or None when counted live now.
+        "petitions_as_of": scope.summary.refreshed_at if scope.summary is not None else None,
     }

@@ -405,3 +405,73 @@ class ReminderLedger(models.Model):
 
     def __str__(self):
         return f"{self.day:%d/%m/%Y} {self.recipient_id} {self.kind} {self.item_key}"
+
+
+# --- The dashboard's petition summary (see coordination/dashboard_summary.py) ------------------------
+
+
+class WorkingDayOrdinal(models.Model):
+    """Cumulative working days up to and including `day` (`deadlines.is_working_day`), over the span of
+    the petitions: working_days_between(a, b) = ordinal(b) - ordinal(a), so SQL can sum it."""
+
+    day = models.DateField(primary_key=True)
+    ordinal = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("working-day ordinal")
+        verbose_name_plural = _("working-day ordinals")
+
+    def __str__(self):
+        return f"{self.day:%d/%m/%Y} {self.ordinal}"
+
+
+class PetitionMonthlySummary(models.Model):
+    """Petitions counted by unit, month received, field, receiving office and lead agency, one integer per
+    dashboard measure (`voters.selectors.PETITION_MEASURES`): a derived table, rebuilt whole by
+    `dashboard_summary.petition_summary_refresh` (no foreign-key constraints: it is never the source)."""
+
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
+    )
+    month = models.DateField()  # the first day of the month received
+    field = models.CharField(max_length=20)
+    originating_agency = models.ForeignKey(
+        Agency, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
+    )
+    lead_agency = models.ForeignKey(
+        Agency, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
+    )
+    received = models.IntegerField()
+    forwarded = models.IntegerField()
+    answered = models.IntegerField()
+    answered_on_time = models.IntegerField()
+    answered_late = models.IntegerField()
+    overdue = models.IntegerField()
+    returned = models.IntegerField()
+    unsatisfactory = models.IntegerField()
+    # Σ working days from receipt to answer over the answered petitions (for the average).
+    answered_working_days = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("petition monthly summary")
+        verbose_name_plural = _("petition monthly summaries")
+        indexes = [models.Index(fields=["unit", "month"], name="petition_summary_unit_month")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.month:%m/%Y} {self.field}"
+
+
+class SummaryRefresh(models.Model):
+    """When the petition summary was last rebuilt and for which day (overdue depends on the day): one row."""
+
+    computed_for = models.DateField()
+    refreshed_at = models.DateTimeField()
+    duration_ms = models.IntegerField(default=0)
+    rows = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("summary refresh")
+        verbose_name_plural = _("summary refreshes")
+
+    def __str__(self):
+        return f"{self.computed_for} @ {self.refreshed_at:%H:%M}"

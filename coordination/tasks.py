@@ -81,3 +81,16 @@ def reminder_digest_send(self, user_id, day_iso):
         if not smtp_error_is_transient(exc):
             raise
         raise self.retry(exc=exc, countdown=min(600, 30 * 2**self.request.retries)) from exc
+
+
+@shared_task(name="coordination.tasks.dashboard_summary_refresh", acks_late=True)
+def dashboard_summary_refresh(today_iso=None, if_stale=False):
+    """Rebuild the dashboard's petition summary (beat: every 10 minutes; also queued by a page that found
+    it missing or for an older day). Idempotent; two runs queue on the summary's state row."""
+    from .dashboard_summary import QUEUED_KEY, petition_summary_refresh
+
+    try:
+        state = petition_summary_refresh(date.fromisoformat(today_iso) if today_iso else None, if_stale=if_stale)
+    finally:
+        cache.delete(QUEUED_KEY)
+    return {"computed_for": state.computed_for.isoformat(), "rows": state.rows, "ms": state.duration_ms}

@@ -1,5 +1,6 @@
-"""The leaders' dashboard: figures against hand-built data, every figure equal to the list it links to,
-clerk scoping, permissions, and a query count that does not grow with the data."""
+"""The leaders' dashboard: figures against hand-built data, every figure equal to the list it links to
+(petitions read from the refreshed summary, and counted live), clerk scoping, permissions, a query count
+that does not grow with the data, and the petition summary: equal to live counting, idempotent, stale."""
 
 import datetime
 import re
@@ -11,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from charters.models import Article, Charter, CharterStatus, Task, TaskStatus
-from coordination.dashboard import Figure, average_working_days, dashboard_scope
+from coordination.dashboard import Figure, average_working_days, dashboard_compute, dashboard_scope
+from coordination.dashboard_summary import petition_summary_refresh, summary_state
 from coordination.deadlines import working_days_between
 from coordination.models import AgencyKind, Term
 from meetings.models import MeetingKind
@@ -22,7 +24,15 @@ from voters.models import Evaluation, Forwarding, Petition
 
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
-PERIOD = {"from": (TODAY - 300 * DAY).isoformat(), "to": (TODAY + 60 * DAY).isoformat()}
+
+
+def month_end(day):
+    return (day.replace(day=1) + 32 * DAY).replace(day=1) - DAY
+
+
+# Whole months (what the petition summary answers), and the same span cut mid-month (counted live).
+PERIOD = {"from": (TODAY - 300 * DAY).replace(day=1).isoformat(), "to": month_end(TODAY + 60 * DAY).isoformat()}
+UNALIGNED = {"from": (TODAY - 300 * DAY).replace(day=2).isoformat(), "to": (TODAY + 60 * DAY).isoformat()}
 
 
 def at(day, hour=8):
@@ -154,7 +164,10 @@ def data(agencies, reference_data):
     return build(agencies)
 
 
-def dashboard(client, **params):
+def dashboard(client, refresh=True, **params):
+    """The page's context, the petition summary refreshed first (the beat's job) unless told not to."""
+    if refresh:
+        petition_summary_refresh()
     response = client.get(reverse("dashboard"), {**PERIOD, **params})
     assert response.status_code == 200
     return response.context
@@ -180,6 +193,8 @@ def list_count(client, url):
     return page.paginator.count
 
 
+# Queries of the leader's page over whole months with a fresh summary (session and user included).
+PAGE_QUERIES = 30
 BLOCKS = ("petitions", "meetings", "tasks", "documents", "agencies", "communes", "trend")
 
 
@@ -321,11 +336,14 @@ def test_trend_rows_cover_the_period_and_add_up(signed_in, leader, data):
 # --- each figure equals the list it links to ---------------------------------------------------------
 
 
+@pytest.mark.parametrize("period", ["summary", "live"])
 @pytest.mark.parametrize("who", ["leader", "ubnd_clerk", "mttq_clerk"])
-def test_every_figure_equals_the_count_of_the_list_it_links_to(request, signed_in, data, who):
+def test_every_figure_equals_the_count_of_the_list_it_links_to(request, signed_in, data, who, period):
     user = request.getfixturevalue(who)
     client = signed_in(user)
-    context = dashboard(client)
+    context = dashboard(client, **(UNALIGNED if period == "live" else {}))
+    # Whole months read the petition summary; dates cut mid-month count petitions live.
+    assert (context["petitions_as_of"] is not None) == (period == "summary")
     checked = 0
     for block in BLOCKS:
         for path, figure in figures_of(context[block], block):
@@ -344,8 +362,11 @@ def test_the_page_links_every_nonzero_figure(signed_in, leader, data):
     assert f'href="{reverse("dashboard_documents")}?' in page
     assert "<script>" not in page and " style=" not in page
     assert 'id="dashboard-trend" type="application/json"' in page
-    # How fresh the figures are, as the offices write it.
-    assert re.search(r"Số liệu cập nhật lúc \d\d:\d\d \d\d/\d\d/\d{4}", page)
+    # How fresh the figures are, as the offices write it: petitions from the summary, as of its refresh.
+    assert re.search(r"Số liệu kiến nghị cập nhật lúc \d\d:\d\d \d\d/\d\d/\d{4}", page)
+    live = signed_in(leader).get(reverse("dashboard"), UNALIGNED).content.decode()
+    assert re.search(r"Số liệu cập nhật lúc \d\d:\d\d \d\d/\d\d/\d{4}", live)
+    assert "không trọn tháng" in live
 
 
 # --- scoping and permissions -------------------------------------------------------------------------
@@ -458,15 +479,33 @@ def test_query_count_does_not_grow_with_the_data(signed_in, leader, agencies, un
     # The same shape of page on both sides (a province with communes), one row against many.
     AgencyFactory(unit=CommuneFactory(parent=unit), kind=AgencyKind.HDND)
     client = signed_in(leader)
+    petition_summary_refresh()
     client.get(reverse("dashboard"), PERIOD)  # warm caches (session, content types, holidays)
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("dashboard"), PERIOD)
     more_data(agencies, unit, 40)
+    petition_summary_refresh()
 
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(reverse("dashboard"), PERIOD)
     assert len(response.context["communes"]) == 41
     assert response.context["petitions"]["received"].value == 47
+    assert response.context["petitions_as_of"] is not None
+    # The page's whole cost, summary read included: a fixed number (update it when the page changes).
+    assert len(small.captured_queries) == PAGE_QUERIES
+
+
+def test_live_counting_also_does_not_grow_with_the_data(signed_in, leader, agencies, unit, data):
+    AgencyFactory(unit=CommuneFactory(parent=unit), kind=AgencyKind.HDND)  # a province with communes, as below
+    client = signed_in(leader)
+    client.get(reverse("dashboard"), UNALIGNED)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("dashboard"), UNALIGNED)
+    more_data(agencies, unit, 20)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(reverse("dashboard"), UNALIGNED)
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert response.context["petitions"]["received"].value == 27
 
 
 # --- the drill-down filters added to the lists for the dashboard --------------------------------------
@@ -524,7 +563,7 @@ def test_figures_are_reused_while_the_cache_setting_allows(signed_in, leader, ag
     PetitionFactory(originating_agency=agencies.hdnd, received_on=TODAY - DAY)
 
     with CaptureQueriesContext(connection) as reused:
-        second = dashboard(client, sort="petitions_to_answer")
+        second = dashboard(client, refresh=False, sort="petitions_to_answer")
 
     assert second["petitions"]["received"].value == first["petitions"]["received"].value == 7
     assert second["computed_at"] == first["computed_at"]
@@ -534,3 +573,179 @@ def test_figures_are_reused_while_the_cache_setting_allows(signed_in, leader, ag
     cache.clear()
     settings.DASHBOARD_CACHE_SECONDS = 0
     assert dashboard(client)["petitions"]["received"].value == 8
+
+
+# --- the petition summary ------------------------------------------------------------------------------
+
+
+def varied_petitions(agencies, unit):
+    """Petitions in every state the measures tell apart, over two years, two units and several agencies:
+    returned, judged unsatisfactory (twice), overdue, answered on time, late, across Tết, reopened."""
+    hdnd, ubnd, dept, mttq = agencies.hdnd, agencies.ubnd, agencies.department, agencies.mttq
+    commune_agency = AgencyFactory(unit=CommuneFactory(parent=unit), kind=AgencyKind.HDND)
+    fields = ["land", "health", "education", "environment"]
+    for index in range(36):
+        received = TODAY - (index * 23 % 700) * DAY
+        due = received + (10 + index % 25) * DAY
+        origin = [hdnd, mttq, commune_agency][index % 3]
+        lead = [ubnd, dept, None][index % 3] if origin is not commune_agency else None
+        answered_on = (
+            received + (index % 40) * DAY if index % 4 in (1, 2) and received + (index % 40) * DAY <= TODAY else None
+        )
+        status = "answered" if answered_on else ("forwarded" if lead else "received")
+        petition = PetitionFactory(
+            originating_agency=origin,
+            received_on=received,
+            field=fields[index % 4],
+            status=status,
+            lead_agency=lead,
+            due_date=due if lead else None,
+            answered_on=answered_on,
+        )
+        if lead:
+            Forwarding.objects.create(
+                petition=petition,
+                agency=lead,
+                dispatch_date=received,
+                due_date=due,
+                returned_at=at(received + DAY) if index % 5 == 0 else None,
+                return_reason="Không thuộc thẩm quyền" if index % 5 == 0 else "",
+            )
+        if answered_on and index % 3 == 1:
+            for _ in range(2):  # two judgements of one petition count it once
+                Evaluation.objects.create(petition=petition, agency=hdnd, result="unsatisfactory")
+    # Answered across Tết 2027 when that is not in the future.
+    if datetime.date(2027, 2, 19) <= TODAY:
+        PetitionFactory(
+            originating_agency=hdnd,
+            received_on=datetime.date(2027, 2, 1),
+            answered_on=datetime.date(2027, 2, 19),
+            status="answered",
+        )
+
+
+def all_values(data):
+    """Every figure, rate and average of the computed page, by path (what summary and live must share)."""
+    values = {}
+    for block in ("petitions", "agencies", "communes", "trend"):
+        for path, figure in figures_of(data[block], block):
+            values[path] = figure.value
+    petitions = data["petitions"]
+    values["average_working_days"] = petitions["average_working_days"]
+    values["on_time_rate"] = petitions["on_time_rate"]
+    for index, row in enumerate(data["agencies"]):
+        values[f"agencies[{index}].rate"] = row["petitions_on_time_rate"]
+    return values
+
+
+@pytest.mark.smoke
+@pytest.mark.parametrize("who", ["leader", "ubnd_clerk"])
+def test_summary_figures_equal_live_counting(request, agencies, unit, data, who):
+    varied_petitions(agencies, unit)
+    user = request.getfixturevalue(who)
+    state = petition_summary_refresh()
+    for params in ({"year": str(TODAY.year)}, {"year": str(TODAY.year - 1)}, PERIOD):
+        scope = dashboard_scope(user, params)
+        assert scope.whole_months
+        scope.summary = None
+        live = all_values(dashboard_compute(scope))
+        scope.summary = state
+        summarized = all_values(dashboard_compute(scope))
+        assert summarized == live, params
+        assert live["petitions.received"] > 0
+
+
+def test_summary_average_equals_the_deadline_engine_per_petition(signed_in, leader, data):
+    answered = Petition.objects.filter(pk__in=[data["on_time"].pk, data["late"].pk])
+    expected = [working_days_between(p.received_on, p.answered_on) for p in answered]
+
+    assert dashboard(signed_in(leader))["petitions"]["average_working_days"] == round(sum(expected) / 2, 1)
+
+
+def test_refresh_is_idempotent_and_counts_for_its_day(agencies, unit, data):
+    from coordination.models import PetitionMonthlySummary
+
+    varied_petitions(agencies, unit)
+    columns = [f.name for f in PetitionMonthlySummary._meta.concrete_fields if f.name != "id"]
+
+    def rows():
+        return sorted(PetitionMonthlySummary.objects.values_list(*columns), key=repr)
+
+    first = petition_summary_refresh()
+    before = rows()
+    second = petition_summary_refresh()
+
+    assert rows() == before and len(before) == first.rows == second.rows > 0
+    assert second.computed_for == TODAY and second.refreshed_at >= first.refreshed_at
+    assert sum(row[columns.index("received")] for row in before) == Petition.objects.count()
+    # "Overdue" is counted for the refresh's day: a week ago, the overdue petition was not yet due.
+    week_ago = petition_summary_refresh(TODAY - 7 * DAY)
+    assert week_ago.computed_for == TODAY - 7 * DAY
+    overdue = sum(row[columns.index("overdue")] for row in rows())
+    assert overdue == Petition.objects.overdue(TODAY - 7 * DAY).count()
+    assert overdue != Petition.objects.overdue(TODAY).count()
+    # With `if_stale`, a run for a day already counted does nothing.
+    again = petition_summary_refresh(TODAY - 7 * DAY, if_stale=True)
+    assert again.refreshed_at == week_ago.refreshed_at
+
+
+def test_a_stale_summary_is_not_read_and_a_refresh_is_queued_once(signed_in, leader, agencies, data, monkeypatch):
+    from django.core.cache import cache
+
+    from coordination import tasks
+    from coordination.dashboard_summary import QUEUED_KEY
+
+    petition_summary_refresh(TODAY - DAY)  # yesterday's summary: its "overdue" is not today's
+    PetitionFactory(originating_agency=agencies.hdnd, received_on=TODAY - 2 * DAY)
+    queued = []
+    monkeypatch.setattr(tasks, "enqueue", lambda task, *args, **kwargs: queued.append((task.name, kwargs)) or True)
+    cache.delete(QUEUED_KEY)
+    client = signed_in(leader)
+    try:
+        first = dashboard(client, refresh=False)
+        second = dashboard(client, refresh=False)
+    finally:
+        cache.delete(QUEUED_KEY)
+
+    # Counted live meanwhile (the new petition included), and the page says so.
+    assert first["petitions_as_of"] is None and first["petitions"]["received"].value == 8
+    assert second["petitions"]["received"].value == 8
+    assert queued == [("coordination.tasks.dashboard_summary_refresh", {"if_stale": True})]
+    page = client.get(reverse("dashboard"), PERIOD).content.decode()
+    assert "đang được cập nhật" in page
+    cache.delete(QUEUED_KEY)
+
+
+@pytest.mark.smoke
+def test_a_missing_summary_is_built_at_once_without_a_broker(signed_in, leader, agencies, data, monkeypatch):
+    """Development without Redis runs tasks in-process: the first page builds the summary and reads it."""
+    from django.core.cache import cache
+
+    from coordination import tasks
+    from coordination.dashboard_summary import QUEUED_KEY
+    from coordination.models import SummaryRefresh
+
+    SummaryRefresh.objects.all().delete()
+    monkeypatch.setattr(tasks, "enqueue", lambda task, *args, **kwargs: task(*args, **kwargs) or True)
+    cache.delete(QUEUED_KEY)
+    context = dashboard(signed_in(leader), refresh=False)
+
+    assert summary_state().computed_for == TODAY
+    assert context["petitions_as_of"] == summary_state().refreshed_at
+    assert context["petitions"]["received"].value == 7
+    assert cache.get(QUEUED_KEY) is None
+
+
+def test_refresh_command_and_beat_entry(db, reference_data):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from coordination.celery import beat_schedule
+
+    out = StringIO()
+    call_command("refresh_dashboard", "--today", "2026-11-24", stdout=out)
+    assert "Petition summary for 2026-11-24" in out.getvalue()
+    assert summary_state().computed_for == datetime.date(2026, 11, 24)
+    entry = beat_schedule()["dashboard-summary-refresh"]
+    assert entry["task"] == "coordination.tasks.dashboard_summary_refresh"

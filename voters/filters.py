@@ -109,6 +109,19 @@ class PetitionFilter(django_filters.FilterSet):
             offered |= Q(pk=int(selected))
         self.filters["meeting"].queryset = meetings.filter(offered).order_by("-starts_at", "-id")
 
+    @property
+    def form(self):
+        """The filter form, its long drop-downs fed (id, label) rows: the querysets still validate the input,
+        but the options no longer build a model instance each (~300 agencies with their unit, 50 meetings
+        with every column: ~10 ms of a list page's CPU)."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name, label in (("agency", "name"), ("unit", "name"), ("meeting", "title")):
+                field = form.fields[name]
+                empty = [("", field.empty_label)] if field.empty_label is not None else []
+                field.widget.choices = empty + list(field.queryset.values_list("pk", label))
+        return self._form
+
     def filter_search(self, queryset, name, value):
         return petition_search(queryset, value)
 

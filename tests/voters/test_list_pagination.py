@@ -132,3 +132,21 @@ def test_rows_show_what_the_page_showed_before(petitions, agencies, clerk, login
     assert f'name="ids" value="{petitions[0].pk}"' in html  # received: can be forwarded in bulk
     assert f'name="ids" value="{petitions[3].pk}"' not in html  # closed
     assert f'name="ids" value="{overdue.pk}"' not in html  # already forwarded
+
+
+def test_the_last_page_skips_no_rows_and_no_page_sorts_full_rows(petitions, clerk, login, small_pages):
+    """The last page reads the order backwards from its start (no OFFSET), a middle page skips ids only, and
+    the rows themselves are read by primary key (no ORDER BY, LIMIT or OFFSET over the joined rows)."""
+    client = login(clerk)
+    for number, offset in ((5, None), (2, f"OFFSET {PAGE_SIZE}")):
+        with CaptureQueriesContext(connection) as context:
+            client.get(f"/petitions/?page={number}")
+        petition_queries = [q["sql"] for q in context.captured_queries if 'FROM "voters_petition"' in q["sql"]]
+        ids_query = next(sql for sql in petition_queries if sql.startswith('SELECT "voters_petition"."id" AS "pk"'))
+        if offset is None:
+            assert "OFFSET" not in ids_query and "ASC" in ids_query, ids_query
+        else:
+            assert offset in ids_query, ids_query
+        rows_query = next(sql for sql in petition_queries if '"voters_petition"."content"' in sql)
+        outer = rows_query[rows_query.rindex("WHERE") :]  # after the EXISTS sub-queries of the flag
+        assert '"voters_petition"."id" IN (' in outer and "LIMIT" not in outer and "ORDER BY" not in outer, outer

@@ -436,16 +436,40 @@ def _januaries_ended(scope):
     )
 
 
-def meeting_figures(scope):
-    """Meetings held by kind against what the charter calls for, and minutes missing: one query."""
-    base = _meetings(scope)
-    totals = base.aggregate(
-        total=Count("pk"),
-        minutes_missing=Count("pk", filter=minutes_missing_q(scope.today)),
-        sessions_opened=Count("pk", filter=Q(kind=MeetingKind.COUNCIL_SESSION)),
-        sessions_closed=Count("pk", filter=Q(kind=MeetingKind.COUNCIL_SESSION, starts_at__lt=_day_start(scope.today))),
-        **{kind.value: Count("pk", filter=Q(kind=kind)) for kind in MeetingKind},
+def meeting_grid(scope):
+    """The scope's meetings by month held, every count at once: the one query that the meeting figures and
+    the trend's meetings are both summed from."""
+    rows = (
+        _meetings(scope)
+        .order_by()
+        .annotate(month=TruncMonth("starts_at"))
+        .values("month")
+        .annotate(
+            total=Count("pk"),
+            minutes_missing=Count("pk", filter=minutes_missing_q(scope.today)),
+            sessions_opened=Count("pk", filter=Q(kind=MeetingKind.COUNCIL_SESSION)),
+            sessions_closed=Count(
+                "pk", filter=Q(kind=MeetingKind.COUNCIL_SESSION, starts_at__lt=_day_start(scope.today))
+            ),
+            **{kind.value: Count("pk", filter=Q(kind=kind)) for kind in MeetingKind},
+        )
     )
+    return [{**row, "month": _as_month(row["month"])} for row in rows]
+
+
+def _totals(rows, names):
+    totals = dict.fromkeys(names, 0)
+    for row in rows:
+        for name in names:
+            totals[name] += row[name]
+    return totals
+
+
+def meeting_figures(scope, grid=None):
+    """Meetings held by kind against what the charter calls for, and minutes missing (from the grid)."""
+    grid = meeting_grid(scope) if grid is None else grid
+    names = ("total", "minutes_missing", "sessions_opened", "sessions_closed", *(kind.value for kind in MeetingKind))
+    totals = _totals(grid, names)
     # What the charters call for: voter contact before every session and after every session held,
     # a joint briefing each quarter, the review conference every January.
     expected = {
@@ -494,32 +518,56 @@ def _task_counts(today):
     return {name: Count("pk", filter=task_state_q(name, today)) for name in TASK_STATES}
 
 
-def task_figures(scope):
-    """Tasks done on time, done late, pending and overdue: totals and by article (two queries)."""
-    base = _tasks(scope)
-    counts = _task_counts(scope.today)
-    totals = base.aggregate(**counts)
-    figures = {name: Figure(value, scope.task_url(state=name)) for name, value in totals.items()}
-    figures["on_time_rate"] = rate(totals["done_on_time"], totals["done_on_time"] + totals["done_late"])
-    rows = []
-    article_rows = (
-        base.order_by()
+def task_grid(scope):
+    """The scope's tasks by charter article and month due, every state at once: the one query that the
+    totals, the by-article table and the trend's tasks are all summed from."""
+    rows = (
+        _tasks(scope)
+        .order_by()
+        .annotate(month=TruncMonth("due_date"))
         .values(
             "article_id",
+            "month",
             article_number=F("article__number"),
             article_title=F("article__title"),
             charter_number=F("article__charter__number"),
         )
-        .annotate(**counts)
-        .order_by(F("article__charter__number").asc(nulls_last=True), F("article__number").asc(nulls_last=True))
+        .annotate(**_task_counts(scope.today))
     )
-    for row in article_rows:
-        article_id = row.pop("article_id")
-        info = {
-            "number": row.pop("article_number"),
-            "title": row.pop("article_title"),
-            "charter": row.pop("charter_number"),
-        }
+    return [{**row, "month": _as_month(row["month"])} for row in rows]
+
+
+def task_figures(scope, grid=None):
+    """Tasks done on time, done late, pending and overdue: totals and by article (from the grid)."""
+    grid = task_grid(scope) if grid is None else grid
+    totals = _totals(grid, TASK_STATES)
+    figures = {name: Figure(value, scope.task_url(state=name)) for name, value in totals.items()}
+    figures["on_time_rate"] = rate(totals["done_on_time"], totals["done_on_time"] + totals["done_late"])
+    articles = {}
+    for row in grid:
+        article = articles.setdefault(
+            row["article_id"],
+            {
+                "info": {
+                    "number": row["article_number"],
+                    "title": row["article_title"],
+                    "charter": row["charter_number"],
+                },
+                "counts": dict.fromkeys(TASK_STATES, 0),
+            },
+        )
+        for name in TASK_STATES:
+            article["counts"][name] += row[name]
+
+    def order(item):
+        # Charter number, then article number, those without last (as the charter reads).
+        article_id, article = item
+        charter, number = article["info"]["charter"], article["info"]["number"]
+        return (charter is None, charter or "", number is None, number or 0, article_id or 0)
+
+    rows = []
+    for article_id, article in sorted(articles.items(), key=order):
+        info, row = article["info"], article["counts"]
         cells = {
             name: Figure(value, scope.task_url(state=name, article=article_id or 0)) for name, value in row.items()
         }
@@ -558,10 +606,17 @@ def _document_counts():
 
 
 def document_figures(scope):
+    """Documents due in the scope by state: by responsible agency, and the totals summed from those rows."""
     base = session_documents(
         unit_ids=[scope.unit.pk], start=scope.start, end=scope.end, today=scope.today, agency=scope.agency
     )
-    totals = base.aggregate(**_document_counts())
+    by_agency = list(
+        base.order_by()
+        .values("responsible_agency", agency_name=F("responsible_agency__name"))
+        .annotate(**_document_counts())
+        .order_by("-late", "-overdue", "agency_name")
+    )
+    totals = _totals(by_agency, ("total", *DOCUMENT_STATES))
     figures = {
         name: Figure(value, scope.document_url(state=None if name == "total" else name))
         for name, value in totals.items()
@@ -569,12 +624,7 @@ def document_figures(scope):
     figures["on_time_rate"] = rate(totals["on_time"], totals["on_time"] + totals["late"])
     figures["late_or_overdue"] = totals["late"] + totals["overdue"]
     rows = []
-    for row in (
-        base.order_by()
-        .values("responsible_agency", agency_name=F("responsible_agency__name"))
-        .annotate(**_document_counts())
-        .order_by("-late", "-overdue", "agency_name")
-    ):
+    for row in by_agency:
         agency_id, name = row.pop("responsible_agency"), row.pop("agency_name")
         cells = {
             state: Figure(value, scope.document_url(agency=agency_id, state=None if state == "total" else state))
@@ -778,33 +828,23 @@ def _as_month(value):
     return value.replace(day=1)
 
 
-def trend_figures(scope, grid=None):
+def _by_month(rows, names):
+    sums = {}
+    for row in rows:
+        target = sums.setdefault(row["month"], dict.fromkeys(names, 0))
+        for name in names:
+            target[name] += row[name]
+    return sums
+
+
+def trend_figures(scope, grid=None, task_rows=None, meeting_rows=None):
     """Month by month: petitions received / answered on time / overdue (by month received), tasks done on
-    time / late / overdue (by month due), meetings held. Two grouped queries and the petition grid."""
+    time / late / overdue (by month due), meetings held: summed from the petition, task and meeting grids."""
     months = _months(scope)
     grid = petition_grid(scope) if grid is None else grid
     petitions = _summed(grid, "month")
-    tasks = {
-        _as_month(row.pop("month")): row
-        for row in _tasks(scope)
-        .order_by()
-        .annotate(month=TruncMonth("due_date"))
-        .values("month")
-        .annotate(
-            **{
-                name: Count("pk", filter=task_state_q(name, scope.today))
-                for name in ("done_on_time", "done_late", "overdue")
-            }
-        )
-    }
-    meetings = {
-        _as_month(row.pop("month")): row
-        for row in _meetings(scope)
-        .order_by()
-        .annotate(month=TruncMonth("starts_at"))
-        .values("month")
-        .annotate(total=Count("pk"))
-    }
+    tasks = _by_month(task_grid(scope) if task_rows is None else task_rows, ("done_on_time", "done_late", "overdue"))
+    meetings = _by_month(meeting_grid(scope) if meeting_rows is None else meeting_rows, ("total",))
     rows = []
     for month in months:
         first, last = max(month, scope.start), min(_month_end(month), scope.end)
@@ -878,17 +918,17 @@ def dashboard_compute(scope, *, sort=None, commune_sort=None):
     """Every block of the page for `scope`; a fixed number of queries whatever the data size."""
     agencies, agency_sort = agency_comparison(scope, sort)
     communes, commune_sort = commune_comparison(scope, commune_sort)
-    grid = petition_grid(scope)
+    grid, tasks, meetings = petition_grid(scope), task_grid(scope), meeting_grid(scope)
     return {
         "petitions": petition_figures(scope, grid),
-        "meetings": meeting_figures(scope),
-        "tasks": task_figures(scope),
+        "meetings": meeting_figures(scope, meetings),
+        "tasks": task_figures(scope, tasks),
         "documents": document_figures(scope),
         "agencies": agencies,
         "agency_sort": agency_sort,
         "communes": communes,
         "commune_sort": commune_sort,
-        "trend": trend_figures(scope, grid),
+        "trend": trend_figures(scope, grid, tasks, meetings),
         "computed_at": timezone.now(),
         # When the petition figures were counted: the summary's refresh, or None when counted live now.
         "petitions_as_of": scope.summary.refreshed_at if scope.summary is not None else None,

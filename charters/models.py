@@ -315,10 +315,9 @@ class Task(models.Model):
             # Task list: the agencies offered by the filter (index-only over the visible units' tasks).
             models.Index(fields=["unit", "responsible_agency"], name="task_unit_responsible"),
             # Dashboard: a unit's (or its communes') tasks due in the period, counted by state, agency and
-            # article without reading the table (index-only; PostgreSQL).
+            # article without reading the table (index-only). Key columns, not INCLUDE: SQLite has no INCLUDE.
             models.Index(
-                fields=["unit", "due_date"],
-                include=["status", "completed_on", "responsible_agency", "article", "id"],
+                fields=["unit", "due_date", "status", "completed_on", "responsible_agency", "article", "id"],
                 name="task_unit_due_dashboard",
             ),
         ]

@@ -15,8 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="task",
             index=models.Index(
-                fields=["unit", "due_date"],
-                include=("status", "completed_on", "responsible_agency", "article", "id"),
+                fields=["unit", "due_date", "status", "completed_on", "responsible_agency", "article", "id"],
                 name="task_unit_due_dashboard",
             ),
         ),

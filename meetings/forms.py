@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import AdministrativeUnit, CoordinationArea
@@ -55,11 +56,11 @@ class MeetingFilterForm(forms.Form):
         # Any visible unit is accepted (links from the dashboard may name a commune without meetings);
         # the drop-down offers only the units that have meetings, plus the one chosen.
         self.fields["unit"].queryset = _visible_units(user)
-        offered = list(_units_with_meetings(user))
+        offered = list(_units_with_meetings(user).values_list("pk", "name"))
         chosen = self.data.get("unit") if self.is_bound else None
-        if chosen and str(chosen).isdigit() and all(str(unit.pk) != str(chosen) for unit in offered):
-            offered += list(_visible_units(user).filter(pk=chosen))
-        self.fields["unit"].widget.choices = [("", _("All units")), *((unit.pk, unit.name) for unit in offered)]
+        if chosen and str(chosen).isdigit() and all(str(pk) != str(chosen) for pk, _name in offered):
+            offered += list(_visible_units(user).filter(pk=chosen).values_list("pk", "name"))
+        self.fields["unit"].widget.choices = [("", _("All units")), *offered]
         # The queryset validates a submitted value (one lookup); the options are (id, label) rows, not
         # hundreds of model instances: a province offers ~300 agencies.
         agencies = agencies_for_choice(user)
@@ -77,12 +78,12 @@ class MeetingFilterForm(forms.Form):
 
 
 def _visible_units(user):
-    from coordination.permissions import visible_unit_ids
+    from coordination.permissions import InUnits, visible_unit_ids
 
     ids = visible_unit_ids(user)
     queryset = AdministrativeUnit.objects.all()
     if ids is not None:
-        queryset = queryset.filter(pk__in=ids)
+        queryset = queryset.filter(InUnits(F("pk"), list(ids))) if ids else queryset.none()
     return queryset
 
 

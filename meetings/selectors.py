@@ -12,7 +12,7 @@ from .models import AgendaItem, Attendance, Conclusion, Meeting, SessionDocument
 
 
 def meeting_list(*, user, filters=None, today=None):
-    """Meetings the user may see, filtered, each with kind, unit, host, charter and minutes state.
+    """Meetings the user may see, filtered, each with kind, unit, host and minutes state.
 
     Filters: kind, unit, agency (host or participant), date_from, date_to, charter, minutes_missing."""
     filters = filters or {}
@@ -37,7 +37,7 @@ def meeting_list(*, user, filters=None, today=None):
         queryset = queryset.filter(missing)
     return (
         queryset.with_minutes_state(condition=missing)
-        .select_related("unit", "host_agency", "charter")
+        .select_related("unit", "host_agency")  # each join more costs planning time (the list shows no charter)
         .annotate(late_document_count=_late_documents_count(today))
         .order_by("-starts_at", "-id")
     )

@@ -39,19 +39,39 @@ def meeting_list(request):
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    now = timezone.now()
+    meetings = list(page.object_list)
+    detail_url = reverse("meetings:detail", args=[URL_SENTINEL])
+    for meeting in meetings:
+        # Each row shows its link and its minutes badge (twice, for small and wide screens): made once here.
+        meeting.detail_url = detail_url.replace(str(URL_SENTINEL), str(meeting.pk))
+        meeting.minutes_badge = _minutes_badge(meeting, now)
     return render(
         request,
         "meetings/meeting_list.html",
         {
             "form": form,
             "page": page,
-            "meetings": page.object_list,
+            "meetings": meetings,
             "query": query.urlencode(),
-            "now_marker": timezone.now(),
+            "now_marker": now,
             "filtered": bool(filters and any(filters.values())),
             "can_create": permissions.can_create_meeting(request.user),
         },
     )
+
+
+def _minutes_badge(meeting, now):
+    """The list's minutes badge: recorded, missing (deadline passed), upcoming, or awaiting minutes."""
+    if meeting.minutes_recorded_at:
+        tone, label = "success", _("Recorded")
+    elif meeting.is_minutes_missing:
+        tone, label = "danger", _("Minutes missing")
+    elif meeting.starts_at > now:
+        tone, label = "secondary", _("Upcoming")
+    else:
+        tone, label = "warning", _("Awaiting minutes")
+    return format_html('<span class="badge text-bg-{}">{}</span>', tone, label)
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
@@ -250,17 +251,17 @@ def audit_change_rows(rows):
     `<td>{{ field }}</td><td>{{ old|change_value }}</td>…` gives, written in Python: a timeline of 50
     events has a few hundred of them."""
     context = Context(autoescape=True)
+
+    def cell(value):
+        # What {{ value }} writes; text (most values) only needs escaping, the rest is localised first.
+        if isinstance(value, Promise):
+            value = str(value)
+        return conditional_escape(value) if isinstance(value, str) else render_value_in_context(value, context)
+
     return format_html_join(
         "",
         _CHANGE_ROW,
-        (
-            (
-                render_value_in_context(label, context),
-                render_value_in_context(change_value(old), context),
-                render_value_in_context(change_value(new), context),
-            )
-            for label, old, new in rows
-        ),
+        ((cell(label), cell(change_value(old)), cell(change_value(new))) for label, old, new in rows),
     )
 
 

@@ -27,7 +27,7 @@ import time
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, IntegerField, Max, Min, OuterRef, Subquery, Sum
+from django.db.models import Count, F, Func, IntegerField, Max, Min, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -60,14 +60,42 @@ def working_day_ordinals_rebuild(first, last):
     return len(rows)
 
 
-def _ordinal(field):
+class OrdinalAt(Func):
+    """PostgreSQL: a date column's working-day ordinal read from the calendar passed as one int[] parameter
+    (array[(day - first) + 1]): a subscript per row instead of two index probes (~1.8 s less at a million)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, field, first, ordinals):
+        super().__init__(F(field))
+        self.first, self.ordinals = first, ordinals
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(%s::int[])[({sql} - %s::date) + 1]", [self.ordinals, *params, self.first]
+
+
+def _ordinal(field, calendar=None):
+    if calendar is not None:
+        return OrdinalAt(field, *calendar)
     return Subquery(
         WorkingDayOrdinal.objects.filter(day=OuterRef(field)).values("ordinal")[:1], output_field=IntegerField()
     )
 
 
-def petition_summary_queryset(today):
-    """Live petitions grouped as the summary stores them, every measure as the petition list counts it."""
+def _calendar():
+    """(first day, [ordinal of each day from it]) for PostgreSQL's `OrdinalAt`; None elsewhere (subqueries)."""
+    if connection.vendor != "postgresql":
+        return None
+    days = list(WorkingDayOrdinal.objects.order_by("day").values_list("day", "ordinal"))
+    if not days or (days[-1][0] - days[0][0]).days + 1 != len(days):
+        return None
+    return days[0][0], [ordinal for _day, ordinal in days]
+
+
+def petition_summary_queryset(today, calendar=None):
+    """Live petitions grouped as the summary stores them, every measure as the petition list counts it.
+    `calendar`: see `_calendar` (None: the working-day ordinals are read from their table per row)."""
     answered = petition_measure_q("answered", today)
     return (
         Petition.objects.order_by()
@@ -76,7 +104,9 @@ def petition_summary_queryset(today):
         .annotate(
             received=Count("pk"),
             **{name: Count("pk", filter=petition_measure_q(name, today)) for name in PETITION_MEASURES},
-            answered_working_days=Coalesce(Sum(_ordinal("answered_on") - _ordinal("received_on"), filter=answered), 0),
+            answered_working_days=Coalesce(
+                Sum(_ordinal("answered_on", calendar) - _ordinal("received_on", calendar), filter=answered), 0
+            ),
         )
     )
 
@@ -110,7 +140,7 @@ def petition_summary_refresh(today=None, *, if_stale=False):
     columns = [PetitionMonthlySummary._meta.get_field(name).column for name in (*KEY, *SUMMED)]
     columns.append("answered_working_days")
     aliases = [*KEY, *SUMMED, "answered_working_days"]
-    sql, params = petition_summary_queryset(today).query.sql_with_params()
+    sql, params = petition_summary_queryset(today, _calendar()).query.sql_with_params()
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

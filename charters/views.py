@@ -37,6 +37,7 @@ from .permissions import (
 from .symbols import symbol_warnings
 
 PAGE_SIZE = 25
+URL_SENTINEL = 987654321987  # reversed once per page, then replaced by each row's id
 PARTY_ORDER = ["HDND", "UBND", "MTTQ", "DBQH"]
 # Filters carried by the links of the leaders' dashboard (hidden fields of the task filter form).
 DRILL_DOWN_FILTERS = ("unit", "responsible_agency", "article", "state", "due_from", "due_to")
@@ -514,6 +515,10 @@ def task_list(request):
         **{name: filters.get(name) for name in DRILL_DOWN_FILTERS},
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    tasks = list(page.object_list)
+    detail_url = reverse("charters:task", args=[URL_SENTINEL])
+    for task in tasks:  # one reverse() per page, not per row
+        task.detail_url = detail_url.replace(str(URL_SENTINEL), str(task.pk))
     charter = None
     if filters.get("charter"):
         charter = visible_charters(user).filter(pk=filters["charter"]).first()
@@ -521,7 +526,7 @@ def task_list(request):
         "filter_form": form,
         "drill_down": any(filters.get(name) not in (None, "") for name in DRILL_DOWN_FILTERS),
         "page_obj": page,
-        "tasks": page.object_list,
+        "tasks": tasks,
         "today": today,
         "can_create": can_create_task(user),
         "filtered": any(key != "page" for key in request.GET),

@@ -1,6 +1,7 @@
 """Template helpers of the charter pages: a task's derived state as a badge, compliance percentages."""
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from charters.models import TaskStatus
@@ -31,10 +32,11 @@ def task_state(task, today):
     return "open"
 
 
-@register.inclusion_tag("partials/status_badge.html")
+@register.simple_tag
 def task_state_badge(task, today):
+    """partials/status_badge.html for the task's state, written directly (one per row of the task list)."""
     label, tone = TASK_STATES[task_state(task, today)]
-    return {"label": label, "tone": tone}
+    return format_html('<span class="badge text-bg-{}">{}</span>\n', tone, label)
 
 
 @register.filter

@@ -14,9 +14,9 @@ from .models import AWAITING_ANSWER, Answer, Forwarding, Petition
 from .permissions import petitions_visible_to, with_personal_data_flag
 
 LIST_RELATED = ("unit", "originating_agency", "lead_agency", "meeting", "commune")
-# What one row of the list page reads (the export uses LIST_RELATED): the columns its template shows, so 50
-# rows do not load and convert every meeting's and agency's columns (a deferred column read later would be a
-# query per row: tests/voters/test_query_counts.py counts them).
+# What one row of the list page reads (the export uses LIST_RELATED): the columns it shows, so 50 rows do not
+# load and convert every meeting's and agency's columns (a deferred column read later would be a query per
+# row: tests/voters/test_query_counts.py counts them).
 ROW_RELATED = ("lead_agency", "meeting", "commune")
 ROW_COLUMNS = (
     "id",

@@ -43,7 +43,7 @@ def petitions(agencies, other_agency, reference_data):
 
 
 def _ids(response):
-    return [petition.pk for petition, _row in response.context["rows"]]
+    return [petition.pk for petition in response.context["page"].object_list]
 
 
 def _expected(order_by, **filters):

@@ -120,9 +120,11 @@ def charter_meetings(charter, *, limit=10):
     petition_count = (
         petitions.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting").annotate(n=Count("pk"))
     )
-    return charter.meetings.annotate(
-        petition_count=Coalesce(Subquery(petition_count.values("n"), output_field=IntegerField()), 0)
-    ).order_by("-starts_at")[:limit]
+    return (
+        charter.meetings.defer("minutes_text")
+        .annotate(petition_count=Coalesce(Subquery(petition_count.values("n"), output_field=IntegerField()), 0))
+        .order_by("-starts_at")[:limit]
+    )
 
 
 # The years that have tasks, by skipping from one year's first task to the next year's (one index probe

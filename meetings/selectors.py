@@ -38,6 +38,7 @@ def meeting_list(*, user, filters=None, today=None):
     return (
         queryset.with_minutes_state(condition=missing)
         .select_related("unit", "host_agency")  # each join more costs planning time (the list shows no charter)
+        .defer("minutes_text")  # the minutes' full text is not shown in the list
         .annotate(late_document_count=_late_documents_count(today))
         .order_by("-starts_at", "-id")
     )

@@ -130,10 +130,14 @@ def petition_summary_refresh(today=None, *, if_stale=False):
     elif if_stale and state.computed_for == today:
         return state
     bounds = Petition.objects.order_by().aggregate(
-        first=Min("received_on"), last_received=Max("received_on"), last_answered=Max("answered_on")
+        first=Min("received_on"),
+        first_answered=Min("answered_on"),
+        last_received=Max("received_on"),
+        last_answered=Max("answered_on"),
     )
     if bounds["first"] is not None:
-        first = min(bounds["first"], today)
+        # Every date a petition carries, even an answer dated before its receipt, has its ordinal.
+        first = min(bounds["first"], bounds["first_answered"] or today, today)
         last = max(today, bounds["last_received"], bounds["last_answered"] or today)
         working_day_ordinals_rebuild(first, last)
     table = connection.ops.quote_name(PetitionMonthlySummary._meta.db_table)

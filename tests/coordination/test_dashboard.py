@@ -749,3 +749,16 @@ def test_refresh_command_and_beat_entry(db, reference_data):
     assert summary_state().computed_for == datetime.date(2026, 11, 24)
     entry = beat_schedule()["dashboard-summary-refresh"]
     assert entry["task"] == "coordination.tasks.dashboard_summary_refresh"
+
+
+def test_comparison_rows_escape_names(signed_in, leader, agencies, unit, data):
+    # The comparison rows are written in Python (dashboard_views.comparison_rows_html): names stay escaped.
+    agencies.department.name = "Sở <b>Xây dựng</b> & Giao thông"
+    agencies.department.save()
+    AgencyFactory(unit=CommuneFactory(parent=unit, name="Xã <i>Hòa</i> Vang"), kind=AgencyKind.HDND)
+    petition_summary_refresh()
+    page = signed_in(leader).get(reverse("dashboard"), PERIOD).content.decode()
+
+    assert "Sở &lt;b&gt;Xây dựng&lt;/b&gt; &amp; Giao thông" in page
+    assert "Xã &lt;i&gt;Hòa&lt;/i&gt; Vang" in page
+    assert "<b>Xây" not in page and "<i>Hòa" not in page

@@ -102,12 +102,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
-if IS_POSTGRES:
-    # The site's queries are short OLTP reads: PostgreSQL's JIT compiled the dashboard's aggregates for
-    # ~0.3 s at a million petitions and never won that back. Off per connection (PG_JIT=1 turns it on).
-    if not env.bool("PG_JIT", default=False):
-        options = DATABASES["default"].setdefault("OPTIONS", {})
-        options["options"] = (options.get("options", "") + " -c jit=off").strip()
+# The site's queries are short OLTP reads: PostgreSQL's JIT compiled the dashboard's aggregates for
+# ~0.3 s at a million petitions and never won that back. Off per connection (PG_JIT=1 turns it on).
+if IS_POSTGRES and not env.bool("PG_JIT", default=False):
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = (options.get("options", "") + " -c jit=off").strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "coordination.User"

@@ -437,7 +437,7 @@ def _januaries_ended(scope):
     )
 
 
-def meeting_grid(scope):
+def meeting_grid(scope, minutes_missing=None):
     """The scope's meetings by month held, every count at once: the one query that the meeting figures and
     the trend's meetings are both summed from."""
     rows = (
@@ -447,7 +447,9 @@ def meeting_grid(scope):
         .values("month")
         .annotate(
             total=Count("pk"),
-            minutes_missing=Count("pk", filter=minutes_missing_q(scope.today)),
+            minutes_missing=Count(
+                "pk", filter=minutes_missing_q(scope.today) if minutes_missing is None else minutes_missing
+            ),
             sessions_opened=Count("pk", filter=Q(kind=MeetingKind.COUNCIL_SESSION)),
             sessions_closed=Count(
                 "pk", filter=Q(kind=MeetingKind.COUNCIL_SESSION, starts_at__lt=_day_start(scope.today))
@@ -606,17 +608,22 @@ def _document_counts():
     return {"total": Count("pk"), **{name: Count("pk", filter=Q(db_state=name)) for name in DOCUMENT_STATES}}
 
 
-def document_figures(scope):
-    """Documents due in the scope by state: by responsible agency, and the totals summed from those rows."""
+def document_rows(scope):
+    """The scope's session documents counted by responsible agency (every state): one query."""
     base = session_documents(
         unit_ids=[scope.unit.pk], start=scope.start, end=scope.end, today=scope.today, agency=scope.agency
     )
-    by_agency = list(
+    return list(
         base.order_by()
         .values("responsible_agency", agency_name=F("responsible_agency__name"))
         .annotate(**_document_counts())
         .order_by("-late", "-overdue", "agency_name")
     )
+
+
+def document_figures(scope, by_agency=None):
+    """Documents due in the scope by state: by responsible agency, and the totals summed from those rows."""
+    by_agency = document_rows(scope) if by_agency is None else by_agency
     totals = _totals(by_agency, ("total", *DOCUMENT_STATES))
     figures = {
         name: Figure(value, scope.document_url(state=None if name == "total" else name))
@@ -626,10 +633,10 @@ def document_figures(scope):
     figures["late_or_overdue"] = totals["late"] + totals["overdue"]
     rows = []
     for row in by_agency:
-        agency_id, name = row.pop("responsible_agency"), row.pop("agency_name")
+        agency_id, name = row["responsible_agency"], row["agency_name"]
         cells = {
-            state: Figure(value, scope.document_url(agency=agency_id, state=None if state == "total" else state))
-            for state, value in row.items()
+            state: Figure(row[state], scope.document_url(agency=agency_id, state=None if state == "total" else state))
+            for state in ("total", *DOCUMENT_STATES)
         }
         rows.append({"agency_id": agency_id, "name": name, **cells})
     figures["by_agency"] = rows
@@ -659,9 +666,10 @@ def _sorted(rows, sort, columns, default):
     return present + absent, sort
 
 
-def agency_comparison(scope, sort=None):
+def agency_comparison(scope, sort=None, documents_by_agency=None):
     """Per agency of the unit: petitions it must answer (as lead agency), its tasks (as responsible agency)
-    and its session documents. Three grouped queries."""
+    and its session documents. Three grouped queries; two when the unit's documents by responsible agency
+    (`document_rows` of a scope without an agency) are given."""
     agencies = [scope.agency] if scope.agency else scope.agencies
     ids = [agency.pk for agency in agencies]
     measures = ("answered", "answered_on_time", "overdue")
@@ -692,14 +700,17 @@ def agency_comparison(scope, sort=None):
         .values("responsible_agency")
         .annotate(**_task_counts(scope.today))
     }
-    documents = {
-        row.pop("responsible_agency"): row
-        for row in session_documents(unit_ids=[scope.unit.pk], start=scope.start, end=scope.end, today=scope.today)
-        .filter(responsible_agency_id__in=ids)
-        .order_by()
-        .values("responsible_agency")
-        .annotate(**_document_counts())
-    }
+    if documents_by_agency is not None and scope.agency is None:
+        documents = {row["responsible_agency"]: row for row in documents_by_agency}
+    else:
+        documents = {
+            row.pop("responsible_agency"): row
+            for row in session_documents(unit_ids=[scope.unit.pk], start=scope.start, end=scope.end, today=scope.today)
+            .filter(responsible_agency_id__in=ids)
+            .order_by()
+            .values("responsible_agency")
+            .annotate(**_document_counts())
+        }
     rows = []
     for agency in agencies:
         petition = petitions.get(agency.pk, {})
@@ -738,7 +749,7 @@ def agency_comparison(scope, sort=None):
     return _sorted(rows, sort, AGENCY_COLUMNS, "-petitions_to_answer")
 
 
-def commune_comparison(scope, sort=None):
+def commune_comparison(scope, sort=None, minutes_missing=None):
     """The communes of a province (those with agencies) on the same measures, for the year-end emulation
     ranking: four grouped queries whatever the number of communes. None for a unit without such communes
     or when one agency is chosen (an agency of the province has no work in the communes)."""
@@ -764,7 +775,7 @@ def commune_comparison(scope, sort=None):
         .values("unit")
         .annotate(**_task_counts(scope.today))
     }
-    missing = minutes_missing_q(scope.today)
+    missing = minutes_missing_q(scope.today) if minutes_missing is None else minutes_missing
     meetings = {
         row.pop("unit"): row
         for row in _meetings(scope, unit_filter=Q(unit_id__in=ids))
@@ -917,14 +928,18 @@ def dashboard_figures(scope, *, sort=None, commune_sort=None):
 
 def dashboard_compute(scope, *, sort=None, commune_sort=None):
     """Every block of the page for `scope`; a fixed number of queries whatever the data size."""
-    agencies, agency_sort = agency_comparison(scope, sort)
-    communes, commune_sort = commune_comparison(scope, commune_sort)
-    grid, tasks, meetings = petition_grid(scope), task_grid(scope), meeting_grid(scope)
+    # Shared between blocks: the minutes-missing condition (it reads the deadline rules) and the documents
+    # by responsible agency (the agency comparison's, when no agency is chosen).
+    missing = minutes_missing_q(scope.today)
+    documents = document_rows(scope)
+    agencies, agency_sort = agency_comparison(scope, sort, documents)
+    communes, commune_sort = commune_comparison(scope, commune_sort, missing)
+    grid, tasks, meetings = petition_grid(scope), task_grid(scope), meeting_grid(scope, missing)
     return {
         "petitions": petition_figures(scope, grid),
         "meetings": meeting_figures(scope, meetings),
         "tasks": task_figures(scope, tasks),
-        "documents": document_figures(scope),
+        "documents": document_figures(scope, documents),
         "agencies": agencies,
         "agency_sort": agency_sort,
         "communes": communes,

@@ -1,6 +1,8 @@
 """Test settings: the real settings, with a fast password hasher and eager tasks by default."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("SECURE_COOKIES", "0")
@@ -10,5 +12,7 @@ from .settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+# Each run its own media directory (the harness gives one inside its work directory, removed with it):
+# files from an earlier run must not meet this run's ids (a report PDF of the same id counted as rendered).
+MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="phoihop-test-media-"))
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

@@ -241,6 +241,7 @@ def main(argv):
         env = base_env()
         env["DATABASE_URL"] = postgres.url
         env["REDIS_URL"] = redis.url
+        env["TEST_MEDIA_ROOT"] = str(Path(workdir) / "test-media")
         if pytest_run("full suite on PostgreSQL + Redis", [*argv], env) != 0:
             failures.append("full suite")
 
@@ -248,6 +249,7 @@ def main(argv):
         sqlite_env = base_env()
         sqlite_env["DATABASE_URL"] = f"sqlite:///{Path(workdir) / 'smoke.sqlite3'}"
         sqlite_env["DEBUG"] = "1"
+        sqlite_env["TEST_MEDIA_ROOT"] = str(Path(workdir) / "test-media-sqlite")
         log("SQLite: migrate + seed_demo on a fresh file (what `make run` does)")
         try:
             manage(["migrate", "--noinput", "-v", "0"], sqlite_env)

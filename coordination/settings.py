@@ -229,7 +229,10 @@ else:
 # Security.
 # Idle timeout: the cookie age is renewed on every request. Absolute limit: SessionLifetimeMiddleware.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle timeout is renewed by SessionLifetimeMiddleware at most once a minute (SESSION_RENEW_SECONDS), not
+# by a session write on every request (SESSION_SAVE_EVERY_REQUEST cost every page an UPDATE and a commit).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = env.int("SESSION_RENEW_SECONDS", default=60)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)

@@ -13,7 +13,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from coordination.middleware import SESSION_STARTED_KEY
+from coordination.middleware import SESSION_RENEWED_KEY, SESSION_STARTED_KEY
 from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -63,10 +63,70 @@ def test_production_defaults_are_secure():
     assert result.stdout.split() == ["True", "True", "True", "31536000", "True", "True", "True"]
 
 
-def test_idle_timeout_is_thirty_minutes_renewed_on_every_request():
+def test_idle_timeout_is_thirty_minutes_renewed_at_most_once_a_minute():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_RENEW_SECONDS == 60
     assert settings.SESSION_ABSOLUTE_SECONDS == 12 * 60 * 60
+
+
+def _stored_expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value).expire_date
+
+
+def test_a_request_renews_an_idle_expiry_older_than_a_minute(client, clerk):
+    assert client.login(username=clerk.username, password=PASSWORD)
+    session = client.session
+    session[SESSION_RENEWED_KEY] = int(time.time()) - 61
+    session.save()
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    # What 61 s without a renewal leaves of the 30 minutes.
+    before = timezone.now() + timezone.timedelta(minutes=29)
+    Session.objects.filter(session_key=session.session_key).update(expire_date=before)
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    after = _stored_expiry(client)
+    assert (after - before).total_seconds() >= 55  # renewed to a full 30 minutes from now
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 30 * 60
+    assert int(time.time()) - client.session[SESSION_RENEWED_KEY] < 5
+
+
+def test_requests_within_a_minute_of_the_renewal_write_no_session(client, clerk, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert client.login(username=clerk.username, password=PASSWORD)
+    client.get(reverse("home"))  # renews (sign-in time)
+    expiry = _stored_expiry(client)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    writes = [query["sql"] for query in queries if "django_session" in query["sql"] and "SELECT" not in query["sql"]]
+    assert writes == []
+    assert _stored_expiry(client) == expiry
+
+
+def test_an_idle_session_past_its_expiry_is_signed_out(client, clerk):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    assert client.login(username=clerk.username, password=PASSWORD)
+    client.get(reverse("home"))
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+
+    response = client.get(reverse("voters:list"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_a_session_older_than_twelve_hours_is_signed_out_however_active(client, clerk):

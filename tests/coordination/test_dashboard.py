@@ -194,7 +194,7 @@ def list_count(client, url):
 
 
 # Queries of the leader's page over whole months with a fresh summary (session and user included).
-PAGE_QUERIES = 24
+PAGE_QUERIES = 21
 BLOCKS = ("petitions", "meetings", "tasks", "documents", "agencies", "communes", "trend")
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from coordination.audit import audit_events_for
 from coordination.permissions import ensure
+from coordination.templatetags.ui import badge_html
 
 from . import forms, permissions, selectors, services
 from .ics import meetings_to_ics
@@ -71,7 +72,7 @@ def _minutes_badge(meeting, now):
         tone, label = "secondary", _("Upcoming")
     else:
         tone, label = "warning", _("Awaiting minutes")
-    return format_html('<span class="badge text-bg-{}">{}</span>', tone, label)
+    return badge_html(label, tone)
 
 
 @login_required

@@ -1,10 +1,10 @@
 """Template helpers of the charter pages: a task's derived state as a badge, compliance percentages."""
 
 from django import template
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from charters.models import TaskStatus
+from coordination.templatetags.ui import badge_html
 
 register = template.Library()
 
@@ -34,9 +34,9 @@ def task_state(task, today):
 
 @register.simple_tag
 def task_state_badge(task, today):
-    """partials/status_badge.html for the task's state, written directly (one per row of the task list)."""
+    """The task's state as a status badge (one per row of the task list)."""
     label, tone = TASK_STATES[task_state(task, today)]
-    return format_html('<span class="badge text-bg-{}">{}</span>\n', tone, label)
+    return badge_html(label, tone)
 
 
 @register.filter

@@ -144,7 +144,7 @@ def _appendix_rows(review):
     ):
         yield {
             "index": index,
-            "reference": f"KN-{pk:06d}",
+            "reference": Petition.reference_for(pk),
             "received_on": received,
             "content": content if len(content) <= APPENDIX_CONTENT_CHARS else _shorten(content),
             "field": field_label(field),

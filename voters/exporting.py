@@ -9,6 +9,7 @@ from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from .models import Petition
 from .permissions import can_see_personal_data
 
 HIDDEN = "—"
@@ -79,7 +80,7 @@ def export_rows(queryset, user, today=None):
             _date(petition.answered_on),
             petition.get_outcome_display() if petition.outcome else "",
             _("yes") if petition.is_overdue(today) else "",
-            f"KN-{petition.primary_id:06d}" if petition.primary_id else "",
+            Petition.reference_for(petition.primary_id) if petition.primary_id else "",
         ]
 
 

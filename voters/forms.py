@@ -320,7 +320,7 @@ class GroupForm(forms.Form):
         if missing:
             raise forms.ValidationError(
                 _("No petition of this unit has the reference(s): %(refs)s")
-                % {"refs": ", ".join(f"KN-{pk:06d}" for pk in sorted(missing))}
+                % {"refs": ", ".join(Petition.reference_for(pk) for pk in sorted(missing))}
             )
         return found
 

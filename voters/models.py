@@ -203,7 +203,12 @@ class Petition(models.Model):
 
     @property
     def reference(self):
-        return f"KN-{self.pk:06d}" if self.pk else "KN-…"
+        return self.reference_for(self.pk)
+
+    @staticmethod
+    def reference_for(pk):
+        """The petition's reference (KN-000123) from its id, e.g. for a grouped petition's primary."""
+        return f"KN-{pk:06d}" if pk else "KN-…"
 
     def clean(self):
         errors = {}

@@ -21,7 +21,7 @@ def petition_items(schedule):
         ReminderItem(
             item_kind="petition",
             item_key=f"petition:{pk}",
-            title=f"KN-{pk:06d} — {_shorten(content)}",
+            title=f"{Petition.reference_for(pk)} — {_shorten(content)}",
             due_date=due_date,
             url=url(pk),
             agency_id=agency_id,

@@ -32,7 +32,7 @@ from .forms import (
     ReturnForm,
 )
 from .importing import COLUMNS, MAX_ROWS, template_workbook
-from .models import NOT_YET_FORWARDED, AnswerAttachment, Field, Petition, Status
+from .models import AnswerAttachment, Field, Petition, Status
 from .pagination import IdsFirstPaginator
 from .selectors import (
     petition_counts,
@@ -121,12 +121,7 @@ def _list_rows(user, petitions, today):
         reference = petition.reference
         status = petition.status
         due_date = petition.due_date
-        selectable = (
-            may_bulk_forward
-            and petition.originating_agency_id == agency.pk
-            and not petition.primary_id
-            and status in NOT_YET_FORWARDED
-        )
+        selectable = may_bulk_forward and permissions.can_forward(user, petition)
         lead = petition.lead_agency
         rows.append(
             {
@@ -134,7 +129,7 @@ def _list_rows(user, petitions, today):
                 "reference": reference,
                 "select_label": _("Select %(ref)s") % {"ref": reference} if selectable else "",
                 "url": reverse("voters:detail", args=[petition.pk]),
-                "primary": f"KN-{petition.primary_id:06d}" if petition.primary_id else "",
+                "primary": Petition.reference_for(petition.primary_id) if petition.primary_id else "",
                 "received": vn_date(petition.received_on),
                 "content": _shorten(petition.content, 160),
                 "voter": petition.voter_name if permissions.can_see_personal_data(user, petition) else "",
@@ -145,7 +140,7 @@ def _list_rows(user, petitions, today):
                 "field": field_labels.get(petition.field, petition.field),
                 "lead": (lead.short_name or lead.name) if lead is not None else "",
                 "due": vn_date(due_date),
-                "overdue": status == Status.FORWARDED and due_date is not None and due_date < today,
+                "overdue": petition.is_overdue(today),
                 "flagged": petition.flagged_for_supervision,
                 "selectable": selectable,
             }

@@ -19,9 +19,13 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from charters.models import Article, Charter, Task
+from coordination.dashboard.summary import petition_summary_refresh
 from coordination.deadlines import deadline_compute, deadline_rule_for
 from coordination.models import AdministrativeUnit, Agency, AgencyKind, CoordinationArea, UnitLevel
 from coordination.text import fold
+from meetings.models import Meeting
+from voters.models import Answer, Evaluation, Forwarding, Petition
 
 CHUNK = 20_000
 PETITION_RULE = "petition-answer-local"
@@ -390,8 +394,6 @@ class LoadGenerator:
         self.kind_table = _weighted(MEETING_KINDS)
         self.areas = list(CoordinationArea.objects.order_by("id").values_list("id", flat=True))
         self.rule = deadline_rule_for(PETITION_RULE, on_date=self.today)
-        from charters.models import Article, Charter
-
         self.charters_of = {}
         for charter_id, unit_id in (
             Charter.objects.filter(status="in_force").order_by("id").values_list("id", "unit_id")
@@ -437,8 +439,6 @@ class LoadGenerator:
 
     # -- meetings
     def meetings(self, count):
-        from meetings.models import Meeting
-
         columns = ["id", "title", "kind", "subkind", "unit_id", "host_agency_id", "starts_at", "ends_at", "place",
                    "chair", "constituency", "minutes_text", "minutes_file", "minutes_file_name",
                    "minutes_recorded_at", "version", "created_at", "updated_at", "area_id"]  # fmt: skip
@@ -496,8 +496,6 @@ class LoadGenerator:
 
     # -- tasks
     def tasks(self, count):
-        from charters.models import Task
-
         columns = ["id", "title", "unit_id", "charter_id", "article_id", "period_key", "area_id",
                    "responsible_agency_id", "due_date", "status", "origin", "completed_on", "evidence_note",
                    "evidence_link", "evidence_file", "version", "created_at", "updated_at"]  # fmt: skip
@@ -553,8 +551,6 @@ class LoadGenerator:
 
     # -- petitions
     def petitions(self, count):
-        from voters.models import Answer, Evaluation, Forwarding, Petition
-
         petition_columns = ["id", "unit_id", "originating_agency_id", "source", "meeting_id", "received_on",
                             "commune_id", "locality", "voter_name", "voter_address", "voter_phone", "content",
                             "field", "kind", "competence_level", "status", "lead_agency_id", "due_date",
@@ -728,10 +724,6 @@ def load_data_generate(*, petitions, meetings, tasks, seed=1, today, stdout=None
     """Add `meetings`, `tasks` and `petitions` synthetic rows (in that order). Returns a `LoadReport`."""
     import time
 
-    from charters.models import Task
-    from meetings.models import Meeting
-    from voters.models import Answer, Evaluation, Forwarding, Petition
-
     generator = LoadGenerator(seed=seed, today=today, stdout=stdout)
     if rebuild_indexes is None:
         # Rebuilding pays off when the load is large next to what is already there.
@@ -767,8 +759,6 @@ def load_data_generate(*, petitions, meetings, tasks, seed=1, today, stdout=None
                 cursor.execute(f"{command} {model._meta.db_table}")
         generator.report.timings["analyze"] = time.monotonic() - started
     # The dashboard reads petitions from its summary: count the new rows now rather than at the next beat.
-    from .dashboard_summary import petition_summary_refresh
-
     started = time.monotonic()
     petition_summary_refresh(today)
     generator.report.timings["dashboard summary"] = time.monotonic() - started

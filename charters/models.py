@@ -347,6 +347,3 @@ class Task(models.Model):
         if self.status != TaskStatus.DONE or not self.completed_on:
             return None
         return self.completed_on <= self.due_date
-
-
-from .review_models import *  # noqa: E402,F403

@@ -22,5 +22,5 @@ urlpatterns = [
     path("tasks/<int:pk>/", views.task_detail, name="task"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
     path("tasks/<int:pk>/evidence.pdf", views.task_evidence_download, name="task_evidence"),
-    path("", include("charters.review_urls")),
+    path("", include("charters.reviews.urls")),
 ]

@@ -52,7 +52,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import AgencyKind, Membership, Notification, ReminderLedger, ReminderLevel, Role, User
+from .queueing import enqueue
 
+# The digest task (coordination/tasks.py), queued by name: the task imports this module.
+DIGEST_TASK = "coordination.tasks.reminder_digest_send"
 OVERDUE = "overdue"
 ESCALATION = "escalation"
 
@@ -246,9 +249,7 @@ def reminders_scan(today=None):
 
 def digest_enqueue(user_id, day):
     """Queue a digest; a broker outage is logged, never raised: the next scan queues it again."""
-    from .tasks import enqueue, reminder_digest_send
-
-    return enqueue(reminder_digest_send, user_id, day.isoformat())
+    return enqueue(DIGEST_TASK, user_id, day.isoformat())
 
 
 def _claimable(user_id, day):

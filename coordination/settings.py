@@ -50,6 +50,11 @@ INSTALLED_APPS = [
     "charters",
     "meetings",
     "voters",
+    # Aggregators above the apps (README "Architecture"): each reads the apps, no app reads them.
+    "charters.reviews",
+    "coordination.dashboard",
+    "coordination.demo",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -208,7 +213,7 @@ REMINDER_WATCHERS = env.list(
     default=[
         "voters.reminders.petition_items",
         "charters.reminders.task_items",
-        "charters.reminders.annual_review_items",
+        "charters.reviews.reminders.annual_review_items",
         "meetings.reminders.session_document_items",
         "meetings.reminders.minutes_items",
     ],

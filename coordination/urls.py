@@ -4,13 +4,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import dashboard_views, notification_views, views
+from . import notification_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
-    path("dashboard/documents/", dashboard_views.dashboard_documents, name="dashboard_documents"),
+    path("dashboard/", include("coordination.dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -5,7 +5,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .review_models import AnnualReview, ReviewKind
+from .models import AnnualReview, ReviewKind
 
 TEXTAREA = {"rows": 8, "class": "review-text"}
 

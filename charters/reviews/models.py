@@ -1,4 +1,7 @@
-"""Annual and end-of-term reviews of a charter, their approvals, saved versions and rendered PDF files."""
+"""Annual and end-of-term reviews of a charter, their approvals, saved versions and rendered PDF files.
+
+The tables keep the names they had when these models belonged to `charters` (db_table): the move to the
+`reviews` app changed only Django's state (reviews/migrations/0001_initial.py)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -86,6 +89,7 @@ class AnnualReview(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "charters_annualreview"
         verbose_name = _("annual review")
         verbose_name_plural = _("annual reviews")
         ordering = ["-year", "-id"]
@@ -137,6 +141,7 @@ class ReviewApproval(models.Model):
     comment = models.CharField(_("comment"), max_length=500, blank=True)
 
     class Meta:
+        db_table = "charters_reviewapproval"
         verbose_name = _("review approval")
         verbose_name_plural = _("review approvals")
         ordering = ["approved_at", "id"]
@@ -159,6 +164,7 @@ class ReviewVersion(models.Model):
     created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
 
     class Meta:
+        db_table = "charters_reviewversion"
         verbose_name = _("review version")
         verbose_name_plural = _("review versions")
         ordering = ["-number"]
@@ -208,6 +214,7 @@ class ReportFile(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
+        db_table = "charters_reportfile"
         verbose_name = _("report file")
         verbose_name_plural = _("report files")
         ordering = ["-created_at", "-id"]

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from coordination.models import Role
 from coordination.permissions import agency_of, ensure, ensure_unit_visible, is_site_admin, role_of
 
-from .review_models import AnnualReview, ReportFile, ReviewStatus
+from .models import AnnualReview, ReportFile, ReviewStatus
 
 
 def _party_ids(charter):

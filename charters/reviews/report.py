@@ -8,10 +8,10 @@ from django.utils import translation
 
 from voters.models import Petition, Status
 
+from .models import ReviewKind
 from .pdf import ASSET_BASE, pdf_concatenate, render_document, render_pdf
-from .review_models import ReviewKind
-from .review_stats import review_period
-from .review_text import comparison_rows, field_label, meeting_label, vn_percent
+from .stats import review_period
+from .text import comparison_rows, field_label, meeting_label, vn_percent
 
 REPORT_TEMPLATE = "charters/reports/review_report.html"
 APPENDIX_TEMPLATE = "charters/reports/review_report_appendix.html"

@@ -2,10 +2,10 @@
 
 from django.db.models import Count, Q
 
+from charters.models import Charter, CharterStatus
 from coordination.permissions import agency_of, is_site_admin, visible_unit_ids
 
-from .models import Charter, CharterStatus
-from .review_models import AnnualReview, ReportFile, ReviewVersion
+from .models import AnnualReview, ReportFile, ReviewVersion
 
 
 def visible_reviews(user):

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from charters.models import Charter, CharterStatus
 from coordination.audit import audit_record, diff, snapshot
-from coordination.tasks import enqueue_on_commit
+from coordination.queueing import enqueue, enqueue_on_commit
 
-from .models import Charter, CharterStatus
-from .review_models import (
+from .models import (
     VERSIONED_FIELDS,
     AnnualReview,
     ReportFile,
@@ -30,14 +30,18 @@ from .review_models import (
     ReviewVersion,
     report_storage,
 )
-from .review_stats import statistics_compute
-from .review_text import (
+from .report import report_pdf
+from .stats import statistics_compute
+from .text import (
     introduction_default,
     narrative_prefill,
     recipients_default,
     summary_default,
     symbol_default,
 )
+
+# The render task (charters/reviews/tasks.py), queued by name: the task imports this module.
+RENDER_TASK = "charters.tasks.review_report_render"
 
 logger = logging.getLogger(__name__)
 
@@ -286,8 +290,6 @@ def report_request(*, actor, review, with_appendix=False):
 
     The same version already queued, rendering or rendered (a double click, a resent form) is not rendered
     twice: that request's file is returned. The row lock orders concurrent requests for one review."""
-    from .tasks import review_report_render
-
     current = AnnualReview.objects.select_for_update().get(pk=review.pk)
     existing = (
         ReportFile.objects.filter(review=current, source_version__number=current.version, with_appendix=with_appendix)
@@ -298,7 +300,7 @@ def report_request(*, actor, review, with_appendix=False):
         return existing
     report = _report_create(actor=actor, review=review, with_appendix=with_appendix)
     # A broker outage must not turn the saved request into an error page: `reports_requeue` queues it later.
-    enqueue_on_commit(review_report_render, report.pk)
+    enqueue_on_commit(RENDER_TASK, report.pk)
     return report
 
 
@@ -308,16 +310,12 @@ REQUEUE_AFTER = datetime.timedelta(minutes=2)
 def reports_requeue(*, now=None):
     """Queue again the renders no worker has taken: still queued after REQUEUE_AFTER (the broker was down when
     they were requested) or left 'rendering' by a worker that died. Safe to repeat: rendering claims the job."""
-    from coordination.tasks import enqueue
-
-    from .tasks import review_report_render
-
     now = now or timezone.now()
     waiting = Q(status=ReportStatus.QUEUED, created_at__lt=now - REQUEUE_AFTER) | Q(
         status=ReportStatus.RENDERING, started_at__lt=_stale_before()
     )
     ids = list(ReportFile.objects.filter(waiting).order_by("pk").values_list("pk", flat=True))
-    return sum(1 for report_id in ids if enqueue(review_report_render, report_id))
+    return sum(1 for report_id in ids if enqueue(RENDER_TASK, report_id))
 
 
 @transaction.atomic
@@ -367,8 +365,6 @@ def report_render(*, report_id):
     """Render a claimed report into its file. Returns the report, or None if another worker has it.
 
     Not one transaction: the claim must be visible to other workers while the (slow) rendering runs."""
-    from .review_report import report_pdf
-
     if not report_claim(report_id):
         return None
     report = ReportFile.objects.select_related("review__charter__unit", "source_version").get(pk=report_id)

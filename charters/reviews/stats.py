@@ -9,11 +9,12 @@ import datetime
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from charters.models import Task, TaskOrigin, TaskStatus
+from coordination.models import Agency
 from meetings.models import VOTER_CONTACT_KINDS, Meeting, MeetingKind, SessionDocument
 from voters.models import Evaluation, EvaluationResult, Forwarding, Petition, Source, Status
 
-from .models import Task, TaskOrigin, TaskStatus
-from .review_models import AnnualReview, ReviewKind, ReviewStatus
+from .models import AnnualReview, ReviewKind, ReviewStatus
 
 STATS_SCHEMA = 1
 # Figures compared with the previous years, in the order the report lists them.
@@ -135,8 +136,6 @@ def _petition_counts(unit, start, end, as_of):
         row["returned"] = returned_by_agency.pop(row["agency_id"], 0)
         rows.append(row)
     if returned_by_agency:
-        from coordination.models import Agency
-
         names = dict(Agency.objects.filter(pk__in=returned_by_agency).values_list("pk", "name"))
         for agency_id, count in returned_by_agency.items():
             zero = dict.fromkeys(("forwarded", *agency_conditions), 0)

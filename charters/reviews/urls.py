@@ -1,8 +1,9 @@
-"""URLs of annual reviews and their PDF reports (included by `charters.urls`, names prefixed `review_`)."""
+"""URLs of annual reviews and their PDF reports, included by `charters.urls` into its `charters` namespace
+(names prefixed `review_`): the URLs and their names stayed as they were when the reviews became an app."""
 
 from django.urls import path
 
-from . import review_views as views
+from . import views
 
 urlpatterns = [
     path("reviews/", views.review_list, name="review_list"),

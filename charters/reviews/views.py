@@ -10,18 +10,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from charters.models import Charter, CharterStatus
 from coordination.audit import audit_events_for
 from coordination.models import AdministrativeUnit
 from coordination.permissions import agency_of, ensure, visible_unit_ids
 from meetings.models import MeetingKind
 from voters.models import Field
 
-from . import review_selectors as selectors
-from . import reviews as services
-from .models import Charter, CharterStatus
-from .review_forms import ReportRequestForm, ReviewCreateForm, ReviewEditForm, ReviewReturnForm
-from .review_models import AnnualReview, ReportStatus, ReviewKind
-from .review_permissions import (
+from . import selectors, services
+from .forms import ReportRequestForm, ReviewCreateForm, ReviewEditForm, ReviewReturnForm
+from .models import AnnualReview, ReportStatus, ReviewKind
+from .permissions import (
     can_approve_review,
     can_draft_review,
     can_edit_review,
@@ -31,7 +30,7 @@ from .review_permissions import (
     report_file_for,
     review_for,
 )
-from .review_text import change_ratio
+from .text import change_ratio
 
 # Labels of the year-on-year figures on the page (the PDF has its own Vietnamese document wording).
 HEADLINE_LABELS = {

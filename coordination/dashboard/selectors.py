@@ -8,7 +8,7 @@ dashboard defines no "overdue" or "on time" of its own.
 
 Petitions (totals, by field, the monthly trend, the agency and commune comparisons, the average working
 days to answer) are read from `PetitionMonthlySummary` when the scope is whole months (the default year
-view) and the summary was computed for today (`dashboard_summary`: rebuilt by the beat every 10 minutes,
+view) and the summary was computed for today (`summary`: rebuilt by the beat every 10 minutes,
 with the same conditions as the petition list); the page then says when it was counted. Dates cut
 mid-month, or a summary missing or for another day (a refresh is then queued), count petitions live,
 on the indexed (unit, received date) columns, and the page says so. Meetings, tasks and session
@@ -34,14 +34,14 @@ from django.utils.translation import gettext_lazy as _
 
 from charters.models import Task
 from charters.selectors import TASK_STATES, task_state_q
+from coordination.deadlines import is_working_day
+from coordination.models import AdministrativeUnit, Agency, PetitionMonthlySummary, Role
+from coordination.permissions import ensure_unit_visible, is_site_admin, membership_of, visible_unit_ids
 from meetings.models import VOTER_CONTACT_KINDS, Meeting, MeetingKind, SessionDocument, minutes_missing_q
 from voters.models import Field, Petition
 from voters.selectors import PETITION_MEASURES, petition_measure_q
 
-from .dashboard_summary import SUMMED, summary_for_today
-from .deadlines import is_working_day
-from .models import AdministrativeUnit, Agency, PetitionMonthlySummary, Role
-from .permissions import ensure_unit_visible, is_site_admin, membership_of, visible_unit_ids
+from .summary import SUMMED, summary_for_today
 
 DOCUMENT_STATES = ("on_time", "late", "overdue", "pending")
 # "Behind": delivered late or overdue (not delivered by the due date) — what the comparison tables rank.

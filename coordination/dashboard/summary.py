@@ -16,7 +16,7 @@ agency" condition holds row by row, since each row has one of each).
 - Average working days to answer: `WorkingDayOrdinal` holds, for each day of the petitions' span, the
   working days counted up to it (`deadlines.is_working_day`), so the refresh sums ordinal(answered_on) -
   ordinal(received_on) in SQL, exactly `deadlines.working_days_between` per petition.
-- Kept current by the beat every 10 minutes (`coordination.tasks.dashboard_summary_refresh`, which also
+- Kept current by the beat every 10 minutes (`coordination/dashboard/tasks.py`, which also
   runs just after midnight for the new day's "overdue"), `manage.py refresh_dashboard`, and at the end of
   `seed_demo` and `generate_load_data`. The page states when the petition figures were counted.
 """
@@ -31,11 +31,11 @@ from django.db.models import Count, F, Func, IntegerField, Max, Min, OuterRef, S
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from coordination.deadlines import is_working_day
+from coordination.models import PetitionMonthlySummary, SummaryRefresh, WorkingDayOrdinal
+from coordination.queueing import enqueue
 from voters.models import Petition
 from voters.selectors import PETITION_MEASURES, petition_measure_q
-
-from .deadlines import is_working_day
-from .models import PetitionMonthlySummary, SummaryRefresh, WorkingDayOrdinal
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,8 @@ STATE_PK = 1
 # Set while a refresh asked for by a stale page is queued, so a burst of requests queues one.
 QUEUED_KEY = "dashboard:summary-refresh-queued"
 QUEUED_SECONDS = 300
+# The refresh task (coordination/dashboard/tasks.py), queued by name: the task imports this module.
+REFRESH_TASK = "coordination.tasks.dashboard_summary_refresh"
 SUMMED = ("received", *PETITION_MEASURES)
 SUMMARY_WORK_MEM = "64MB"
 KEY = ("unit", "month", "field", "originating_agency", "lead_agency")
@@ -173,11 +175,9 @@ def petition_summary_refresh(today=None, *, if_stale=False):
 def summary_refresh_request():
     """Queue one refresh for a page that found the summary stale (a burst of pages queues one). In
     development without a broker the task runs at once, in this request."""
-    from .tasks import dashboard_summary_refresh, enqueue
-
     if not cache.add(QUEUED_KEY, True, QUEUED_SECONDS):
         return False
-    if not enqueue(dashboard_summary_refresh, if_stale=True):
+    if not enqueue(REFRESH_TASK, if_stale=True):
         cache.delete(QUEUED_KEY)
         return False
     return True

@@ -11,7 +11,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .dashboard import (
+from coordination.models import Agency
+from coordination.permissions import ensure_unit_visible, filter_by_unit, visible_unit_ids
+
+from .selectors import (
     AGENCY_COLUMNS,
     COMPARISON_COLUMNS,
     DOCUMENT_BEHIND,
@@ -22,8 +25,6 @@ from .dashboard import (
     parse_int,
     session_documents,
 )
-from .models import Agency
-from .permissions import ensure_unit_visible, filter_by_unit, visible_unit_ids
 
 PAGE_SIZE = 50
 

@@ -5,10 +5,8 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from coordination.models import AgencyKind, CoordinationArea, DeadlineRule, Term, User
-
-from .models import Charter, CharterStatus, Task, TaskOrigin, TaskStatus
-from .services import (
+from charters.models import Charter, CharterStatus, Task, TaskOrigin, TaskStatus
+from charters.services import (
     charter_bring_into_force,
     charter_create,
     charter_expire,
@@ -17,6 +15,7 @@ from .services import (
     task_create,
     tasks_generate,
 )
+from coordination.models import AgencyKind, CoordinationArea, DeadlineRule, Term, User
 
 H, U, M, D = AgencyKind.HDND, AgencyKind.UBND, AgencyKind.MTTQ, AgencyKind.DBQH
 

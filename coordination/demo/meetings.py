@@ -9,10 +9,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from charters.models import Article, Charter, CharterStatus, Task, TaskOrigin, TaskStatus
+from charters.services import task_create
 from coordination.deadlines import deadline_for, is_working_day
 from coordination.models import AdministrativeUnit, AgencyKind, AuditEvent, CoordinationArea, UnitLevel, User
-
-from .models import (
+from meetings.models import (
     SESSION_DOCUMENTS_RULE_CODE,
     AgendaItem,
     Attendance,
@@ -474,9 +475,6 @@ def _attendance_rows(plan, meeting, demo_unit, seed_index):
 @transaction.atomic
 def seed(context):
     """Create the demo meetings that do not exist yet (identified by a fixed token); fast and idempotent."""
-    from charters.models import Article, Charter, CharterStatus, TaskOrigin, TaskStatus
-    from charters.services import task_create
-
     today = context.today
     areas = {area.code: area for area in CoordinationArea.objects.all()}
     all_plans = []
@@ -624,8 +622,6 @@ def seed(context):
         if conclusion.due_date < today and number % 4 != 3:
             done_ids.append((task.pk, conclusion.due_date - datetime.timedelta(days=number % 9)))
     Conclusion.objects.bulk_update(linked, ["task"], batch_size=200)
-    from charters.models import Task
-
     for task_pk, completed_on in done_ids:
         Task.objects.filter(pk=task_pk, status=TaskStatus.OPEN).update(
             status=TaskStatus.DONE,

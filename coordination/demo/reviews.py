@@ -11,13 +11,12 @@ import random
 
 from django.db import transaction
 
+from charters.models import Charter, CharterStatus
+from charters.reviews.models import AnnualReview, ReviewKind
+from charters.reviews.services import review_create
 from coordination.models import AgencyKind, Membership, Role
 from coordination.text import fold
 from voters.models import Answer, Evaluation, EvaluationResult, Field, Forwarding, Outcome, Petition, Source, Status
-
-from .models import Charter, CharterStatus
-from .review_models import AnnualReview, ReviewKind
-from .reviews import review_create
 
 DEMO_YEAR = 2025
 HISTORY = {2024: 96, 2025: 124}  # petitions per unit and year

@@ -1,7 +1,7 @@
 """Demo data of the shared core: the units, agencies and people of the seed articles.
 
-Every app adds its own records in `<app>/demo.py` with a `seed(context)` function;
-`manage.py seed_demo` runs them in order. All of it is idempotent.
+Each app's records are added by a module beside this one (charters.py, meetings.py, voters.py,
+reviews.py) with a `seed(context)` function; `manage.py seed_demo` runs them in order. All of it is idempotent.
 """
 
 from dataclasses import dataclass, field
@@ -9,9 +9,9 @@ from datetime import date
 
 from django.db import transaction
 
-from .models import AdministrativeUnit, Agency, AgencyKind, Membership, Role, UnitLevel, User
-from .reference import reference_data_load
-from .units import units_load
+from coordination.models import AdministrativeUnit, Agency, AgencyKind, Membership, Role, UnitLevel, User
+from coordination.reference import reference_data_load
+from coordination.units import units_load
 
 DEMO_PASSWORD = "demo-phoihop-2026"  # noqa: S105 - documented demo password, demo data only
 ADMIN_USERNAME = "admin"

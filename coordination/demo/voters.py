@@ -17,8 +17,7 @@ from coordination.deadlines import deadline_compute, deadline_rule_for, due_date
 from coordination.models import AdministrativeUnit, AgencyKind, AuditEvent, User
 from coordination.text import fold
 from meetings.models import Meeting, MeetingKind
-
-from .models import Answer, Evaluation, Forwarding, Petition
+from voters.models import Answer, Evaluation, Forwarding, Petition
 
 PER_UNIT = {"danang": 90, "hanoi": 80, "thanhhoa": 75, "backan": 45, "govap": 45}
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from charters.models import Task
-from charters.review_models import AnnualReview, ReportFile, ReportStatus
+from charters.reviews.models import AnnualReview, ReportFile, ReportStatus
 from tests.browser.conftest import look, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.postgres]

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from charters.models import TaskOrigin, TaskStatus
-from charters.reviews import review_create
+from charters.reviews.services import review_create
 from coordination.models import Role
 from meetings.models import MeetingKind
 from tests.charters import review_factories as rf

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from charters import demo
 from charters.models import Charter, CharterStatus, Task, TaskOrigin
-from coordination.demo import DemoContext, seed_core
+from coordination.demo import charters as demo
+from coordination.demo.seed import DemoContext, seed_core
 
 TODAY = date(2026, 11, 24)
 

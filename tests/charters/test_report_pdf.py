@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from charters.review_report import date_line, signature_lines
-from charters.reviews import report_request_sync, review_update
-from charters.tasks import review_report_render
+from charters.reviews.report import date_line, signature_lines
+from charters.reviews.services import report_request_sync, review_update
+from charters.reviews.tasks import review_report_render
 from tests.charters import review_factories as rf
 from tests.charters.review_fixtures import *  # noqa: F403
 
@@ -151,7 +151,7 @@ def test_signature_lines_sign_on_behalf_of_the_collective():
 
 
 def test_a_long_appendix_is_laid_out_in_parts_without_gaps(issued_review, year_data, agencies, monkeypatch):
-    from charters import review_report
+    from charters.reviews.services import report as review_report
 
     monkeypatch.setattr(review_report, "APPENDIX_PART_ROWS", 20)
     for day in range(60):

@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from charters.pdf import RefusedURL, StaticOnlyURLFetcher, html_to_pdf, static_path_for
-from charters.review_models import ReportFile, ReportStatus
-from charters.reviews import report_claim, report_request, report_request_sync, review_update
-from charters.tasks import review_report_render
+from charters.reviews.models import ReportFile, ReportStatus
+from charters.reviews.pdf import RefusedURL, StaticOnlyURLFetcher, html_to_pdf, static_path_for
+from charters.reviews.services import report_claim, report_request, report_request_sync, review_update
+from charters.reviews.tasks import review_report_render
 from tests.charters.review_fixtures import *  # noqa: F403
 
 

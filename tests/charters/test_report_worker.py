@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from charters.review_models import ReportFile, ReportStatus
-from charters.reviews import report_request
-from charters.tasks import review_report_render
+from charters.reviews.models import ReportFile, ReportStatus
+from charters.reviews.services import report_request
+from charters.reviews.tasks import review_report_render
 from tests.charters.review_fixtures import *  # noqa: F403
 from tests.realparts import wait_until
 

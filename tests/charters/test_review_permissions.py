@@ -5,8 +5,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from charters.review_models import ReportFile, ReportStatus, ReviewStatus, report_storage
-from charters.reviews import review_submit
+from charters.reviews.models import ReportFile, ReportStatus, ReviewStatus, report_storage
+from charters.reviews.services import review_submit
 from tests.charters.review_fixtures import *  # noqa: F403
 
 READ = "read"

@@ -4,8 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from charters.review_models import ReportFile, ReportStatus
-from charters.reviews import review_create, review_update
+from charters.reviews.models import ReportFile, ReportStatus
+from charters.reviews.services import review_create, review_update
 from tests.charters.review_fixtures import *  # noqa: F403
 from tests.charters.review_fixtures import TODAY
 

@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from charters.review_models import AnnualReview, ReviewKind, ReviewStatus
-from charters.review_stats import statistics_compute
-from charters.review_text import change_phrase, comparison_rows, vn_int
+from charters.reviews.models import AnnualReview, ReviewKind, ReviewStatus
+from charters.reviews.stats import statistics_compute
+from charters.reviews.text import change_phrase, comparison_rows, vn_int
 from tests.charters.review_fixtures import *  # noqa: F403
 from tests.charters.review_fixtures import TODAY
 

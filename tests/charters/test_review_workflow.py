@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from charters.review_models import AnnualReview, ReviewApproval, ReviewStatus, ReviewVersion
-from charters.reviews import (
+from charters.reviews.models import AnnualReview, ReviewApproval, ReviewStatus, ReviewVersion
+from charters.reviews.services import (
     ReviewConflict,
     review_approve,
     review_create,

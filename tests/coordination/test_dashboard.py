@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from charters.models import Article, Charter, CharterStatus, Task, TaskStatus
-from coordination.dashboard import Figure, average_working_days, dashboard_compute, dashboard_scope
-from coordination.dashboard_summary import petition_summary_refresh, summary_state
+from coordination.dashboard.selectors import Figure, average_working_days, dashboard_compute, dashboard_scope
+from coordination.dashboard.summary import petition_summary_refresh, summary_state
 from coordination.deadlines import working_days_between
 from coordination.models import AgencyKind, Term
+from coordination.queueing import task_named
 from meetings.models import MeetingKind
 from tests.factories import AgencyFactory, CommuneFactory
 from tests.meetings.factories import MeetingFactory, SessionDocumentFactory
@@ -694,13 +695,15 @@ def test_refresh_is_idempotent_and_counts_for_its_day(agencies, unit, data):
 def test_a_stale_summary_is_not_read_and_a_refresh_is_queued_once(signed_in, leader, agencies, data, monkeypatch):
     from django.core.cache import cache
 
-    from coordination import tasks
-    from coordination.dashboard_summary import QUEUED_KEY
+    from coordination.dashboard import summary
+    from coordination.dashboard.summary import QUEUED_KEY
 
     petition_summary_refresh(TODAY - DAY)  # yesterday's summary: its "overdue" is not today's
     PetitionFactory(originating_agency=agencies.hdnd, received_on=TODAY - 2 * DAY)
     queued = []
-    monkeypatch.setattr(tasks, "enqueue", lambda task, *args, **kwargs: queued.append((task.name, kwargs)) or True)
+    monkeypatch.setattr(
+        summary, "enqueue", lambda task, *args, **kwargs: queued.append((task_named(task).name, kwargs)) or True
+    )
     cache.delete(QUEUED_KEY)
     client = signed_in(leader)
     try:
@@ -723,12 +726,12 @@ def test_a_missing_summary_is_built_at_once_without_a_broker(signed_in, leader, 
     """Development without Redis runs tasks in-process: the first page builds the summary and reads it."""
     from django.core.cache import cache
 
-    from coordination import tasks
-    from coordination.dashboard_summary import QUEUED_KEY
+    from coordination.dashboard import summary
+    from coordination.dashboard.summary import QUEUED_KEY
     from coordination.models import SummaryRefresh
 
     SummaryRefresh.objects.all().delete()
-    monkeypatch.setattr(tasks, "enqueue", lambda task, *args, **kwargs: task(*args, **kwargs) or True)
+    monkeypatch.setattr(summary, "enqueue", lambda task, *args, **kwargs: task_named(task)(*args, **kwargs) or True)
     cache.delete(QUEUED_KEY)
     context = dashboard(signed_in(leader), refresh=False)
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from bench.loadgen import load_data_generate
 from charters.models import Task
-from coordination.loadgen import load_data_generate
 from meetings.models import Meeting
 from voters.models import Answer, Evaluation, Forwarding, Petition
 

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bench.loadgen import load_data_generate
 from charters.models import CharterStatus, Task
-from coordination.loadgen import load_data_generate
 from tests.charters.factories import make_charter
 from voters.permissions import petitions_visible_to
 

@@ -45,7 +45,7 @@ def world(agencies, reference_data, actors, clerk, secretariat):
     """Records of every kind in the test unit, owned by its HĐND, with their files attached."""
     from charters import services as charter_services
     from charters.models import CharterStatus, ReportFile, ReportStatus
-    from charters.reviews import review_create
+    from charters.reviews.services import review_create
     from meetings import services as meeting_services
     from tests.charters.factories import make_charter
     from tests.meetings.factories import CouncilSessionFactory, SessionDocumentFactory

@@ -52,7 +52,7 @@ def test_review_form_twice_creates_one_review(world, secretariat, client):
 
 
 def edit_review(review, secretariat, summary):
-    from charters.reviews import review_update
+    from charters.reviews.services import review_update
 
     review.refresh_from_db()
     review_update(actor=secretariat, review=review, version=review.version, summary=summary)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from charters.models import ReportFile, ReportStatus
-from charters.reviews import reports_requeue, review_update
+from charters.reviews.services import reports_requeue, review_update
 from coordination import reminders
 from coordination.models import ReminderLedger
 from tests.coordination.test_reminders import TODAY, task

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from coordination.demo import DemoContext, DemoUnit
+from coordination.demo import voters as demo
+from coordination.demo.seed import DemoContext, DemoUnit
 from coordination.models import AgencyKind
-from voters import demo
 from voters.models import Petition
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from charters.models import Article, Charter, CharterParty, CharterStatus
-from charters.review_report import review_pdf
-from charters.reviews import review_create, review_update
+from charters.reviews.report import review_pdf
+from charters.reviews.services import review_create, review_update
 from coordination.models import AdministrativeUnit, Agency, AgencyKind, CoordinationArea, Term, UnitLevel
 from voters.models import Field, Petition, Status
 

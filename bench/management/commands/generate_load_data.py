@@ -5,7 +5,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from coordination.loadgen import load_data_generate
+from bench.loadgen import load_data_generate
 
 
 class Command(BaseCommand):

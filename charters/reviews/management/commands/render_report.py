@@ -5,8 +5,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from charters.review_models import AnnualReview, ReportStatus
-from charters.reviews import report_render, report_request_sync
+from charters.reviews.models import AnnualReview, ReportStatus
+from charters.reviews.services import report_render, report_request_sync
 
 
 class Command(BaseCommand):

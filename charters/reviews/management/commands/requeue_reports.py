@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from charters.reviews import reports_requeue
+from charters.reviews.services import reports_requeue
 
 
 class Command(BaseCommand):

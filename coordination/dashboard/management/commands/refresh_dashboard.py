@@ -5,7 +5,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from coordination.dashboard_summary import petition_summary_refresh
+from coordination.dashboard.summary import petition_summary_refresh
 
 
 class Command(BaseCommand):

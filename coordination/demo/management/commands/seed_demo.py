@@ -1,15 +1,21 @@
 """manage.py seed_demo: units, agencies, people and each app's demo records (idempotent)."""
 
-import importlib
 from datetime import date
 
 from django.core.management.base import BaseCommand
 
-from coordination.dashboard_summary import petition_summary_refresh
-from coordination.demo import DEMO_PASSWORD, DemoContext, seed_core
+from coordination.dashboard.summary import petition_summary_refresh
+from coordination.demo import charters, meetings, reviews, voters
+from coordination.demo.seed import DEMO_PASSWORD, DemoContext, seed_core
 
-# Order matters: meetings link to charters, petitions to meetings.
-APP_SEEDERS = ["charters.demo", "meetings.demo", "charters.demo_sessions", "voters.demo", "charters.review_demo"]
+# Order matters: meetings link to charters, council-session duties to the sessions, petitions to meetings.
+APP_SEEDERS = [
+    ("charters", charters.seed),
+    ("meetings", meetings.seed),
+    ("council-session duties", charters.seed_session_tasks),
+    ("voters", voters.seed),
+    ("reviews", reviews.seed),
+]
 
 
 class Command(BaseCommand):
@@ -26,15 +32,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         context = DemoContext(today=options["today"] or date.today())
         seed_core(context)
-        for module_name in APP_SEEDERS:
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name == module_name:
-                    continue
-                raise
-            module.seed(context)
-            self.stdout.write(f"  {module_name}: done")
+        for name, seed in APP_SEEDERS:
+            seed(context)
+            self.stdout.write(f"  {name}: done")
         # The dashboard's petition summary, counted for the demo's "today".
         petition_summary_refresh(context.today)
         self.stdout.write(

@@ -1,0 +1,1 @@
+"""The demo world, seeded in one place for every app: `manage.py seed_demo`."""

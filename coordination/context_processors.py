@@ -1,6 +1,7 @@
 """Template context shared by every page: the signed-in user's agency and role."""
 
 from . import permissions
+from .reminders import unread_count
 
 
 def membership(request):
@@ -22,7 +23,5 @@ def notifications(request):
     if user is None or not user.is_authenticated:
         return {}
     from django.utils.functional import SimpleLazyObject
-
-    from .reminders import unread_count
 
     return {"notifications_unread": SimpleLazyObject(lambda: unread_count(user))}

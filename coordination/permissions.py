@@ -10,7 +10,7 @@ from django.db.models import F
 from django.db.models.lookups import In
 from django.http import Http404
 
-from .models import AdministrativeUnit, Role
+from .models import AdministrativeUnit, Membership, Role
 
 
 def membership_of(user):
@@ -20,8 +20,6 @@ def membership_of(user):
     cached = getattr(user, "_membership_cache", False)
     if cached is not False:
         return cached
-    from .models import Membership
-
     membership = (
         Membership.objects.select_related("agency", "agency__unit", "agency__unit__parent").filter(user=user).first()
     )

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from charters.models import Article, Charter
 from coordination.models import AdministrativeUnit, CoordinationArea
-from coordination.permissions import filter_by_unit
+from coordination.permissions import InUnits, agency_of, filter_by_unit, is_site_admin, visible_unit_ids
 from coordination.widgets import PlainSelect
 
 from .models import (
@@ -23,6 +24,7 @@ from .models import (
     MeetingSubkind,
 )
 from .permissions import agencies_for_choice
+from .services import minutes_file_validate
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -51,8 +53,6 @@ class MeetingFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from charters.models import Charter
-
         # Any visible unit is accepted (links from the dashboard may name a commune without meetings);
         # the drop-down offers only the units that have meetings, plus the one chosen.
         self.fields["unit"].queryset = _visible_units(user)
@@ -78,8 +78,6 @@ class MeetingFilterForm(forms.Form):
 
 
 def _visible_units(user):
-    from coordination.permissions import InUnits, visible_unit_ids
-
     ids = visible_unit_ids(user)
     queryset = AdministrativeUnit.objects.all()
     if ids is not None:
@@ -125,8 +123,6 @@ class MeetingForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from charters.models import Article, Charter
-
         self.user = user
         agencies = agencies_for_choice(user)
         self.fields["host_agency"].queryset = agencies
@@ -170,8 +166,6 @@ class MeetingForm(forms.ModelForm):
             self.instance.unit = host.unit
             if any(agency.unit_id != host.unit_id for agency in participants):
                 self.add_error("participating_agencies", _("Participating agencies must be of the host's unit."))
-            from coordination.permissions import agency_of, is_site_admin
-
             own = agency_of(self.user)
             if not is_site_admin(self.user) and own is not None and own != host and own not in participants:
                 self.add_error(
@@ -199,8 +193,6 @@ class MeetingForm(forms.ModelForm):
 
 
 def _constituency_units(user):
-    from coordination.permissions import visible_unit_ids
-
     ids = visible_unit_ids(user)
     queryset = AdministrativeUnit.objects.filter(is_active=True)
     if ids is not None:
@@ -286,8 +278,6 @@ class MinutesForm(forms.Form):
         _no_form_tag(self)
 
     def clean_minutes_file(self):
-        from .services import minutes_file_validate
-
         upload = self.cleaned_data.get("minutes_file")
         if upload:
             minutes_file_validate(upload)

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
-from coordination.models import AdministrativeUnit, Agency, CoordinationArea
+from coordination.deadlines import deadline_compute, deadline_for, deadline_rule_for
+from coordination.models import AdministrativeUnit, Agency, CoordinationArea, DeadlineRule
 
 
 class MeetingKind(models.TextChoices):
@@ -102,9 +103,6 @@ class MeetingQuerySet(models.QuerySet):
 def minutes_missing_q(today=None):
     """The condition of `MeetingQuerySet.minutes_missing` as a `Q` on a meeting's columns (and its unit's
     parent where a unit overrides the rule), usable in filters, `Count(filter=…)` and `When`."""
-    from coordination.deadlines import deadline_rule_for
-    from coordination.models import DeadlineRule
-
     today = today or timezone.localdate()
     condition = Q()
     # One query for the family's rules: which units override it, and the national rule in force today
@@ -146,8 +144,6 @@ def _minutes_cutoff(rule, today):
     """The last meeting day whose minutes deadline is already behind `today` (None without a rule)."""
     if rule is None:
         return None
-    from coordination.deadlines import deadline_compute
-
     # The deadline grows monotonically with the meeting day, so walk back from today until it is
     # before today; at most amount + holidays days, a few dozen steps.
     day = today
@@ -299,8 +295,6 @@ class Meeting(models.Model):
         return timezone.localtime(self.starts_at).date()
 
     def minutes_due_on(self):
-        from coordination.deadlines import deadline_for
-
         return deadline_for(MINUTES_RULE_CODE, anchor_date=self.opening_date, unit=self.unit)
 
     def kind_label(self):

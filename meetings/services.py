@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from charters.models import TaskOrigin
+from charters.services import task_create
 from coordination.audit import audit_record, diff, snapshot
 from coordination.deadlines import deadline_for
 
@@ -293,9 +295,6 @@ def meeting_record_minutes(*, actor, meeting, text, file=None, recorded_at=None,
 
 def _task_for_conclusion(*, actor, meeting, conclusion):
     # Task creation belongs to the charters app; meetings only link to the result.
-    from charters.models import TaskOrigin
-    from charters.services import task_create
-
     return task_create(
         actor=actor,
         unit=meeting.unit,

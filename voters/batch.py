@@ -20,7 +20,7 @@ from coordination.audit import audit_event, audit_record_many
 from coordination.deadlines import deadline_compute, deadline_rule_for
 
 from .models import Forwarding, Petition, Status
-from .services import DEADLINE_RULE, search_text_for
+from .rules import DEADLINE_RULE, search_text_for
 
 CHUNK = 1000  # rows written per round of bulk INSERTs (petitions, forwardings, audit events)
 

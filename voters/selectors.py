@@ -10,8 +10,8 @@ from django.utils import timezone
 from coordination.audit import audit_events_for
 from coordination.text import fold, search_terms
 
-from .models import AWAITING_ANSWER, Answer, Forwarding, Petition
-from .permissions import petitions_visible_to, with_personal_data_flag
+from .models import AWAITING_ANSWER, NOT_YET_FORWARDED, Answer, Evaluation, EvaluationResult, Forwarding, Petition
+from .permissions import petition_get_for, petitions_visible_to, with_personal_data_flag
 
 LIST_RELATED = ("unit", "originating_agency", "lead_agency", "meeting", "commune")
 # What one row of the list page reads (the export uses LIST_RELATED): the columns it shows, so 50 rows do not
@@ -64,8 +64,6 @@ def petition_search(queryset, query):
 
 def petition_detail(user, pk):
     """One petition with its forwardings, answers, evaluations and group, for the detail page."""
-    from .permissions import petition_get_for
-
     # No personal-data flag annotation here: the prefetched forwardings answer it (`handled_by`) without the
     # two EXISTS sub-plans, and planning this 8-table join was most of the page's SQL time.
     queryset = Petition.objects.select_related(*LIST_RELATED, "primary", "created_by").prefetch_related(
@@ -179,8 +177,6 @@ def petition_measure_q(name, today):
     answer date (a reopened petition loses it). On time: answered on or before the due date (or without
     one); late mirrors `PetitionQuerySet.answered_late`. Overdue mirrors `PetitionQuerySet.overdue`.
     Returned: sent back at least once as the wrong authority. Unsatisfactory: an answer was judged so."""
-    from .models import NOT_YET_FORWARDED, Evaluation, EvaluationResult
-
     answered = Q(answered_on__isnull=False)
     conditions = {
         "forwarded": ~Q(status__in=NOT_YET_FORWARDED),

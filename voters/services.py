@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from coordination.audit import audit_record
 from coordination.deadlines import deadline_for
 from coordination.permissions import agency_of
-from coordination.text import fold
 
 from . import permissions
+from .batch import petitions_create_many
 from .models import (
     NOT_YET_FORWARDED,
     Answer,
@@ -27,9 +27,9 @@ from .models import (
     PetitionImport,
     Status,
 )
+from .rules import DEADLINE_RULE, search_text_for
 from .uploads import attachment_check
 
-DEADLINE_RULE = "petition-answer-local"
 PERSONAL_FIELDS = ("voter_name", "voter_address", "voter_phone")
 
 
@@ -49,15 +49,6 @@ class PetitionConflict(Exception):
 def _ensure(condition):
     if not condition:
         raise PermissionDenied
-
-
-def search_text_for(petition):
-    """The folded text search compares against. Personal data stays out so that searching by a
-    name cannot reveal a petition's voter to someone not allowed to see it."""
-    parts = [petition.reference if petition.pk else "", petition.content, petition.locality]
-    if petition.commune_id:
-        parts.append(petition.commune.name)
-    return fold(" ".join(part for part in parts if part))
 
 
 def _write(petition, version, fields):
@@ -674,8 +665,6 @@ def petition_import_xlsx(*, actor, upload, originating_agency=None):
             raise
         return _already_imported(earlier)
     # The rows as `petition_create` (+ `_forward`) would write them one by one, in a few bulk INSERTs.
-    from .batch import petitions_create_many
-
     report.created = petitions_create_many(actor=actor, originating_agency=originating_agency, rows=report.rows)
     audit_record(
         actor=actor,

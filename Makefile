@@ -44,9 +44,11 @@ system-packages:
 			--no-install-recommends $$missing; \
 	fi
 
+# ruff, and the import contracts of pyproject.toml [tool.importlinter] (README "Architecture").
 lint: $(VENV)/.requirements-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 check: $(VENV)/.requirements-dev
 	DEBUG=1 $(BIN)/python manage.py check

@@ -198,7 +198,7 @@ def measure_scale(env, server, label, args):
 
 
 def report_pdf(env):
-    log("annual report PDF: charters' benchmark_report (typical and 1,000-petition appendix)")
+    log("annual report PDF: bench's benchmark_report (typical and 1,000-petition appendix)")
     command = [sys.executable, "manage.py", "benchmark_report", "--runs", "2"]
     time_binary = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
     if time_binary:

@@ -151,7 +151,7 @@ def test_signature_lines_sign_on_behalf_of_the_collective():
 
 
 def test_a_long_appendix_is_laid_out_in_parts_without_gaps(issued_review, year_data, agencies, monkeypatch):
-    from charters.reviews.services import report as review_report
+    from charters.reviews import report as review_report
 
     monkeypatch.setattr(review_report, "APPENDIX_PART_ROWS", 20)
     for day in range(60):

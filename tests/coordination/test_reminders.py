@@ -584,7 +584,7 @@ def _charter(agencies, number, effective_from=date(2026, 1, 1)):
 
 
 def test_annual_reviews_not_started_by_the_end_of_january(agencies, clerk, secretariat, ubnd_clerk):
-    from charters.models import AnnualReview, ReviewKind
+    from charters.reviews.models import AnnualReview, ReviewKind
 
     not_started = _charter(agencies, "35/QCPH")
     started = _charter(agencies, "36/QCPH")

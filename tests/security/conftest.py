@@ -44,7 +44,8 @@ def actors(clerk, leader, secretariat, outsider, site_admin, agencies):
 def world(agencies, reference_data, actors, clerk, secretariat):
     """Records of every kind in the test unit, owned by its HĐND, with their files attached."""
     from charters import services as charter_services
-    from charters.models import CharterStatus, ReportFile, ReportStatus
+    from charters.models import CharterStatus
+    from charters.reviews.models import ReportFile, ReportStatus
     from charters.reviews.services import review_create
     from meetings import services as meeting_services
     from tests.charters.factories import make_charter

@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from charters.models import AnnualReview, Task
+from charters.models import Task
+from charters.reviews.models import AnnualReview
 from coordination.models import Role
 from tests.factories import member
 

@@ -6,7 +6,7 @@ import socket
 
 from django.utils import timezone
 
-from charters.models import ReportFile, ReportStatus
+from charters.reviews.models import ReportFile, ReportStatus
 from charters.reviews.services import report_request, reports_requeue, review_update
 from coordination.cache import ResilientRedisCache
 

@@ -11,7 +11,8 @@ import uuid
 
 from django.urls import reverse
 
-from charters.models import AnnualReview, ReportFile, Task
+from charters.models import Task
+from charters.reviews.models import AnnualReview, ReportFile
 from meetings.models import Conclusion, SessionDocument
 from voters.models import Petition
 

@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from charters.models import ReportFile, ReportStatus
+from charters.reviews.models import ReportFile, ReportStatus
 from charters.reviews.services import reports_requeue, review_update
 from coordination import reminders
 from coordination.models import ReminderLedger

@@ -407,7 +407,7 @@ class ReminderLedger(models.Model):
         return f"{self.day:%d/%m/%Y} {self.recipient_id} {self.kind} {self.item_key}"
 
 
-# --- The dashboard's petition summary (see coordination/dashboard_summary.py) ------------------------
+# --- The dashboard's petition summary (see coordination/dashboard/summary.py) ------------------------
 
 
 class WorkingDayOrdinal(models.Model):
@@ -428,7 +428,7 @@ class WorkingDayOrdinal(models.Model):
 class PetitionMonthlySummary(models.Model):
     """Petitions counted by unit, month received, field, receiving office and lead agency, one integer per
     dashboard measure (`voters.selectors.PETITION_MEASURES`): a derived table, rebuilt whole by
-    `dashboard_summary.petition_summary_refresh` (no foreign-key constraints: it is never the source)."""
+    `coordination.dashboard.summary.petition_summary_refresh` (no foreign-key constraints: it is never the source)."""
 
     unit = models.ForeignKey(
         AdministrativeUnit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False

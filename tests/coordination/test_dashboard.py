@@ -757,7 +757,7 @@ def test_refresh_command_and_beat_entry(db, reference_data):
 
 
 def test_comparison_rows_escape_names(signed_in, leader, agencies, unit, data):
-    # The comparison rows are written in Python (dashboard_views.comparison_rows_html): names stay escaped.
+    # The comparison rows are written in Python (dashboard/views.py comparison_rows_html): names stay escaped.
     agencies.department.name = "Sở <b>Xây dựng</b> & Giao thông"
     agencies.department.save()
     AgencyFactory(unit=CommuneFactory(parent=unit, name="Xã <i>Hòa</i> Vang"), kind=AgencyKind.HDND)

@@ -136,7 +136,9 @@ def test_batch_links_the_meeting(clerk, login, agencies):
     client = login(clerk)
     assert client.get(f"/petitions/batch/?meeting={meeting.pk}").status_code == 200
     rows = [{"content": "Kiến nghị tại buổi tiếp xúc"}]
-    response = client.post("/petitions/batch/", _batch_data(str(uuid.uuid4()), rows, meeting=str(meeting.pk)))
+    data = _batch_data(str(uuid.uuid4()), rows, meeting=str(meeting.pk))
+    data["batch-received_on"] = ""  # received on the day the meeting was held
+    response = client.post("/petitions/batch/", data)
     assert response.status_code == 302
     from voters.selectors import petitions_for_meeting
 

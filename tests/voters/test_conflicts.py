@@ -102,6 +102,7 @@ def test_batch_intake_double_submit_creates_each_row_once(clerk, login):
     rows = [{"voter_name": f"Cử tri {i}", "content": f"Nội dung kiến nghị số {i}"} for i in range(30)]
     rows.append({"voter_name": "", "content": ""})  # an empty trailing row is ignored
     data = _batch_data(str(uuid.uuid4()), rows)
+    data["confirm_duplicates"] = "1"  # rows this alike are flagged as possible duplicates first
     assert client.post("/petitions/batch/", data).status_code == 302
     assert client.post("/petitions/batch/", data).status_code == 302
     assert Petition.objects.count() == 30

@@ -70,6 +70,24 @@ class DateInput(forms.DateInput):
         super().__init__(attrs={**defaults, **(attrs or {})}, format=format)
 
 
+class DateTimeInput(forms.DateTimeInput):
+    """A moment typed and shown as dd/mm/yyyy hh:mm (24 h), whatever the browser's language: the
+    `datetime-local` input shows mm/dd/yyyy and AM/PM under en-US. Parsed by DATETIME_INPUT_FORMATS."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None, format="%d/%m/%Y %H:%M"):
+        defaults = {
+            "inputmode": "numeric",
+            "pattern": r"\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}",
+            "placeholder": _("dd/mm/yyyy hh:mm"),
+            "title": _("A date and time as day/month/year hour:minute, e.g. 25/11/2026 14:00"),
+            "autocomplete": "off",
+            "maxlength": "16",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format=format)
+
+
 _EMPTY_LABELS = {"", "-", "—", "---------"}
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coordination.models import AdministrativeUnit, CoordinationArea
 from coordination.permissions import filter_by_unit
-from coordination.widgets import ChoiceLabelsMixin, DateInput, PlainSelect
+from coordination.widgets import ChoiceLabelsMixin, DateInput, DateTimeInput, PlainSelect
 
 from .models import (
     SUBKINDS_BY_KIND,
@@ -25,7 +25,7 @@ from .models import (
 from .permissions import agencies_for_choice
 
 DATE_WIDGET = DateInput()
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_WIDGET = DateTimeInput()
 
 
 def _no_form_tag(form):

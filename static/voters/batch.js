@@ -101,6 +101,8 @@
         });
         seen.push({ index: index, grams: grams });
       }
+      // The server's own note (after a submit) already says so.
+      if (row.querySelector(".batch-duplicate")) earlier = null;
       if (earlier === null) {
         if (note) note.remove();
         row.classList.remove("batch-row-repeat");
@@ -116,8 +118,14 @@
       row.classList.add("batch-row-repeat");
     });
   }
-  body.addEventListener("change", markRepeats);
-  body.addEventListener("focusout", markRepeats);
+  // Marked a moment after typing stops, not when the field loses focus: a note appearing on blur would move
+  // the Save button away from under the pointer between mouse down and up, and the click would be lost.
+  var pending = null;
+  body.addEventListener("input", function () {
+    window.clearTimeout(pending);
+    pending = window.setTimeout(markRepeats, 500);
+  });
+  markRepeats();
 
   body.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" || event.isComposing) return;

@@ -55,3 +55,24 @@ def test_a_form_with_errors_opens_on_its_summary(live_server, watch, clerk, agen
     page.click("[data-error-summary] a[data-error-link='id_content']")
     assert page.evaluate("document.activeElement.id") == "id_content"
     look(page, "petition-form-errors")
+
+
+def test_the_meeting_picker_narrows_as_you_type_and_sets_the_date(live_server, watch, clerk, agencies):
+    from tests.meetings.factories import MeetingFactory, local_datetime
+
+    MeetingFactory(host_agency=agencies.hdnd, title="Tiếp xúc cử tri phường Hải Châu", place="Nhà văn hóa Hải Châu")
+    held = MeetingFactory(
+        host_agency=agencies.hdnd,
+        title="Tiếp xúc cử tri phường Thanh Khê",
+        place="Hội trường Thanh Khê",
+        starts_at=local_datetime(2026, 11, 20, 14),
+    )
+    page, base = watch.page, live_server.url
+    sign_in(page, base, clerk)
+    page.goto(base + reverse("voters:create"))
+    page.fill("#id_received_on", "")
+    page.fill(".select-search", "thanh khe")  # no accents typed
+    shown = page.eval_on_selector_all("#id_meeting option", "os => os.filter((o) => !o.hidden && o.value).length")
+    assert shown == 1
+    assert page.input_value("#id_meeting") == str(held.pk), "the only match is chosen"
+    assert page.input_value("#id_received_on") == "20/11/2026", "the meeting's day fills the date received"

@@ -3,9 +3,16 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 DEV_PORT ?= 8000
+# Links in emails and notifications point at the address the site is served on (`make run DEV_PORT=8080`).
+SITE_URL ?= http://127.0.0.1:$(DEV_PORT)
 # System packages the tests use: Redis and PostgreSQL servers, Chromium for browser tests,
 # msgfmt for catalogs, pdftotext for checking rendered PDFs.
-APT_PACKAGES := redis-server:redis-server chromium:/usr/bin/chromium gettext:msgfmt poppler-utils:pdftotext
+# A Java runtime runs the W3C Nu HTML checker (the vnu-jar package) of tests/coordination/test_valid_html.py.
+APT_PACKAGES := redis-server:redis-server chromium:/usr/bin/chromium gettext:msgfmt poppler-utils:pdftotext \
+	default-jre-headless:java npm:npm
+# The W3C Nu HTML checker ships as the npm package vnu-jar (a jar inside: no download at install time).
+VNU_VERSION := 26.9.27
+VNU_JAR := var/tools/node_modules/vnu-jar/build/dist/vnu.jar
 
 .PHONY: run test lint check messages system-packages bench backup restore
 
@@ -23,9 +30,9 @@ $(VENV)/.requirements-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.requirements
 
 run: $(VENV)/.requirements
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py seed_demo
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(DEV_PORT)
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(DEV_PORT)
 
 # Installs through apt only what is missing; `apt-get update` runs once, and only then.
 system-packages:
@@ -54,8 +61,11 @@ check: $(VENV)/.requirements-dev
 	DEBUG=1 $(BIN)/python manage.py check
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
-test: $(VENV)/.requirements-dev system-packages lint check
-	$(BIN)/python scripts/run_tests.py $(PYTEST_ARGS)
+$(VNU_JAR): | system-packages
+	npm install --no-save --no-audit --no-fund --prefix var/tools vnu-jar@$(VNU_VERSION)
+
+test: $(VENV)/.requirements-dev system-packages $(VNU_JAR) lint check
+	VNU_JAR=$(abspath $(VNU_JAR)) $(BIN)/python scripts/run_tests.py $(PYTEST_ARGS)
 
 messages: $(VENV)/.requirements-dev
 	$(BIN)/python scripts/messages.py --compile

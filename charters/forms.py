@@ -7,16 +7,14 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import PARTY_KINDS, Agency, CoordinationArea, DeadlineRule, Term
-from coordination.widgets import PlainSelect
+from coordination.widgets import ChoiceLabelsMixin, DateInput, PlainSelect
 
 from .models import Cadence, CharterStatus, Obligation, TaskOrigin, TaskStatus
 from .services import MAX_PARTIES
 
-DATE_INPUT = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
-
 
 def _date_widget():
-    return forms.DateInput(**DATE_INPUT)
+    return DateInput()
 
 
 def new_token():
@@ -36,7 +34,7 @@ def _share_choices(form, names, cache):
         form.fields[name].choices = cache[name]
 
 
-class CharterForm(forms.Form):
+class CharterForm(ChoiceLabelsMixin, forms.Form):
     """The charter's heading as printed on the paper document."""
 
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
@@ -75,7 +73,7 @@ class CharterForm(forms.Form):
         return data
 
 
-class PartyForm(forms.Form):
+class PartyForm(ChoiceLabelsMixin, forms.Form):
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=None, required=False)
     signer_name = forms.CharField(label=_("Signer"), max_length=200, required=False)
     signer_position = forms.CharField(label=_("Position"), max_length=200, required=False)
@@ -115,7 +113,7 @@ class BasePartyFormSet(forms.BaseFormSet):
 PartyFormSet = formset_factory(PartyForm, formset=BasePartyFormSet, extra=0, max_num=MAX_PARTIES, absolute_max=8)
 
 
-class ArticleForm(forms.Form):
+class ArticleForm(ChoiceLabelsMixin, forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     number = forms.IntegerField(label=_("Article"), min_value=1, max_value=999, required=False)
     title = forms.CharField(label=_("Article title"), max_length=500, required=False)
@@ -185,7 +183,7 @@ def party_agencies(unit_ids=None):
     return queryset.order_by("unit__name", "kind")
 
 
-class ObligationForm(forms.ModelForm):
+class ObligationForm(ChoiceLabelsMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -215,19 +213,20 @@ class ObligationEditForm(ObligationForm):
         fields = [*ObligationForm.Meta.fields, "is_active"]
 
 
-class StatusActionForm(forms.Form):
+class StatusActionForm(ChoiceLabelsMixin, forms.Form):
     on_date = forms.DateField(label=_("Date"), required=False, widget=_date_widget())
 
 
-class ScanUploadForm(forms.Form):
+class ScanUploadForm(ChoiceLabelsMixin, forms.Form):
     scan = forms.FileField(label=_("Signed scan (PDF)"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}))
 
 
-class GenerateTasksForm(forms.Form):
+class GenerateTasksForm(ChoiceLabelsMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 
 
-class CharterFilterForm(forms.Form):
+class CharterFilterForm(ChoiceLabelsMixin, forms.Form):
+    filtering = True
     q = forms.CharField(label=_("Search"), required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
     term = forms.ModelChoiceField(
@@ -250,7 +249,8 @@ DUE_WITHIN_CHOICES = [
 ]
 
 
-class TaskFilterForm(forms.Form):
+class TaskFilterForm(ChoiceLabelsMixin, forms.Form):
+    filtering = True
     # PlainSelect: a province lists hundreds of agencies (see coordination/widgets.py).
     agency = forms.ModelChoiceField(
         label=_("Agency"), queryset=None, required=False, empty_label=_("All agencies"), widget=PlainSelect
@@ -300,7 +300,7 @@ class TaskFilterForm(forms.Form):
         self.fields["year"].choices = [("", _("All years"))] + [(str(year), str(year)) for year in years]
 
 
-class TaskForm(forms.Form):
+class TaskForm(ChoiceLabelsMixin, forms.Form):
     title = forms.CharField(label=_("Task"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     responsible_agency = forms.ModelChoiceField(label=_("Responsible agency"), queryset=None)
     supporting_agencies = forms.ModelMultipleChoiceField(
@@ -329,7 +329,7 @@ class TaskForm(forms.Form):
             del self.fields["origin"]
 
 
-class TaskCompleteForm(forms.Form):
+class TaskCompleteForm(ChoiceLabelsMixin, forms.Form):
     completed_on = forms.DateField(label=_("Completed on"), widget=_date_widget())
     evidence_note = forms.CharField(
         label=_("Evidence"),
@@ -350,6 +350,6 @@ class TaskCompleteForm(forms.Form):
         return data
 
 
-class TaskCancelForm(forms.Form):
+class TaskCancelForm(ChoiceLabelsMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
     version = forms.IntegerField(widget=forms.HiddenInput)

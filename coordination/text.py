@@ -19,3 +19,33 @@ def fold(text):
 def search_terms(query):
     """The folded words of a search box entry."""
     return [word for word in fold(query).split(" ") if word]
+
+
+def clean_text(text):
+    """Text as it is stored and shown: NFC (one code point per accented letter, as Vietnamese keyboards
+    differ: "ế" typed as e + two combining marks looks the same but neither compares nor counts the same),
+    without surrounding spaces."""
+    if not text:
+        return ""
+    return unicodedata.normalize("NFC", str(text)).strip()
+
+
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def trigrams(text):
+    """The trigrams PostgreSQL's pg_trgm takes from a text: each folded word padded with two spaces
+    before and one after."""
+    grams = set()
+    for word in _WORDS.findall(fold(text)):
+        padded = f"  {word} "
+        grams.update(padded[index : index + 3] for index in range(len(padded) - 2))
+    return grams
+
+
+def trigram_similarity(first, second):
+    """pg_trgm's `similarity()` in Python: shared trigrams over all trigrams of the two texts."""
+    a, b = trigrams(first), trigrams(second)
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)

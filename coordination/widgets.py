@@ -1,8 +1,10 @@
-"""Form widgets tuned for long choice lists (a province's hundreds of agencies and communes)."""
+"""Form widgets and choice labels shared by every app: long choice lists (a province's hundreds of agencies
+and communes), dates typed as dd/mm/yyyy, and empty choices that say what to choose."""
 
 from django import forms
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 
 class PlainSelect(forms.Select):
@@ -44,3 +46,79 @@ class PlainSelect(forms.Select):
         )
         # Every name, value and label went through escape/conditional_escape.
         return mark_safe(f'<select name="{escape(name)}"{attributes}>{"".join(parts)}</select>')  # noqa: S308
+
+
+class DateInput(forms.DateInput):
+    """A date typed and shown as dd/mm/yyyy, whatever the browser's language.
+
+    `<input type="date">` displays the browser's locale format (mm/dd/yyyy under en-US), which offices
+    read wrongly; a text input keeps the Vietnamese order. The server parses it with DATE_INPUT_FORMATS
+    (coordination/formats), which also accepts yyyy-mm-dd."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None, format="%d/%m/%Y"):
+        defaults = {
+            "inputmode": "numeric",
+            "pattern": r"\d{1,2}/\d{1,2}/\d{4}",
+            "placeholder": _("dd/mm/yyyy"),
+            "title": _("A date as day/month/year, e.g. 25/11/2026"),
+            "autocomplete": "off",
+            "maxlength": "10",
+            "class": "form-control date-input",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format=format)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A moment typed and shown as dd/mm/yyyy hh:mm (24 h), whatever the browser's language: the
+    `datetime-local` input shows mm/dd/yyyy and AM/PM under en-US. Parsed by DATETIME_INPUT_FORMATS."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None, format="%d/%m/%Y %H:%M"):
+        defaults = {
+            "inputmode": "numeric",
+            "pattern": r"\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}",
+            "placeholder": _("dd/mm/yyyy hh:mm"),
+            "title": _("A date and time as day/month/year hour:minute, e.g. 25/11/2026 14:00"),
+            "autocomplete": "off",
+            "maxlength": "16",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format=format)
+
+
+_EMPTY_LABELS = {"", "-", "—", "---------"}
+
+
+def label_empty_choices(form, *, filtering=False):
+    """Name the empty choice of every drop-down of `form`: "Tất cả …" on a filter, "— Chọn … —" on a
+    form, never Django's "---------". Labels a form already wrote ("Tất cả đơn vị") are kept."""
+    for field in form.fields.values():
+        label = str(field.label or "").lower()
+        text = _("All: %(label)s") % {"label": label} if filtering else _("— Choose %(label)s —") % {"label": label}
+        if isinstance(field, (forms.ModelMultipleChoiceField, forms.MultipleChoiceField)):
+            continue
+        if hasattr(field, "empty_label"):  # model choices, django-filter's choices: the label is read when listed
+            if field.empty_label is not None and str(field.empty_label) in _EMPTY_LABELS:
+                field.empty_label = text
+                if not isinstance(field, forms.ModelChoiceField):  # its options were listed already
+                    field.widget.choices = list(field.choices)
+            continue
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+            choices = list(field.choices)
+            if any(value in ("", None) and str(name) in _EMPTY_LABELS for value, name in choices):
+                field.choices = [
+                    (value, text if value in ("", None) and str(name) in _EMPTY_LABELS else name)
+                    for value, name in choices
+                ]
+
+
+class ChoiceLabelsMixin:
+    """Forms: the empty choices say what to choose (see `label_empty_choices`)."""
+
+    filtering = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        label_empty_choices(self, filtering=self.filtering)

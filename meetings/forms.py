@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from charters.models import Article, Charter
 from coordination.models import AdministrativeUnit, CoordinationArea
 from coordination.permissions import InUnits, agency_of, filter_by_unit, is_site_admin, visible_unit_ids
-from coordination.widgets import PlainSelect
+from coordination.widgets import ChoiceLabelsMixin, DateInput, DateTimeInput, PlainSelect
 
 from .models import (
     SUBKINDS_BY_KIND,
@@ -26,8 +26,8 @@ from .models import (
 from .permissions import agencies_for_choice
 from .services import minutes_file_validate
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE_WIDGET = DateInput()
+DATETIME_WIDGET = DateTimeInput()
 
 
 def _no_form_tag(form):
@@ -37,7 +37,8 @@ def _no_form_tag(form):
     return form
 
 
-class MeetingFilterForm(forms.Form):
+class MeetingFilterForm(ChoiceLabelsMixin, forms.Form):
+    filtering = True
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *MeetingKind.choices], widget=PlainSelect
     )
@@ -89,7 +90,7 @@ def _units_with_meetings(user):
     return _visible_units(user).filter(pk__in=Meeting.objects.values("unit_id")).order_by("name")
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(ChoiceLabelsMixin, forms.ModelForm):
     """The meeting itself; the unit is the host agency's unit."""
 
     idempotency_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
@@ -200,7 +201,7 @@ def _constituency_units(user):
     return queryset.order_by("level", "name")
 
 
-class CompactRowForm(forms.Form):
+class CompactRowForm(ChoiceLabelsMixin, forms.Form):
     """A formset row: bare widgets in table cells, with Bootstrap's small classes."""
 
     def __init__(self, *args, **kwargs):
@@ -257,7 +258,7 @@ AgendaFormSet = forms.formset_factory(AgendaItemForm, formset=BaseRowsFormSet, e
 AttendanceFormSet = forms.formset_factory(AttendanceForm, formset=BaseRowsFormSet, extra=3, can_delete=True)
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(ChoiceLabelsMixin, forms.Form):
     minutes_text = forms.CharField(
         label=_("Minutes"),
         required=False,
@@ -320,7 +321,7 @@ class ConclusionAddForm(ConclusionForm):
 ConclusionFormSet = forms.formset_factory(ConclusionForm, formset=BaseRowsFormSet, extra=2, can_delete=False)
 
 
-class SessionDocumentForm(forms.Form):
+class SessionDocumentForm(ChoiceLabelsMixin, forms.Form):
     idempotency_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
     title = forms.CharField(label=_("Title"), max_length=500)
@@ -343,7 +344,7 @@ class SessionDocumentForm(forms.Form):
         _no_form_tag(self)
 
 
-class DeliveryForm(forms.Form):
+class DeliveryForm(ChoiceLabelsMixin, forms.Form):
     delivered_on = forms.DateField(label=_("Delivered on"), widget=DATE_WIDGET)
 
     def clean_delivered_on(self):

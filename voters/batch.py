@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from coordination.audit import audit_event, audit_record_many
 from coordination.deadlines import deadline_compute, deadline_rule_for
+from coordination.text import clean_text
 
-from .models import Forwarding, Petition, Status
+from .models import Forwarding, Petition, Status, meeting_day
 from .rules import DEADLINE_RULE, search_text_for
 
 CHUNK = 1000  # rows written per round of bulk INSERTs (petitions, forwardings, audit events)
@@ -36,13 +37,13 @@ def _petition(*, actor, originating_agency, row):
         originating_agency=originating_agency,
         source=row.get("source") or "meeting",
         meeting=row.get("meeting"),
-        received_on=row["received_on"],
+        received_on=row.get("received_on") or (meeting_day(row["meeting"]) if row.get("meeting") else None),
         commune=row.get("commune"),
-        locality=(row.get("locality") or "").strip(),
-        voter_name=(row.get("voter_name") or "").strip(),
-        voter_address=(row.get("voter_address") or "").strip(),
-        voter_phone=(row.get("voter_phone") or "").strip(),
-        content=row["content"].strip(),
+        locality=clean_text(row.get("locality")),
+        voter_name=clean_text(row.get("voter_name")),
+        voter_address=clean_text(row.get("voter_address")),
+        voter_phone=clean_text(row.get("voter_phone")),
+        content=clean_text(row["content"]),
         field=row.get("field") or "other",
         kind=row.get("kind") or "petition",
         competence_level=row.get("competence_level") or "",

@@ -10,13 +10,13 @@ from django.utils.translation import pgettext_lazy
 
 from coordination.models import AdministrativeUnit, Agency
 from coordination.permissions import visible_unit_ids
-from coordination.widgets import PlainSelect
+from coordination.widgets import DateInput, PlainSelect, label_empty_choices
 from meetings.models import PETITION_INTAKE_KINDS, Meeting
 
 from .models import Field, Kind, Status
 from .selectors import PETITION_MEASURES, petition_measure_q, petition_search
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 # The meeting drop-down offers the latest intake meetings only: listing every meeting of a province made
 # the page grow with the years (thousands of <option>s). A meeting named in the URL (links from a meeting's
@@ -120,6 +120,7 @@ class PetitionFilter(django_filters.FilterSet):
         with every column: ~10 ms of a list page's CPU)."""
         if not hasattr(self, "_form"):
             form = super().form
+            label_empty_choices(form, filtering=True)
             for name, label in (("agency", "name"), ("unit", "name"), ("meeting", "title")):
                 field = form.fields[name]
                 empty = [("", field.empty_label)] if field.empty_label is not None else []

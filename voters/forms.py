@@ -1,5 +1,7 @@
 """Forms of the petition pages. They validate input only; the services do the work."""
 
+import datetime
+import json
 import uuid
 
 from django import forms
@@ -11,17 +13,68 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from coordination.models import AdministrativeUnit, Agency
+from coordination.widgets import ChoiceLabelsMixin, DateInput, PlainSelect
 from meetings.models import Meeting
 
-from .models import CompetenceLevel, EvaluationResult, Field, Kind, Outcome, Petition, Source
+from .models import (
+    ANSWER_MAX,
+    CONTENT_MAX,
+    NOTE_MAX,
+    CompetenceLevel,
+    EvaluationResult,
+    Field,
+    Kind,
+    Outcome,
+    Petition,
+    Source,
+    meeting_date_errors,
+    meeting_day,
+)
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
+MEETING_CHOICES = 300  # the picker lists a unit's latest past meetings; typing narrows them (static/js/choices.js)
+
+
+def _counted(rows, limit):
+    """A textarea with its limit and a visible counter (static/js/counter.js)."""
+    return forms.Textarea(
+        attrs={"rows": rows, "maxlength": limit, "data-counter": "1", "data-counter-label": _("characters")}
+    )
 
 
 def _meetings_for(agency):
+    """Meetings petitions can be recorded from: the unit's meetings already held, newest first."""
     if agency is None:
         return Meeting.objects.none()
-    return Meeting.objects.filter(unit=agency.unit).order_by("-starts_at", "-id")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    held = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
+    return Meeting.objects.filter(unit=agency.unit, starts_at__lt=held).order_by("-starts_at", "-id")
+
+
+def _meeting_picker(field, agency, selected=None):
+    """Feed the meeting drop-down (id, "date — title — place") rows and each meeting's day, so that the page
+    can fill in the date received and the type-ahead can search the date and the place too."""
+    rows = list(_meetings_for(agency).values_list("pk", "starts_at", "title", "place")[:MEETING_CHOICES])
+    choices, days = [("", field.empty_label)], {}
+    for pk, starts_at, title, place in rows:
+        day = timezone.localtime(starts_at).strftime("%d/%m/%Y")
+        choices.append((pk, " — ".join(part for part in (day, title, place) if part)))
+        days[str(pk)] = day
+    if selected and str(selected).isdigit() and str(selected) not in days:
+        meeting = _meetings_for(agency).filter(pk=selected).first()
+        if meeting is not None:
+            day = meeting_day(meeting).strftime("%d/%m/%Y")
+            choices.append((meeting.pk, " — ".join(part for part in (day, meeting.title, meeting.place) if part)))
+            days[str(meeting.pk)] = day
+    field.widget.choices = choices
+    field.widget.attrs.update(
+        {
+            "data-search": "1",
+            "data-search-placeholder": _("Search a meeting: date, title or place"),
+            "data-days": json.dumps(days),
+        }
+    )
+    field.help_text = _("Meetings already held, newest first; type to search by date, title or place.")
 
 
 def _communes_for(agency):
@@ -44,19 +97,26 @@ def agencies_to_forward(petition):
     )
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(ChoiceLabelsMixin, forms.Form):
     """A form for a change to an existing petition: carries the version it was loaded at."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class PetitionForm(forms.Form):
+class PetitionForm(ChoiceLabelsMixin, forms.Form):
     """One petition."""
 
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.MEETING)
-    meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=Meeting.objects.none(), required=False)
-    received_on = forms.DateField(label=_("Date received"), widget=DATE)
+    meeting = forms.ModelChoiceField(
+        label=_("Meeting"), queryset=Meeting.objects.none(), required=False, widget=PlainSelect
+    )
+    received_on = forms.DateField(
+        label=_("Date received"),
+        widget=DATE,
+        required=False,
+        help_text=_("Left empty, the day the meeting was held."),
+    )
     commune = forms.ModelChoiceField(
         label=_("Constituency or commune"), queryset=AdministrativeUnit.objects.none(), required=False
     )
@@ -66,7 +126,10 @@ class PetitionForm(forms.Form):
     voter_phone = forms.CharField(label=_("Voter phone"), max_length=30, required=False)
     content = forms.CharField(
         label=_("Content"),
-        widget=forms.Textarea(attrs={"rows": 5, "data-similar": "1"}),
+        max_length=CONTENT_MAX,
+        widget=forms.Textarea(
+            attrs={"rows": 5, "data-similar": "1", "data-counter": "1", "data-counter-label": _("characters")}
+        ),
     )
     field = forms.ChoiceField(label=pgettext_lazy("petition", "Field"), choices=Field.choices, initial=Field.OTHER)
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.PETITION)
@@ -81,15 +144,36 @@ class PetitionForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4())
             self.initial.setdefault("received_on", timezone.localdate())
+        selected = self.data.get("meeting") if self.is_bound else self.initial.get("meeting")
+        _meeting_picker(self.fields["meeting"], agency, selected)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("received_on") and "received_on" not in self.errors:
+            if data.get("meeting"):
+                data["received_on"] = meeting_day(data["meeting"])
+            else:
+                self.add_error("received_on", forms.Field.default_error_messages["required"])
+        if data.get("meeting") and "received_on" not in self.errors:
+            for name, message in meeting_date_errors(data["meeting"], data.get("received_on")).items():
+                self.add_error(name, message)
+        return data
 
 
-class BatchHeaderForm(forms.Form):
+class BatchHeaderForm(ChoiceLabelsMixin, forms.Form):
     """What every row of a batch shares: the meeting or reception, and the day."""
 
     batch_key = forms.UUIDField(widget=forms.HiddenInput)
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.MEETING)
-    meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=Meeting.objects.none(), required=False)
-    received_on = forms.DateField(label=_("Date received"), widget=DATE)
+    meeting = forms.ModelChoiceField(
+        label=_("Meeting"), queryset=Meeting.objects.none(), required=False, widget=PlainSelect
+    )
+    received_on = forms.DateField(
+        label=_("Date received"),
+        widget=DATE,
+        required=False,
+        help_text=_("Left empty, the day the meeting was held."),
+    )
 
     def __init__(self, *args, agency=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,22 +181,31 @@ class BatchHeaderForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("batch_key", uuid.uuid4())
             self.initial.setdefault("received_on", timezone.localdate())
+        selected = self.data.get(self.add_prefix("meeting")) if self.is_bound else self.initial.get("meeting")
+        _meeting_picker(self.fields["meeting"], agency, selected)
 
     def clean(self):
         data = super().clean()
-        meeting = data.get("meeting")
-        if meeting and not self.data.get(self.add_prefix("received_on")):
-            data["received_on"] = timezone.localtime(meeting.starts_at).date()
+        if not data.get("received_on") and "received_on" not in self.errors:
+            if data.get("meeting"):
+                data["received_on"] = meeting_day(data["meeting"])
+            else:
+                self.add_error("received_on", forms.Field.default_error_messages["required"])
+        if data.get("meeting") and "received_on" not in self.errors:
+            for name, message in meeting_date_errors(data["meeting"], data.get("received_on")).items():
+                self.add_error(name, message)
         return data
 
 
-class BatchRowForm(forms.Form):
+class BatchRowForm(ChoiceLabelsMixin, forms.Form):
     """One line of the batch intake table."""
 
     voter_name = forms.CharField(label=_("Voter name(s)"), max_length=255, required=False)
     voter_address = forms.CharField(label=_("Address"), max_length=255, required=False)
     locality = forms.CharField(label=_("Locality"), max_length=255, required=False)
-    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 2}))
+    content = forms.CharField(
+        label=_("Content"), max_length=CONTENT_MAX, widget=forms.Textarea(attrs={"rows": 2, "maxlength": CONTENT_MAX})
+    )
     field = forms.ChoiceField(label=pgettext_lazy("petition", "Field"), choices=Field.choices, initial=Field.OTHER)
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.PETITION)
 
@@ -179,7 +272,7 @@ class ForwardForm(VersionedForm):
         return data
 
 
-class BulkForwardForm(forms.Form):
+class BulkForwardForm(ChoiceLabelsMixin, forms.Form):
     """One dispatch forwarding several petitions to the same lead agency."""
 
     ids = forms.CharField(widget=forms.HiddenInput)
@@ -213,7 +306,8 @@ class BulkForwardForm(forms.Form):
 class ReturnForm(VersionedForm):
     reason = forms.CharField(
         label=_("Reason"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=NOTE_MAX,
+        widget=_counted(4, NOTE_MAX),
         help_text=_("Why the petition is not within your agency's authority, and who is competent if known."),
     )
 
@@ -235,13 +329,14 @@ class MultipleFileField(forms.FileField):
 
 
 class AnswerForm(VersionedForm):
-    text = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 8}))
+    text = forms.CharField(label=_("Answer"), max_length=ANSWER_MAX, widget=_counted(8, ANSWER_MAX))
     document_number = forms.CharField(label=_("Document number"), max_length=100, required=False)
     document_date = forms.DateField(label=_("Document date"), widget=DATE)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     plan = forms.CharField(
         label=_("Plan"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_MAX,
+        widget=_counted(3, NOTE_MAX),
         required=False,
         help_text=_("Required when the outcome is 'in progress, with a plan'."),
     )
@@ -270,7 +365,8 @@ class EvaluateForm(VersionedForm):
     result = forms.ChoiceField(label=_("Result"), choices=EvaluationResult.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
         label=_("Comment"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=NOTE_MAX,
+        widget=_counted(4, NOTE_MAX),
         required=False,
         help_text=_("Required when the answer is unsatisfactory."),
     )
@@ -282,7 +378,7 @@ class EvaluateForm(VersionedForm):
         return data
 
 
-class GroupForm(forms.Form):
+class GroupForm(ChoiceLabelsMixin, forms.Form):
     members = forms.ModelMultipleChoiceField(
         label=_("Suggested duplicates"),
         queryset=Petition.objects.none(),
@@ -333,7 +429,7 @@ class GroupForm(forms.Form):
         return data
 
 
-class ImportForm(forms.Form):
+class ImportForm(ChoiceLabelsMixin, forms.Form):
     file = forms.FileField(
         label=_("Excel file (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),

@@ -19,6 +19,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from coordination.models import Agency
 from coordination.text import fold
 
+from .models import CONTENT_MAX
+
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024  # a small file that unpacks huge is refused before it is read
 MAX_ROWS = 20_000  # one file of 10,000+ rows imports in seconds (voters.batch); memory stays bounded (read_only)
@@ -61,7 +63,7 @@ CHOICES = {
     "competence_level": {"Xã": "commune", "Tỉnh": "province", "Trung ương": "central"},
 }
 DEFAULTS = {"source": "meeting", "field": "other", "kind": "petition", "competence_level": ""}
-MAX_LENGTHS = {"voter_name": 255, "voter_address": 255, "voter_phone": 30, "locality": 255}
+MAX_LENGTHS = {"voter_name": 255, "voter_address": 255, "voter_phone": 30, "locality": 255, "content": CONTENT_MAX}
 TEXT_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 
 

@@ -10,6 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -61,6 +62,37 @@ class Status(models.TextChoices):
 # Waiting for the lead agency's answer: the only states in which a petition can be overdue.
 AWAITING_ANSWER = (Status.FORWARDED,)
 NOT_YET_FORWARDED = (Status.RECEIVED, Status.CLASSIFIED)
+
+
+# Longest texts a record may hold: several pages for an answer, about a page for the rest. The form
+# shows a counter (static/js/counter.js) from the same numbers; `clean_fields` enforces them everywhere.
+CONTENT_MAX = 4000
+ANSWER_MAX = 10000
+NOTE_MAX = 2000  # reasons, plans and comments
+
+
+def _limited(limit):
+    return {"max_length": limit, "validators": [MaxLengthValidator(limit)]}
+
+
+def meeting_day(meeting):
+    """The day a meeting was held, in local time (what `received_on` of its petitions is compared with)."""
+    return timezone.localtime(meeting.starts_at).date()
+
+
+def meeting_date_errors(meeting, received_on):
+    """A petition raised at a meeting is received once the meeting was held: {field: message} of what
+    breaks that rule (`Petition.clean`, and the intake forms so that it shows with the other errors)."""
+    held_on = meeting_day(meeting)
+    if held_on > timezone.localdate():
+        return {"meeting": _("This meeting has not been held yet: petitions are recorded after it.")}
+    if received_on and received_on < held_on:
+        message = _("The date received (%(received)s) cannot be before the meeting was held (%(held)s).")
+        return {
+            "received_on": message
+            % {"received": received_on.strftime("%d/%m/%Y"), "held": held_on.strftime("%d/%m/%Y")}
+        }
+    return {}
 
 
 class Outcome(models.TextChoices):
@@ -134,7 +166,7 @@ class Petition(models.Model):
     voter_name = models.CharField(_("voter name(s)"), max_length=255, blank=True)
     voter_address = models.CharField(_("voter address"), max_length=255, blank=True)
     voter_phone = models.CharField(_("voter phone"), max_length=30, blank=True)
-    content = models.TextField(_("content"))
+    content = models.TextField(_("content"), **_limited(CONTENT_MAX))
     field = models.CharField(
         pgettext_lazy("petition", "field"), max_length=20, choices=Field.choices, default=Field.OTHER
     )
@@ -216,6 +248,8 @@ class Petition(models.Model):
             errors["originating_agency"] = _("The receiving office must belong to the petition's unit.")
         if self.meeting_id and self.unit_id and self.meeting.unit_id != self.unit_id:
             errors["meeting"] = _("The meeting belongs to another unit.")
+        if self.meeting_id and "meeting" not in errors:
+            errors.update(meeting_date_errors(self.meeting, self.received_on))
         if self.received_on and self.received_on > timezone.localdate() + datetime.timedelta(days=1):
             errors["received_on"] = _("The date received cannot be in the future.")
         if errors:
@@ -259,7 +293,7 @@ class Forwarding(models.Model):
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    return_reason = models.TextField(_("reason for return"), blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True, **_limited(NOTE_MAX))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -286,6 +320,20 @@ class Forwarding(models.Model):
     def is_current(self):
         return self.returned_at is None
 
+    def clean(self):
+        errors = {}
+        # The petition may be unsaved still (the bulk import validates before writing): read the cached object.
+        petition = self.petition if self.petition_id or "petition" in self._state.fields_cache else None
+        received_on = petition.received_on if petition is not None else None
+        if self.dispatch_date and received_on and self.dispatch_date < received_on:
+            errors["dispatch_date"] = _(
+                "The dispatch date cannot be before the date the petition was received (%(received)s)."
+            ) % {"received": received_on.strftime("%d/%m/%Y")}
+        if self.dispatch_date and self.due_date and self.due_date < self.dispatch_date:
+            errors["due_date"] = _("The due date cannot be before the dispatch date.")
+        if errors:
+            raise ValidationError(errors)
+
 
 def attachment_path(instance, filename):
     return f"petitions/{instance.answer.petition_id}/{instance.answer_id}/{filename}"
@@ -299,11 +347,11 @@ class Answer(models.Model):
     agency = models.ForeignKey(
         Agency, verbose_name=_("answering agency"), on_delete=models.PROTECT, related_name="petition_answers"
     )
-    text = models.TextField(_("answer"))
+    text = models.TextField(_("answer"), **_limited(ANSWER_MAX))
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
     document_date = models.DateField(_("document date"))
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices)
-    plan = models.TextField(_("plan"), blank=True)
+    plan = models.TextField(_("plan"), blank=True, **_limited(NOTE_MAX))
     target_date = models.DateField(_("target date"), null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -325,8 +373,18 @@ class Answer(models.Model):
         return f"{self.petition.reference}: {self.document_number or self.get_outcome_display()}"
 
     def clean(self):
+        errors = {}
         if self.outcome == Outcome.IN_PROGRESS and (not self.plan or not self.target_date):
-            raise ValidationError({"plan": _("An answer 'in progress' needs a plan and a target date.")})
+            errors["plan"] = _("An answer 'in progress' needs a plan and a target date.")
+        dispatched_on = self.forwarding.dispatch_date if self.forwarding_id else None
+        if self.document_date and dispatched_on and self.document_date < dispatched_on:
+            errors["document_date"] = _(
+                "The answer's date cannot be before the petition was forwarded (%(dispatched)s)."
+            ) % {"dispatched": dispatched_on.strftime("%d/%m/%Y")}
+        if self.document_date and self.target_date and self.target_date < self.document_date:
+            errors["target_date"] = _("The target date cannot be before the answer's date.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class AnswerAttachment(models.Model):
@@ -353,7 +411,7 @@ class Evaluation(models.Model):
     answer = models.ForeignKey(Answer, null=True, blank=True, on_delete=models.SET_NULL, related_name="evaluations")
     agency = models.ForeignKey(Agency, verbose_name=_("evaluated by"), on_delete=models.PROTECT, related_name="+")
     result = models.CharField(_("result"), max_length=20, choices=EvaluationResult.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, **_limited(NOTE_MAX))
     evaluated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from coordination.audit import audit_events_for
-from coordination.text import fold, search_terms
+from coordination.text import fold, search_terms, trigram_similarity
 
 from .models import AWAITING_ANSWER, NOT_YET_FORWARDED, Answer, Evaluation, EvaluationResult, Forwarding, Petition
 from .permissions import petition_get_for, petitions_visible_to, with_personal_data_flag
@@ -191,3 +191,22 @@ def petition_measure_q(name, today):
         ),
     }
     return conditions[name]
+
+
+BATCH_REPEAT_THRESHOLD = 0.6  # two rows of one batch this alike are most likely the same petition typed twice
+
+
+def batch_duplicates(*, unit, rows):
+    """Rows of a batch that may be duplicates, before they are saved: `rows` are (key, content) pairs; the
+    answer maps a key to {"repeats": keys of earlier rows of the batch alike, "existing": [(petition,
+    score)]}, for the rows with something to show only. Existing petitions are found by the single form's
+    engine (`similar_petitions`), rows of the batch compared with pg_trgm's similarity computed in Python."""
+    found = {}
+    seen = []
+    for key, content in rows:
+        repeats = [earlier for earlier, text in seen if trigram_similarity(content, text) >= BATCH_REPEAT_THRESHOLD]
+        existing = similar_petitions(unit=unit, text=content, limit=3)
+        if repeats or existing:
+            found[key] = {"repeats": repeats, "existing": existing}
+        seen.append((key, content))
+    return found

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from coordination.audit import audit_record
 from coordination.deadlines import deadline_for
 from coordination.permissions import agency_of
+from coordination.text import clean_text
 
 from . import permissions
 from .batch import petitions_create_many
@@ -26,6 +27,7 @@ from .models import (
     Petition,
     PetitionImport,
     Status,
+    meeting_day,
 )
 from .rules import DEADLINE_RULE, search_text_for
 from .uploads import attachment_check
@@ -119,13 +121,14 @@ def petition_create(
         originating_agency=originating_agency,
         source=source,
         meeting=meeting,
-        received_on=received_on,
+        # A petition raised at a meeting is received on the day the meeting was held unless told otherwise.
+        received_on=received_on or (meeting_day(meeting) if meeting is not None else None),
         commune=commune,
-        locality=locality.strip(),
-        voter_name=voter_name.strip(),
-        voter_address=voter_address.strip(),
-        voter_phone=voter_phone.strip(),
-        content=content.strip(),
+        locality=clean_text(locality),
+        voter_name=clean_text(voter_name),
+        voter_address=clean_text(voter_address),
+        voter_phone=clean_text(voter_phone),
+        content=clean_text(content),
         field=field or "other",
         kind=kind or "petition",
         competence_level=competence_level or "",
@@ -366,7 +369,7 @@ def petition_acknowledge(*, actor, petition):
 def petition_return(*, actor, petition, reason, version=None):
     """The lead agency sends the petition back: it is not within its authority."""
     _ensure(permissions.can_return(actor, petition))
-    reason = (reason or "").strip()
+    reason = clean_text(reason)
     if not reason:
         raise ValidationError({"reason": _("Give the reason for returning the petition.")})
     version = _lock(petition, version)
@@ -422,11 +425,11 @@ def petition_answer(
         petition=petition,
         forwarding=forwarding,
         agency=forwarding.agency,
-        text=text.strip(),
-        document_number=document_number.strip(),
+        text=clean_text(text),
+        document_number=clean_text(document_number),
         document_date=document_date,
         outcome=outcome,
-        plan=plan.strip() if outcome == "in_progress_with_plan" else "",
+        plan=clean_text(plan) if outcome == "in_progress_with_plan" else "",
         target_date=target_date if outcome == "in_progress_with_plan" else None,
         answered_by=actor,
     )
@@ -474,7 +477,7 @@ def petition_evaluate(*, actor, petition, result, comment="", version=None):
         answer=answer,
         agency=agency_of(actor),
         result=result,
-        comment=comment.strip(),
+        comment=clean_text(comment),
         evaluated_by=actor,
     )
     evaluation.full_clean()

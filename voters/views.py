@@ -35,6 +35,7 @@ from .importing import COLUMNS, MAX_ROWS, template_workbook
 from .models import AnswerAttachment, Field, Petition, Status
 from .pagination import IdsFirstPaginator
 from .selectors import (
+    batch_duplicates,
     petition_counts,
     petition_detail,
     petition_list,
@@ -252,6 +253,24 @@ def petition_batch_intake(request):
         formset = BatchRowFormSet(request.POST, prefix="rows")
         if header.is_valid() and formset.is_valid():
             rows = _batch_rows(formset)
+            # Rows that repeat another row or a petition of the unit are shown first and saved only when asked;
+            # a batch sent again (a double click) was checked the first time and finds its own rows.
+            batch_key = header.cleaned_data["batch_key"]
+            resent = Petition.objects.filter(idempotency_key=services.batch_row_key(batch_key, 0)).exists()
+            if not request.POST.get("confirm_duplicates") and not resent:
+                duplicates = batch_duplicates(
+                    unit=agency.unit,
+                    rows=[
+                        (index, form.cleaned_data["content"])
+                        for index, form in enumerate(formset.forms)
+                        if (form.cleaned_data.get("content") or "").strip()
+                    ],
+                )
+                if duplicates:
+                    for index, form in enumerate(formset.forms):
+                        form.duplicates = duplicates.get(index)
+                    context = {"header": header, "formset": formset, "duplicate_count": len(duplicates)}
+                    return render(request, "voters/batch_intake.html", context)
             try:
                 created = services.petition_batch_create(
                     actor=request.user,

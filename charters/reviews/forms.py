@@ -5,12 +5,14 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coordination.widgets import ChoiceLabelsMixin, DateInput
+
 from .models import AnnualReview, ReviewKind
 
 TEXTAREA = {"rows": 8, "class": "review-text"}
 
 
-class ReviewCreateForm(forms.Form):
+class ReviewCreateForm(ChoiceLabelsMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label=_("Kind"), choices=ReviewKind.choices, initial=ReviewKind.ANNUAL)
     idempotency_token = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -21,7 +23,7 @@ class ReviewCreateForm(forms.Form):
             self.initial.setdefault("idempotency_token", uuid.uuid4().hex)
 
 
-class ReviewEditForm(forms.ModelForm):
+class ReviewEditForm(ChoiceLabelsMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -41,7 +43,7 @@ class ReviewEditForm(forms.ModelForm):
             "recipients",
         ]
         widgets = {
-            "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "issued_on": DateInput(),
             "introduction": forms.Textarea(attrs={"rows": 3}),
             "results": forms.Textarea(attrs={"rows": 16}),
             "shortcomings": forms.Textarea(attrs=TEXTAREA),
@@ -60,10 +62,10 @@ class ReviewEditForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
 
 
-class ReviewReturnForm(forms.Form):
+class ReviewReturnForm(ChoiceLabelsMixin, forms.Form):
     reason = forms.CharField(label=_("What needs correcting"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ReportRequestForm(forms.Form):
+class ReportRequestForm(ChoiceLabelsMixin, forms.Form):
     with_appendix = forms.BooleanField(label=_("Add the appendix listing the year's petitions"), required=False)

@@ -45,7 +45,7 @@
   // Forms are submitted once: a second click while the first request is on its way does nothing.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (event.defaultPrevented || form.hasAttribute("data-allow-resubmit") || form.hasAttribute("hx-post")) {
+    if (event.defaultPrevented || form.hasAttribute("data-allow-resubmit") || (form.hasAttribute("hx-post") || form.hasAttribute("data-hx-post"))) {
       return;
     }
     if (form.dataset.submitted === "1") {

@@ -60,9 +60,72 @@
       button.closest("tr.batch-row").remove();
     }
     renumber();
+    markRepeats();
   });
 
   body.addEventListener("input", updateCount);
+
+  // A row repeating another row is marked as soon as its content is typed (the server checks again, against
+  // the unit's petitions too, and asks before saving): pg_trgm's similarity, as voters.selectors computes it.
+  var table = document.getElementById("batch-table");
+  var REPEAT = 0.6;
+  function trigrams(text) {
+    var grams = {};
+    var folded = (text || "").replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    (folded.match(/[\p{L}\p{N}]+/gu) || []).forEach(function (word) {
+      var padded = "  " + word + " ";
+      for (var i = 0; i < padded.length - 2; i += 1) grams[padded.slice(i, i + 3)] = true;
+    });
+    return grams;
+  }
+  function similarity(a, b) {
+    var shared = 0, total = 0, key;
+    for (key in a) { total += 1; if (b[key]) shared += 1; }
+    for (key in b) { if (!a[key]) total += 1; }
+    return total ? shared / total : 0;
+  }
+  function markRepeats() {
+    var rows = Array.prototype.slice.call(body.querySelectorAll("tr.batch-row"));
+    var seen = [];
+    rows.forEach(function (row, index) {
+      var area = row.querySelector('textarea[data-col="content"]');
+      var note = row.querySelector(".batch-repeat");
+      var text = area ? area.value.trim() : "";
+      var grams = text ? trigrams(text) : null;
+      var earlier = null;
+      if (grams) {
+        seen.some(function (item) {
+          if (similarity(grams, item.grams) >= REPEAT) { earlier = item.index; return true; }
+          return false;
+        });
+        seen.push({ index: index, grams: grams });
+      }
+      // The server's own note (after a submit) already says so.
+      if (row.querySelector(".batch-duplicate")) earlier = null;
+      if (earlier === null) {
+        if (note) note.remove();
+        row.classList.remove("batch-row-repeat");
+        return;
+      }
+      if (!note) {
+        note = document.createElement("div");
+        note.className = "batch-repeat small mt-1 text-warning-emphasis";
+        note.setAttribute("role", "note");
+        area.insertAdjacentElement("afterend", note);
+      }
+      note.textContent = "⚠ " + (table.dataset.repeatLabel || "").replace("#", earlier + 1);
+      row.classList.add("batch-row-repeat");
+    });
+  }
+  // Marked a moment after typing stops, not when the field loses focus: a note appearing on blur would move
+  // the Save button away from under the pointer between mouse down and up, and the click would be lost.
+  var pending = null;
+  body.addEventListener("input", function () {
+    window.clearTimeout(pending);
+    pending = window.setTimeout(markRepeats, 500);
+  });
+  markRepeats();
 
   body.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" || event.isComposing) return;

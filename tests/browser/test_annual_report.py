@@ -51,14 +51,14 @@ def test_the_secretariat_prints_the_annual_report_and_downloads_the_pdf(
     with page.expect_navigation():
         page.click(f"form[action='{reverse('charters:review_report_request', args=[review.pk])}'] button[type=submit]")
     files = page.locator("#report-files")
-    assert files.get_attribute("hx-trigger") == "every 2s", "a queued report polls for its state"
+    assert files.get_attribute("data-hx-trigger") == "every 2s", "a queued report polls for its state"
     assert files.locator(".badge.text-bg-info").count() == 1, files.inner_text()
     # htmx replaces the fragment every 2 s until the worker has rendered the file.
     link = page.locator("#report-files a[href$='.pdf']")
     link.wait_for(timeout=120_000)
     report = ReportFile.objects.get(review=review)
     assert report.status == ReportStatus.READY, f"{report.error}\n{celery_worker.log()}"
-    assert page.locator("#report-files").get_attribute("hx-trigger") is None, "polling stops once ready"
+    assert page.locator("#report-files").get_attribute("data-hx-trigger") is None, "polling stops once ready"
     look(page, "review-report-ready")
 
     response = page.context.request.get(base + link.get_attribute("href"))

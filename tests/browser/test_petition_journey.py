@@ -194,6 +194,9 @@ def test_voter_contact_petitions_from_intake_to_the_dashboard(live_server, watch
             look(page, name)
         page.select_option("select[name=agency]", str(agency.pk))
         page.fill("input[name=dispatch_number]", dispatch)
+        # Dispatched the day after the meeting, so that the answers of 24/11 come after it (the records refuse
+        # an answer dated before its dispatch).
+        page.fill("input[name=dispatch_date]", "21/11/2026")
         submit(page, "form[data-once]")
 
     forward_ticked([p.pk for p in petitions[:TO_UBND]], agencies.ubnd, "112/MTTQ-BTT", name="petition-bulk-forward")

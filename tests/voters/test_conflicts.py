@@ -102,6 +102,7 @@ def test_batch_intake_double_submit_creates_each_row_once(clerk, login):
     rows = [{"voter_name": f"Cử tri {i}", "content": f"Nội dung kiến nghị số {i}"} for i in range(30)]
     rows.append({"voter_name": "", "content": ""})  # an empty trailing row is ignored
     data = _batch_data(str(uuid.uuid4()), rows)
+    data["confirm_duplicates"] = "1"  # rows this alike are flagged as possible duplicates first
     assert client.post("/petitions/batch/", data).status_code == 302
     assert client.post("/petitions/batch/", data).status_code == 302
     assert Petition.objects.count() == 30
@@ -136,7 +137,9 @@ def test_batch_links_the_meeting(clerk, login, agencies):
     client = login(clerk)
     assert client.get(f"/petitions/batch/?meeting={meeting.pk}").status_code == 200
     rows = [{"content": "Kiến nghị tại buổi tiếp xúc"}]
-    response = client.post("/petitions/batch/", _batch_data(str(uuid.uuid4()), rows, meeting=str(meeting.pk)))
+    data = _batch_data(str(uuid.uuid4()), rows, meeting=str(meeting.pk))
+    data["batch-received_on"] = ""  # received on the day the meeting was held
+    response = client.post("/petitions/batch/", data)
     assert response.status_code == 302
     from voters.selectors import petitions_for_meeting
 

@@ -6,11 +6,16 @@ from datetime import date
 from functools import partial
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
 from .models import AdministrativeUnit
 
 PING_DB_CACHE_PREFIX = "ping_db:"
+# Written by the `heartbeat` task (beat every minute, run by a worker): /healthz shows its age.
+HEARTBEAT_CACHE_KEY = "background:heartbeat"
 
 logger = logging.getLogger(__name__)
 
@@ -48,15 +53,39 @@ def ping_db(token=""):
     return count
 
 
-@shared_task(name="coordination.tasks.reminders_scan", acks_late=True)
-def reminders_scan(today_iso=None):
-    """The daily scan (beat): record today's reminders and queue one digest per recipient.
+@shared_task(bind=True, name="coordination.tasks.reminders_scan", acks_late=True, max_retries=10)
+def reminders_scan(self, today_iso=None):
+    """The daily scan (beat): record the reminders of today and of the days missed since the last completed
+    scan, and queue one digest per recipient.
 
-    Idempotent: a rerun or a concurrent run adds nothing and sends nothing twice."""
+    Idempotent: a rerun or a concurrent run adds nothing and sends nothing twice. A database error (a failover
+    at the scan minute) retries with backoff (30 s, 1, 2, 4… minutes, at most 15), for the same day."""
     from .reminders import reminders_scan as scan
 
-    planned, queued = scan(date.fromisoformat(today_iso) if today_iso else None)
+    today = date.fromisoformat(today_iso) if today_iso else timezone.localdate()
+    try:
+        planned, queued = scan(today)
+    except (OperationalError, InterfaceError) as exc:
+        logger.warning("Reminder scan for %s failed on a database error; retrying", today, exc_info=True)
+        raise self.retry(
+            exc=exc, args=[today.isoformat()], kwargs={}, countdown=min(900, 30 * 2**self.request.retries)
+        ) from exc
     return {"planned": planned, "queued": queued}
+
+
+@shared_task(name="coordination.tasks.reminder_digests_requeue", acks_late=True)
+def reminder_digests_requeue():
+    """The digest sweep (beat every 5 minutes): queue again digests whose enqueue failed or whose worker died."""
+    from .reminders import digests_requeue
+
+    return digests_requeue()
+
+
+@shared_task(name="coordination.tasks.heartbeat")
+def heartbeat():
+    """Beat → broker → worker → cache: the time this ran, for /healthz ("background" and its age)."""
+    cache.set(HEARTBEAT_CACHE_KEY, timezone.now().timestamp(), timeout=24 * 3600)
+    return True
 
 
 def smtp_error_is_transient(exc):
@@ -69,10 +98,19 @@ def smtp_error_is_transient(exc):
     return isinstance(exc, OSError)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=6)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=6,
+    time_limit=settings.REMINDER_SEND_TIME_LIMIT,
+    soft_time_limit=max(1, settings.REMINDER_SEND_TIME_LIMIT - 10),
+)
 def reminder_digest_send(self, user_id, day_iso):
     """Email one user's reminder digest for a day. The Celery task id is the claim on the ledger rows,
-    so a redelivery after a lost worker takes its own claim back and sends what was not sent."""
+    so a redelivery after a lost worker takes its own claim back and sends what was not sent. The hard time
+    limit (REMINDER_SEND_TIME_LIMIT, enforced by the prefork pool) is shorter than REMINDER_CLAIM_TIMEOUT, so
+    a claim older than that timeout belongs to a killed process and the digest sweep may take it over."""
     from .reminders import digest_send
 
     try:

@@ -9,6 +9,8 @@ from . import dashboard_views, notification_views, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/ready", views.healthz, name="healthz_ready"),
+    path("healthz/live", views.healthz_live, name="healthz_live"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("dashboard/documents/", dashboard_views.dashboard_documents, name="dashboard_documents"),
     path("i18n/", include("django.conf.urls.i18n")),

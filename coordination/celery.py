@@ -2,6 +2,7 @@
 
 import logging
 import os
+import threading
 
 from celery import Celery
 from celery.schedules import crontab
@@ -61,12 +62,27 @@ def _install_beat_schedule(sender, **kwargs):
 
 @worker_ready.connect
 def _sweep_after_start(sender, **kwargs):
-    """A worker that (re)starts sweeps soon: a render its previous life left claimed is taken over as soon as
-    the claim's heartbeat is stale, not at the next beat; digests likewise once their claim is stale."""
+    """A worker that (re)starts sweeps soon, in this process: a render its previous life left claimed is taken
+    over as soon as the claim's heartbeat is stale (REPORT_STALE_SECONDS), a digest once its claim is older
+    than REMINDER_CLAIM_TIMEOUT, without waiting for the next beat. Timers, not countdown tasks: a worker
+    holding unacknowledged ETA messages was seen to crash in kombu when Redis went away."""
     from django.conf import settings
 
-    try:
-        app.send_task("charters.tasks.review_reports_requeue", countdown=settings.REPORT_STALE_SECONDS + 2)
-        app.send_task("coordination.tasks.reminder_digests_requeue", countdown=settings.REMINDER_CLAIM_TIMEOUT + 5)
-    except Exception:
-        logging.getLogger(__name__).warning("Could not queue the start-up sweeps", exc_info=True)
+    def sweep(path):
+        from django.db import connections
+        from django.utils.module_loading import import_string
+
+        try:
+            import_string(path)()
+        except Exception:
+            logging.getLogger(__name__).warning("Start-up sweep %s failed", path, exc_info=True)
+        finally:
+            connections.close_all()
+
+    for delay, path in (
+        (settings.REPORT_STALE_SECONDS + 2, "charters.reviews.reports_requeue"),
+        (settings.REMINDER_CLAIM_TIMEOUT + 5, "coordination.reminders.digests_requeue"),
+    ):
+        timer = threading.Timer(delay, sweep, args=[path])
+        timer.daemon = True
+        timer.start()

@@ -189,13 +189,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 # Longer than the longest task, so a late-acked task is not redelivered while still running.
-# A publish while Redis is down fails at once instead of retrying the connection for seconds: the site's
-# requests and the scan never wait on the broker; periodic sweeps queue again what could not be queued.
+# A publish through `coordination.tasks.enqueue` while Redis is down fails at once (no connection retry, see
+# there): the site's requests and the scan never wait on the broker; periodic sweeps queue again later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_TASK_TIME_LIMIT * 2,
-    "max_retries": 0,
-    "socket_connect_timeout": 2,
     # JSON, e.g. {"visibility_timeout": 5, "unacked_restore_interval": 1, "unacked_restore_throttle": 1}:
     # how fast a message left unacked by a killed worker is redelivered (tests use seconds).
     **env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={}),

@@ -28,7 +28,7 @@ ENV DJANGO_SETTINGS_MODULE=coordination.settings \
 
 # The build-time key only lets the settings load for collectstatic; it is never used to sign anything.
 RUN DEBUG=0 SECRET_KEY=build-time-dummy-key-not-used-at-run-time python manage.py collectstatic --noinput -v 0 \
-    && mkdir -p /var/lib/phoihop/media \
+    && mkdir -p /var/lib/phoihop/media /var/lib/phoihop/beat \
     && chown -R phoihop:phoihop /var/lib/phoihop \
     && chmod 0755 /app/docker/entrypoint.sh
 

@@ -70,13 +70,13 @@ test: $(VENV)/.requirements-dev system-packages $(VNU_JAR) lint check
 messages: $(VENV)/.requirements-dev
 	$(BIN)/python scripts/messages.py --compile
 
-# PostgreSQL backup of DATABASE_URL (pg_dump -Fc): `make backup [BACKUP_FILE=path.dump]`;
-# `make restore BACKUP_FILE=path.dump` replaces the database's contents (pg_restore --clean --if-exists).
+# Backup of DATABASE_URL (pg_dump -Fc) and MEDIA_ROOT in one archive: `make backup [BACKUP_FILE=path.tar]`;
+# `make restore BACKUP_FILE=path.tar` replaces the database's contents and the media files (README "Backup and restore").
 backup:
 	$(BIN)/python scripts/backup.py backup $(BACKUP_FILE)
 
 restore:
-	@test -n "$(BACKUP_FILE)" || { echo "usage: make restore BACKUP_FILE=backups/phoihop-....dump"; exit 2; }
+	@test -n "$(BACKUP_FILE)" || { echo "usage: make restore BACKUP_FILE=backups/phoihop-....tar"; exit 2; }
 	$(BIN)/python scripts/backup.py restore $(BACKUP_FILE)
 
 # The benchmark (bench/run.py; README "Benchmark"): PostgreSQL, Redis, gunicorn and wrk on loopback.

@@ -407,6 +407,28 @@ class ReminderLedger(models.Model):
         return f"{self.day:%d/%m/%Y} {self.recipient_id} {self.kind} {self.item_key}"
 
 
+class ReminderScan(models.Model):
+    """A completed daily reminder scan: the watermark of the reminders already recorded.
+
+    Written in the same transaction as the scan's ledger rows, so a scan that failed leaves no row and
+    the next scan fills in the days since the latest completed one (`reminders.scan_days`). A restore
+    of an older backup writes one too (source "restore"), so the days the live database had already
+    handled are not reminded again (scripts/backup.py)."""
+
+    day = models.DateField(unique=True)
+    completed_at = models.DateTimeField()
+    planned = models.IntegerField(default=0)
+    source = models.CharField(max_length=20, default="scan")
+
+    class Meta:
+        verbose_name = _("reminder scan")
+        verbose_name_plural = _("reminder scans")
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"{self.day:%d/%m/%Y} {self.source} @ {self.completed_at:%H:%M}"
+
+
 # --- The dashboard's petition summary (see coordination/dashboard/summary.py) ------------------------
 
 

@@ -19,12 +19,23 @@ def task_named(task):
     return current_app.tasks[task] if isinstance(task, str) else task
 
 
+# Publishing connections give up at the first refused or timed-out connect: kombu's default retries the
+# connection for several seconds (6 s measured per enqueue with Redis down), which a request or the scan
+# (one enqueue per recipient) must not wait. Only for these publishes: the worker's own consumer connection
+# keeps Celery's reconnect behaviour.
+FAIL_FAST = {"max_retries": 0, "socket_connect_timeout": 2}
+
+
 def enqueue(task, *args, **kwargs):
-    """Queue `task` now; a broker outage is logged and swallowed (returns False), never raised, so the
-    caller's committed work stands and a periodic job (e.g. the reminder scan) can queue it again."""
+    """Queue `task` now; a broker outage is logged and swallowed (returns False) at once, never raised, so
+    the caller's committed work stands and a periodic sweep (digests, renders) queues it again."""
     task = task_named(task)
     try:
-        task.apply_async(args=args, kwargs=kwargs, retry=False)
+        if task.app.conf.task_always_eager:
+            task.apply_async(args=args, kwargs=kwargs)
+        else:
+            with task.app.connection_for_write(transport_options=FAIL_FAST) as connection:
+                task.apply_async(args=args, kwargs=kwargs, retry=False, connection=connection)
     except Exception:  # whatever the broker raises: the caller's transaction has already committed
         logger.warning("Could not queue %s%r; it will be picked up later", task.name, args, exc_info=True)
         return False

@@ -13,29 +13,41 @@ How a day's reminders are decided (deterministic for a given day, whatever ran b
 So the set of due dates that matter on a day is small and known in advance; each watcher reads its
 items with ``due_date IN (...)`` in one query, whatever the number of items.
 
+No day is skipped. Each scan records a ``ReminderScan`` row (the watermark) in the same transaction as
+its ledger rows, and computes the reminders of every day since the latest COMPLETED scan, at most
+``REMINDER_CATCHUP_DAYS`` back (``scan_days``): a scan that failed on day D (a database failover, a
+crash, a beat that was down) left no row, so the run on D+1 records D's reminders too (with day = D).
+
 Exactly once. ``reminders_scan`` writes one ``ReminderLedger`` row (and one ``Notification``) per
 (recipient, item, kind, day) with INSERT … ON CONFLICT DO NOTHING, so a rerun, a retried scan or two
 overlapping scans add nothing. It then queues one ``reminder_digest_send(user_id, day)`` per recipient
 with unsent email rows of the last ``REMINDER_CATCHUP_DAYS`` days, on commit; a failure to queue (no
-broker) is logged and swallowed, and the next scan queues again from the ledger. ``digest_send``:
+broker) fails at once (no connection retry), is logged and swallowed, and the digest sweep
+(``digests_requeue``, beat every 5 minutes) queues it again once the broker is back. ``digest_send``:
 
 1. claims the user's unsent rows with one conditional UPDATE (``claimed_by`` = the Celery task id,
-   only rows unclaimed, already claimed by this same task id, or whose claim is older than the hard
-   task time limit, i.e. whose worker is dead); committed at once (autocommit);
-2. sends one email with exactly the claimed rows;
-3. stamps ``sent_at`` on them right after the SMTP server accepted the message (autocommit).
+   only rows unclaimed, already claimed by this same task id, or whose claim is older than
+   ``REMINDER_CLAIM_TIMEOUT``, which is longer than the digest task's hard time limit
+   ``REMINDER_SEND_TIME_LIMIT``: such a claim belongs to a process that was killed); autocommit;
+2. opens the SMTP connection, then refreshes ``claimed_at`` (a claim taken over meanwhile → nothing
+   is sent), then sends one message with exactly the claimed rows (MAIL, RCPT, DATA);
+3. stamps ``sent_at`` right after the server's reply to DATA, before QUIT and before anything else.
 
 A concurrent second task for the same user claims nothing and sends nothing. A worker killed before
-step 3 leaves the rows claimed by its task id; Celery redelivers the same message (acks_late,
-reject_on_worker_lost) with the same task id, which takes the claim back and sends. What is NOT
-guaranteed: if the process dies in the instant between the server's "250 OK" and the ``sent_at``
-commit (one local UPDATE), the redelivered task sends that digest again. SMTP offers no two-phase
-commit, so that window cannot be closed, only made tiny; the message carries a deterministic
-Message-ID built from the rows it contains, so the duplicate is the same message to mail clients.
-If the process dies before the server's "250 OK", the server did not accept the message and the
-resend is the first delivery.
+step 3 leaves the rows claimed; the digest sweep takes them over once the claim is older than
+``REMINDER_CLAIM_TIMEOUT`` (3 minutes by default), so the digest leaves within minutes of the worker's
+restart, and a redelivery of the same task (same id) takes its own claim back.
+
+The duplicate window SMTP leaves open: SMTP has no two-phase commit. A server may have stored (and
+will deliver) the message as soon as it received the final "." of DATA, before its "250" reply reaches
+us. If the process dies, or the connection drops, after the server stored the message and before
+``sent_at`` is committed, the digest is sent again. The window is therefore one network round trip
+plus one local UPDATE; nothing else runs in it. The message carries a deterministic Message-ID built
+from the rows it contains, so a duplicate is recognisably the same message. If the server never
+stored the message (no "." received, or it answered 4xx/5xx) the resend is the first delivery.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -43,7 +55,7 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Max, Q, Value, When
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -51,8 +63,10 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import AgencyKind, Membership, Notification, ReminderLedger, ReminderLevel, Role, User
+from .models import AgencyKind, Membership, Notification, ReminderLedger, ReminderLevel, ReminderScan, Role, User
 from .queueing import enqueue
+
+logger = logging.getLogger(__name__)
 
 # The digest task (coordination/tasks.py), queued by name: the task imports this module.
 DIGEST_TASK = "coordination.tasks.reminder_digest_send"
@@ -199,35 +213,42 @@ def reminders_plan(today):
     return plan
 
 
+def last_completed_scan(before=None):
+    """The day of the latest completed scan (or restore watermark), optionally only days before `before`."""
+    scans = ReminderScan.objects.all()
+    if before is not None:
+        scans = scans.filter(day__lt=before)
+    return scans.aggregate(last=Max("day"))["last"]
+
+
+def scan_days(today):
+    """The days a scan on `today` records: every day after the latest completed scan up to today, at most
+    REMINDER_CATCHUP_DAYS back (older missed days are not emailed any more); only today on a first scan."""
+    last = last_completed_scan(before=today)
+    if last is None:
+        return [today]
+    first = max(last + timedelta(days=1), today - timedelta(days=settings.REMINDER_CATCHUP_DAYS))
+    return [first + timedelta(days=offset) for offset in range((today - first).days + 1)]
+
+
 @transaction.atomic
 def reminders_scan(today=None):
-    """Record today's reminders (ledger + in-app notifications) and queue one digest per recipient.
+    """Record the reminders of today and of every day missed since the last completed scan (ledger +
+    in-app notifications), mark today's scan completed, and queue one digest per recipient.
 
     Safe to run any number of times, also concurrently: the unique constraints make the inserts
     idempotent, and the digests only email rows they claim. Returns (planned, recipients queued).
     """
     today = today or timezone.localdate()
-    plan = reminders_plan(today)
-    ledger_rows = []
-    notifications = []
-    for entry in plan:
-        item = entry.item
-        common = {
-            "recipient_id": entry.recipient_id,
-            "item_kind": item.item_kind,
-            "item_key": item.item_key,
-            "kind": entry.kind,
-            "level": entry.level,
-            "title": item.title[:500],
-            "url": item.url[:500],
-            "due_date": item.due_date,
-            "day": today,
-        }
-        ledger_rows.append(ReminderLedger(**common, agency_id=item.agency_id, email_wanted=entry.email_wanted))
-        notifications.append(Notification(**common))
-    if plan:
-        ReminderLedger.objects.bulk_create(ledger_rows, ignore_conflicts=True, batch_size=2000)
-        Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=2000)
+    planned = 0
+    for day in scan_days(today):
+        planned += _scan_day(day)
+    ReminderScan.objects.bulk_create(
+        [ReminderScan(day=today, completed_at=timezone.now(), planned=planned, source="scan")],
+        update_conflicts=True,
+        unique_fields=["day"],
+        update_fields=["completed_at", "planned", "source"],
+    )
     # Also recipients whose earlier digest never went out (broker down, SMTP down, worker lost).
     recipient_ids = sorted(
         set(
@@ -244,7 +265,51 @@ def reminders_scan(today=None):
     )
     for recipient_id in recipient_ids:
         transaction.on_commit(partial(digest_enqueue, recipient_id, today))
-    return len(plan), len(recipient_ids)
+    return planned, len(recipient_ids)
+
+
+def _scan_day(day):
+    """Record `day`'s reminders; returns how many were planned (inserted or already there)."""
+    plan = reminders_plan(day)
+    ledger_rows = []
+    notifications = []
+    for entry in plan:
+        item = entry.item
+        common = {
+            "recipient_id": entry.recipient_id,
+            "item_kind": item.item_kind,
+            "item_key": item.item_key,
+            "kind": entry.kind,
+            "level": entry.level,
+            "title": item.title[:500],
+            "url": item.url[:500],
+            "due_date": item.due_date,
+            "day": day,
+        }
+        ledger_rows.append(ReminderLedger(**common, agency_id=item.agency_id, email_wanted=entry.email_wanted))
+        notifications.append(Notification(**common))
+    if plan:
+        ReminderLedger.objects.bulk_create(ledger_rows, ignore_conflicts=True, batch_size=2000)
+        Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=2000)
+    return len(plan)
+
+
+# Unclaimed unsent rows older than this are queued again by the sweep (their first enqueue was lost).
+REQUEUE_AFTER = timedelta(minutes=2)
+
+
+def digests_requeue(*, now=None):
+    """The digest sweep (beat every 5 minutes, `manage.py requeue_digests`): queue again the digests whose
+    enqueue failed (broker down) or whose worker died mid-send (claim older than REMINDER_CLAIM_TIMEOUT).
+    Safe to repeat: a digest sends only rows it claims. Returns the number of digests queued."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    stale = now - timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT)
+    waiting = Q(claimed_by="", created_at__lt=now - REQUEUE_AFTER) | Q(claimed_at__lt=stale)
+    recipient_ids = sorted(
+        set(_claimable(None, today).filter(waiting).order_by().values_list("recipient_id", flat=True).distinct())
+    )
+    return sum(1 for recipient_id in recipient_ids if digest_enqueue(recipient_id, today))
 
 
 def digest_enqueue(user_id, day):
@@ -253,13 +318,13 @@ def digest_enqueue(user_id, day):
 
 
 def _claimable(user_id, day):
-    return ReminderLedger.objects.filter(
-        recipient_id=user_id,
+    rows = ReminderLedger.objects.filter(
         day__gte=day - timedelta(days=settings.REMINDER_CATCHUP_DAYS),
         day__lte=day,
         sent_at__isnull=True,
         email_wanted=True,
     )
+    return rows if user_id is None else rows.filter(recipient_id=user_id)
 
 
 def digest_send(*, user_id, day, claim_token=None):
@@ -295,16 +360,38 @@ def digest_send(*, user_id, day, claim_token=None):
         return 0
     message = digest_message(user, rows, day)
     row_ids = [row.pk for row in rows]
+    mine = ReminderLedger.objects.filter(pk__in=row_ids, claimed_by=claim_token, sent_at__isnull=True)
+    connection = get_connection()
     try:
-        message.send()
+        connection.open()  # connect, EHLO, STARTTLS, AUTH: done before the claim is refreshed
+        # Still ours? (a sweep takes over only claims older than REMINDER_CLAIM_TIMEOUT). Refreshing the
+        # claim here bounds the time from it to the `sent_at` stamp by the SMTP exchange alone.
+        if mine.update(claimed_at=timezone.now()) != len(row_ids):
+            return 0
+        message.connection = connection
+        connection.send_messages([message])  # MAIL, RCPT, DATA; returns once the server answered DATA
+        # Right after the server's reply to DATA, before QUIT: the duplicate window is as small as SMTP allows.
+        ReminderLedger.objects.filter(pk__in=row_ids, claimed_by=claim_token).update(sent_at=timezone.now())
     except Exception:
-        # Give the rows back so a retry (or the next scan) can take them without waiting.
-        ReminderLedger.objects.filter(pk__in=row_ids, claimed_by=claim_token, sent_at__isnull=True).update(
-            claimed_by="", claimed_at=None
-        )
+        # Give the rows back so a retry (or the sweep) can take them without waiting.
+        mine.update(claimed_by="", claimed_at=None)
         raise
-    ReminderLedger.objects.filter(pk__in=row_ids, claimed_by=claim_token).update(sent_at=timezone.now())
+    finally:
+        _close_quietly(connection)
     return len(rows)
+
+
+def get_connection():
+    from django.core.mail import get_connection as mail_connection
+
+    return mail_connection(fail_silently=False)
+
+
+def _close_quietly(connection):
+    try:
+        connection.close()
+    except Exception:
+        logger.warning("Closing the SMTP connection failed", exc_info=True)
 
 
 GROUP_ORDER = [ESCALATION, OVERDUE]

@@ -102,6 +102,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A kept connection is tested (SELECT 1) before a request reuses it: after a PostgreSQL restart or failover
+# the first request opens a new connection instead of failing on the dead one.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server and the in-process tasks read while one writes.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
@@ -166,6 +169,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Seconds each SMTP socket operation may wait: a hung mail server must not hold a digest's claim for long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     default=(
@@ -189,6 +194,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 # Longer than the longest task, so a late-acked task is not redelivered while still running.
+# A publish through `coordination.tasks.enqueue` while Redis is down fails at once (no connection retry, see
+# there): the site's requests and the scan never wait on the broker; periodic sweeps queue again later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_TASK_TIME_LIMIT * 2,
     # JSON, e.g. {"visibility_timeout": 5, "unacked_restore_interval": 1, "unacked_restore_throttle": 1}:
@@ -206,8 +214,14 @@ REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=7
 REMINDER_OVERDUE_REPEAT_DAYS = env.int("REMINDER_OVERDUE_REPEAT_DAYS", default=7)
 REMINDER_OVERDUE_HORIZON_DAYS = env.int("REMINDER_OVERDUE_HORIZON_DAYS", default=366)
 REMINDER_CATCHUP_DAYS = env.int("REMINDER_CATCHUP_DAYS", default=3)
-# A digest claim older than this is considered abandoned (its worker died): the hard task limit.
-REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=CELERY_TASK_TIME_LIMIT)
+# The hard time limit of one digest send (claim, SMTP, stamp); a claim older than REMINDER_CLAIM_TIMEOUT
+# (> that limit) belongs to a process that was killed, so the digest sweep may take it over.
+REMINDER_SEND_TIME_LIMIT = env.int("REMINDER_SEND_TIME_LIMIT", default=120)
+REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=REMINDER_SEND_TIME_LIMIT + 60)
+# Report renders: the renderer refreshes its claim every REPORT_HEARTBEAT_SECONDS; a render whose heartbeat
+# is older than REPORT_STALE_SECONDS (its worker died) is taken over by the next sweep.
+REPORT_HEARTBEAT_SECONDS = env.int("REPORT_HEARTBEAT_SECONDS", default=5)
+REPORT_STALE_SECONDS = env.int("REPORT_STALE_SECONDS", default=20)
 REMINDER_WATCHERS = env.list(
     "REMINDER_WATCHERS",
     default=[

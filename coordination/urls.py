@@ -9,6 +9,8 @@ from . import notification_views, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/ready", views.healthz, name="healthz_ready"),
+    path("healthz/live", views.healthz_live, name="healthz_live"),
     path("dashboard/", include("coordination.dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", views.LoginView.as_view(), name="login"),

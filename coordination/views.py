@@ -5,15 +5,19 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import connection
+from django.db.models import Min
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import forms, services
 from .audit import audit_events_for
+from .tasks import HEARTBEAT_CACHE_KEY
 
 
 class LoginView(auth_views.LoginView):
@@ -63,27 +67,75 @@ def profile(request):
     return render(request, "coordination/profile.html", {"form": form, "events": events})
 
 
+# The background heartbeat (beat → broker → worker, every minute) older than this: background is degraded.
+HEARTBEAT_MAX_AGE = 5 * 60
+
+
+@never_cache
+@require_GET
+def healthz_live(request):
+    """Liveness: the process answers. Touches neither the database nor Redis (restart only a hung process)."""
+    return JsonResponse({"status": "ok"})
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """Database and (when configured) Redis state as JSON; 503 when one is down."""
-    checks = {}
+    """Readiness (`/healthz`, `/healthz/ready`): 200 when the database answers, 503 when it does not.
+
+    Redis, the worker and beat are background work: their trouble shows as `"background": "degraded"` with
+    a 200, so a Redis outage never takes a working site out of the load balancer. Also reported for
+    monitoring: the age of the last completed reminder scan, of the oldest waiting report render, and of the
+    background heartbeat (a task beat queues every minute and a worker runs)."""
+    now = timezone.now()
+    body = {"status": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-        checks["database"] = "ok"
+        body["database"] = "ok"
     except Exception as exc:  # noqa: BLE001 - any failure means "down"
-        checks["database"] = f"error: {exc.__class__.__name__}"
+        body["status"] = "error"
+        body["database"] = f"error: {exc.__class__.__name__}"
+    background_ok = True
     if settings.REDIS_URL:
         try:
             import redis
 
             redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2).ping()
-            checks["redis"] = "ok"
+            body["redis"] = "ok"
         except Exception as exc:  # noqa: BLE001
-            checks["redis"] = f"error: {exc.__class__.__name__}"
+            body["redis"] = f"error: {exc.__class__.__name__}"
+            background_ok = False
+        beat = cache.get(HEARTBEAT_CACHE_KEY) if background_ok else None
+        body["heartbeat_age_seconds"] = None if beat is None else max(0, int(now.timestamp() - beat))
+        background_ok = background_ok and beat is not None and body["heartbeat_age_seconds"] <= HEARTBEAT_MAX_AGE
+        body["background"] = "ok" if background_ok else "degraded"
     else:
-        checks["redis"] = "not configured"
-    healthy = all(value in ("ok", "not configured") for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+        body["redis"] = "not configured"
+        body["background"] = "in-process"
+    if body["database"] == "ok":
+        try:
+            body.update(_work_ages(now))
+        except Exception as exc:  # noqa: BLE001 - e.g. tables not migrated yet: the site itself may still answer
+            body["work"] = f"error: {exc.__class__.__name__}"
+    return JsonResponse(body, status=200 if body["database"] == "ok" else 503)
+
+
+def _work_ages(now):
+    from django.apps import apps
+
+    from .models import ReminderScan
+
+    def age(moment):
+        return None if moment is None else max(0, int((now - moment).total_seconds()))
+
+    last_scan = ReminderScan.objects.filter(source="scan").order_by("-day").values("day", "completed_at").first()
+    report_file = apps.get_model("charters", "ReportFile")
+    oldest = report_file.objects.filter(status__in=("queued", "rendering")).aggregate(oldest=Min("created_at"))
+    return {
+        "last_reminder_scan": (
+            {"day": last_scan["day"].isoformat(), "age_seconds": age(last_scan["completed_at"])} if last_scan else None
+        ),
+        "oldest_queued_render_seconds": age(oldest["oldest"]),
+    }

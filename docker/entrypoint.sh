@@ -16,8 +16,9 @@ case "$role" in
         exec celery -A coordination worker --loglevel INFO "$@"
         ;;
     beat)
-        # Exactly one beat may run: it is the only scheduler of the periodic jobs.
-        exec celery -A coordination beat --loglevel INFO --schedule /tmp/celerybeat-schedule "$@"
+        # Exactly one beat may run: it is the only scheduler of the periodic jobs. Its schedule file (when each
+        # job last ran) lives on the beat-schedule volume, so a recreated container keeps it.
+        exec celery -A coordination beat --loglevel INFO --schedule /var/lib/phoihop/beat/celerybeat-schedule "$@"
         ;;
     migrate)
         exec python manage.py migrate --noinput "$@"

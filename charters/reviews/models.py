@@ -212,6 +212,10 @@ class ReportFile(models.Model):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The render holding the job: the Celery task id (a redelivery of the same task takes its claim back),
+    # and the time the renderer last said it is alive (a claim whose heartbeat stopped is taken over).
+    claimed_by = models.CharField(max_length=64, blank=True, default="")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "charters_reportfile"
@@ -232,6 +236,11 @@ class ReportFile(models.Model):
     @property
     def is_pending(self):
         return self.status in (ReportStatus.QUEUED, ReportStatus.RENDERING)
+
+    @property
+    def pending_since(self):
+        """When the current wait began: the render's start while rendering, else the request."""
+        return self.started_at if self.status == ReportStatus.RENDERING and self.started_at else self.created_at
 
     @property
     def download_name(self):

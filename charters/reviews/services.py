@@ -5,11 +5,13 @@ import logging
 import os
 import secrets
 import tempfile
+import threading
 from pathlib import Path
+from uuid import uuid4
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -297,6 +299,10 @@ def report_request(*, actor, review, with_appendix=False):
         .first()
     )
     if existing is not None:
+        if report_is_stuck(existing):
+            # Asked again for a render nobody is working on (the broker lost it, its worker died): a fresh
+            # attempt now, not at the next sweep. The claim still lets only one render take the job.
+            enqueue_on_commit(RENDER_TASK, existing.pk)
         return existing
     report = _report_create(actor=actor, review=review, with_appendix=with_appendix)
     # A broker outage must not turn the saved request into an error page: `reports_requeue` queues it later.
@@ -311,11 +317,20 @@ def reports_requeue(*, now=None):
     """Queue again the renders no worker has taken: still queued after REQUEUE_AFTER (the broker was down when
     they were requested) or left 'rendering' by a worker that died. Safe to repeat: rendering claims the job."""
     now = now or timezone.now()
-    waiting = Q(status=ReportStatus.QUEUED, created_at__lt=now - REQUEUE_AFTER) | Q(
-        status=ReportStatus.RENDERING, started_at__lt=_stale_before()
-    )
+    waiting = Q(status=ReportStatus.QUEUED, created_at__lt=now - REQUEUE_AFTER) | _abandoned(now)
     ids = list(ReportFile.objects.filter(waiting).order_by("pk").values_list("pk", flat=True))
     return sum(1 for report_id in ids if enqueue(RENDER_TASK, report_id))
+
+
+def report_is_stuck(report, *, now=None):
+    """Queued for longer than REQUEUE_AFTER, or rendering with a heartbeat older than REPORT_STALE_SECONDS."""
+    now = now or timezone.now()
+    if report.status == ReportStatus.QUEUED:
+        return report.created_at < now - REQUEUE_AFTER
+    if report.status == ReportStatus.RENDERING:
+        alive_at = report.heartbeat_at or report.started_at
+        return alive_at is None or alive_at < _stale_before(now)
+    return False
 
 
 @transaction.atomic
@@ -324,19 +339,68 @@ def report_request_sync(*, review, with_appendix=False, actor=None):
     return _report_create(actor=actor, review=review, with_appendix=with_appendix)
 
 
-def _stale_before():
-    return timezone.now() - datetime.timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 900) + 60)
+def _stale_before(now=None):
+    return (now or timezone.now()) - datetime.timedelta(seconds=settings.REPORT_STALE_SECONDS)
 
 
-def report_claim(report_id):
-    """Take the job: one conditional UPDATE, so a task delivered twice renders once. A render whose worker
-    died (still 'rendering' after the task time limit) may be taken again."""
-    claimable = Q(status=ReportStatus.QUEUED) | Q(status=ReportStatus.RENDERING, started_at__lt=_stale_before())
+def _abandoned(now=None):
+    """Renders whose renderer stopped saying it is alive: its process died (a live one beats every
+    REPORT_HEARTBEAT_SECONDS, well under REPORT_STALE_SECONDS)."""
+    stale = _stale_before(now)
+    return Q(status=ReportStatus.RENDERING) & (
+        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, started_at__lt=stale)
+    )
+
+
+def report_claim(report_id, claim_token):
+    """Take the job: one conditional UPDATE, so a task delivered twice renders once. Claimable: a queued job,
+    a job this same task (the Celery task id: a redelivery after its worker died) already holds, or a job
+    whose renderer's heartbeat stopped (its worker died)."""
+    claimable = Q(status=ReportStatus.QUEUED) | Q(status=ReportStatus.RENDERING, claimed_by=claim_token) | _abandoned()
+    now = timezone.now()
     return bool(
         ReportFile.objects.filter(claimable, pk=report_id).update(
-            status=ReportStatus.RENDERING, started_at=timezone.now(), error=""
+            status=ReportStatus.RENDERING, started_at=now, heartbeat_at=now, claimed_by=claim_token, error=""
         )
     )
+
+
+class ClaimHeartbeat:
+    """While the render runs, a thread refreshes the claim's `heartbeat_at` every REPORT_HEARTBEAT_SECONDS
+    (with its own database connection), so a sweep can tell a slow render from one whose worker died."""
+
+    def __init__(self, report_id, claim_token):
+        self.report_id = report_id
+        self.claim_token = claim_token
+        self.stopped = threading.Event()
+        self.thread = None
+
+    def __enter__(self):
+        interval = settings.REPORT_HEARTBEAT_SECONDS
+        # Inside a transaction (tests, the eager mode in a request) other connections cannot see the claim.
+        if interval > 0 and not connection.in_atomic_block:
+            self.thread = threading.Thread(
+                target=self._beat, args=(interval,), name=f"report-{self.report_id}-heartbeat", daemon=True
+            )
+            self.thread.start()
+        return self
+
+    def _beat(self, interval):
+        try:
+            while not self.stopped.wait(interval):
+                ReportFile.objects.filter(
+                    pk=self.report_id, claimed_by=self.claim_token, status=ReportStatus.RENDERING
+                ).update(heartbeat_at=timezone.now())
+        except Exception:
+            logger.warning("Report %s heartbeat failed", self.report_id, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    def __exit__(self, *exc_info):
+        self.stopped.set()
+        if self.thread is not None:
+            self.thread.join(timeout=30)
+        return False
 
 
 def _final_name(report):
@@ -361,34 +425,45 @@ def _write_atomically(name, data):
     return final_path
 
 
-def report_render(*, report_id):
+def report_render(*, report_id, claim_token=None):
     """Render a claimed report into its file. Returns the report, or None if another worker has it.
 
-    Not one transaction: the claim must be visible to other workers while the (slow) rendering runs."""
-    if not report_claim(report_id):
+    `claim_token` is the Celery task id (a redelivery of the same task takes its own claim back). Not one
+    transaction: the claim must be visible to other workers while the (slow) rendering runs."""
+    claim_token = claim_token or uuid4().hex
+    if not report_claim(report_id, claim_token):
         return None
     report = ReportFile.objects.select_related("review__charter__unit", "source_version").get(pk=report_id)
-    try:
-        pdf, pages = report_pdf(report)
-        name = _final_name(report)
-        _write_atomically(name, pdf)
-    except Exception as exc:  # any failure is shown on the page; the worker must not die on it
-        logger.exception("Rendering report %s failed", report_id)
-        _report_finish(report, status=ReportStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
-        return report
-    _report_finish(report, status=ReportStatus.READY, name=name, size=len(pdf), pages=pages)
+    with ClaimHeartbeat(report_id, claim_token):
+        try:
+            pdf, pages = report_pdf(report)
+            name = _final_name(report)
+            _write_atomically(name, pdf)
+        except Exception as exc:  # any failure is shown on the page; the worker must not die on it
+            logger.exception("Rendering report %s failed", report_id)
+            finished = _report_finish(
+                report, claim_token, status=ReportStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
+            )
+            return report if finished else None
+    if not _report_finish(report, claim_token, status=ReportStatus.READY, name=name, size=len(pdf), pages=pages):
+        # Another render took the job over (this one looked dead): its file is the report's, not ours.
+        report_storage.delete(name)
+        return None
     return report
 
 
 @transaction.atomic
-def _report_finish(report, *, status, name="", size=0, pages=0, error=""):
+def _report_finish(report, claim_token, *, status, name="", size=0, pages=0, error=""):
+    """Record the outcome, only while this render still holds the claim. Returns whether it did."""
     report.status = status
     report.file.name = name
     report.size = size
     report.pages = pages
     report.error = error
     report.finished_at = timezone.now()
-    report.save(update_fields=["status", "file", "size", "pages", "error", "finished_at"])
+    held = ReportFile.objects.filter(pk=report.pk, claimed_by=claim_token, status=ReportStatus.RENDERING)
+    if not held.update(status=status, file=name, size=size, pages=pages, error=error, finished_at=report.finished_at):
+        return False
     audit_record(
         actor=None,
         obj=report.review,
@@ -396,3 +471,4 @@ def _report_finish(report, *, status, name="", size=0, pages=0, error=""):
         changes={"report": report.pk, "pages": pages} if status == ReportStatus.READY else {"report": report.pk},
         summary=error[:500],
     )
+    return True

@@ -8,11 +8,12 @@ from celery import shared_task
 from .services import report_render, reports_requeue
 
 
-@shared_task(name="charters.tasks.review_report_render", acks_late=True, reject_on_worker_lost=True)
-def review_report_render(report_id):
-    """Render one queued report PDF. Safe to run twice: the service claims the job with a conditional UPDATE,
-    and a second delivery finds it taken and does nothing."""
-    report = report_render(report_id=report_id)
+@shared_task(name="charters.tasks.review_report_render", bind=True, acks_late=True, reject_on_worker_lost=True)
+def review_report_render(self, report_id):
+    """Render one queued report PDF. Safe to run twice: the service claims the job with a conditional UPDATE
+    (the claim is the task id), and a second delivery finds it taken and does nothing; the same message
+    redelivered after its worker died takes its own claim back."""
+    report = report_render(report_id=report_id, claim_token=self.request.id)
     return report.status if report is not None else "skipped"
 
 

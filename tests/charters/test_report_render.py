@@ -3,11 +3,12 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from charters.reviews.models import ReportFile, ReportStatus
 from charters.reviews.pdf import RefusedURL, StaticOnlyURLFetcher, html_to_pdf, static_path_for
-from charters.reviews.services import report_claim, report_request, report_request_sync, review_update
+from charters.reviews.services import report_claim, report_render, report_request, report_request_sync, review_update
 from charters.reviews.tasks import review_report_render
 from tests.charters.review_fixtures import *  # noqa: F403
 
@@ -73,11 +74,45 @@ def test_a_job_delivered_twice_renders_once(review):
 
 def test_the_claim_is_a_conditional_update(review):
     report = report_request_sync(review=review)
-    assert report_claim(report.pk) is True
-    assert report_claim(report.pk) is False
-    # A worker that died mid-render leaves the job claimable again after the task time limit.
-    ReportFile.objects.filter(pk=report.pk).update(started_at=timezone.now() - timezone.timedelta(hours=2))
-    assert report_claim(report.pk) is True
+    assert report_claim(report.pk, "task-1") is True
+    assert report_claim(report.pk, "task-2") is False
+    # A worker that died mid-render leaves the job claimable again once its heartbeat is stale.
+    stale = timezone.now() - timezone.timedelta(seconds=settings.REPORT_STALE_SECONDS + 1)
+    ReportFile.objects.filter(pk=report.pk).update(heartbeat_at=stale)
+    assert report_claim(report.pk, "task-2") is True
+    assert ReportFile.objects.get(pk=report.pk).claimed_by == "task-2"
+
+
+def test_a_redelivered_task_takes_back_its_own_claim(review):
+    """Celery redelivers a task whose worker died with the same task id: that is the same job, not a rival."""
+    report = report_request_sync(review=review)
+    assert report_claim(report.pk, "celery-task-id") is True
+    # The heartbeat is fresh (the worker died a moment ago), so another task must keep off...
+    assert report_claim(report.pk, "another-task") is False
+    # ...but the redelivery of the same task takes its claim back and renders at once.
+    assert review_report_render.apply(args=[report.pk], task_id="celery-task-id").get() == ReportStatus.READY
+    report.refresh_from_db()
+    assert report.status == ReportStatus.READY and report.file.name
+
+
+def test_a_render_that_lost_its_claim_keeps_no_file(review, monkeypatch):
+    """A render that looked dead and was taken over must not overwrite the new owner's result."""
+    from charters.reviews import services as review_services
+
+    report = report_request_sync(review=review)
+    real_report_pdf = review_services.report_pdf
+
+    def slow_render(report_file):
+        result = real_report_pdf(report_file)
+        # Meanwhile the sweep judged this render dead and another task took the job.
+        ReportFile.objects.filter(pk=report_file.pk).update(claimed_by="new-owner")
+        return result
+
+    monkeypatch.setattr(review_services, "report_pdf", slow_render)
+    assert report_render(report_id=report.pk, claim_token="slow-task") is None
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RENDERING and not report.file
+    assert not list(Path(settings.MEDIA_ROOT).rglob(f"{report.pk}-*.pdf"))
 
 
 def test_a_failed_render_records_the_error_and_leaves_no_partial_file(review, settings, tmp_path):
@@ -108,3 +143,18 @@ def test_older_versions_stay_downloadable(review, secretariat):
     assert Path(first.file.path).exists() and Path(second.file.path).exists()
     assert ReportFile.objects.filter(review=review, status=ReportStatus.READY).count() == 2
     assert not list(Path(first.file.path).parent.glob("*.part"))
+
+
+def test_the_page_shows_how_long_a_render_has_been_running(review, secretariat, client):
+    from django.urls import reverse
+
+    report = report_request_sync(review=review)
+    started = timezone.now() - timezone.timedelta(minutes=3, seconds=10)
+    ReportFile.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RENDERING, started_at=started, heartbeat_at=timezone.now()
+    )
+    client.force_login(secretariat)
+
+    html = client.get(reverse("charters:review_report_files", args=[review.pk])).content.decode()
+
+    assert "Đang tạo, 3\xa0phút" in html

@@ -88,6 +88,41 @@ def test_secrets_and_volumes_are_declared():
             assert source in COMPOSE["volumes"], f"{name} mounts undeclared volume {source}"
 
 
+def test_beat_keeps_its_schedule_file_on_a_volume():
+    """A beat recreated across the scan time must know what already ran: its schedule is not in /tmp."""
+    schedule = re.search(r"beat\b.*--schedule\s+(\S+)", ENTRYPOINT.read_text(encoding="utf-8")).group(1)
+    directory = str(Path(schedule).parent)
+    assert not schedule.startswith("/tmp/")
+    mounts = {volume.split(":")[1]: volume.split(":")[0] for volume in SERVICES["beat"].get("volumes", [])}
+    assert directory in mounts, f"{directory} is not a volume of the beat service"
+    assert mounts[directory] in COMPOSE["volumes"]
+    # The image creates it owned by the unprivileged user (a named volume copies that on first mount).
+    assert re.search(rf"mkdir -p [^\n]*{re.escape(directory)}", DOCKERFILE)
+
+
+def test_health_checks_use_the_readiness_answer():
+    from django.urls import resolve
+
+    from coordination import views
+
+    assert resolve("/healthz").func is views.healthz
+    assert resolve("/healthz/ready").func is views.healthz
+    assert resolve("/healthz/live").func is views.healthz_live
+    source = (ROOT / "docker" / "healthcheck.py").read_text(encoding="utf-8")
+    assert 'url="http://127.0.0.1:8000/healthz"' in source
+
+
+def test_every_periodic_job_is_also_a_management_command():
+    from coordination.celery import beat_schedule
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = set(get_commands())
+    for name in ("send_reminders", "requeue_digests", "requeue_reports", "refresh_dashboard"):
+        assert name in commands, name
+        assert f"`{name}" in readme, f"README does not document {name}"
+    assert {"reminder-digests-requeue", "report-renders-requeue", "background-heartbeat"} <= set(beat_schedule())
+
+
 def test_celery_app_path_is_a_celery_app():
     app = find_app("coordination")
 

@@ -1,4 +1,5 @@
-"""/healthz answers 200 when the database and the configured Redis answer, 503 when one does not."""
+"""/healthz (readiness) answers 200 while the database answers, also with Redis down ("background": "degraded"),
+and 503 when the database does not; /healthz/live answers whenever the process does."""
 
 import json
 import socket
@@ -25,7 +26,14 @@ def test_healthz_ok_without_redis(client, settings):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "redis": "not configured"}
+    body = response.json()
+    assert (body["status"], body["database"], body["redis"], body["background"]) == (
+        "ok",
+        "ok",
+        "not configured",
+        "in-process",
+    )
+    assert body["last_reminder_scan"] is None and body["oldest_queued_render_seconds"] is None
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -38,16 +46,44 @@ def test_healthz_ok_with_real_redis(client, settings, redis_url):
     assert response.json()["redis"] == "ok"
 
 
-def test_healthz_503_when_redis_unreachable(client, settings):
+def test_healthz_200_degraded_when_redis_unreachable(client, settings):
+    """A Redis outage must not take a working site out of the load balancer."""
     settings.REDIS_URL = f"redis://127.0.0.1:{closed_port()}/0"
 
-    response = client.get("/healthz")
+    for url in ("/healthz", "/healthz/ready"):
+        response = client.get(url)
 
-    assert response.status_code == 503
-    body = response.json()
-    assert body["status"] == "error"
-    assert body["database"] == "ok"
-    assert body["redis"].startswith("error")
+        assert response.status_code == 200
+        body = response.json()
+        assert body["status"] == "ok"
+        assert body["database"] == "ok"
+        assert body["redis"].startswith("error")
+        assert body["background"] == "degraded"
+
+
+def test_healthz_background_follows_the_heartbeat(client, settings, redis_url):
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from coordination.tasks import HEARTBEAT_CACHE_KEY, heartbeat
+
+    settings.REDIS_URL = redis_url
+    cache.delete(HEARTBEAT_CACHE_KEY)
+    body = client.get("/healthz").json()
+    assert (body["background"], body["heartbeat_age_seconds"]) == ("degraded", None)  # no beat/worker seen yet
+
+    heartbeat()
+    body = client.get("/healthz").json()
+    assert body["background"] == "ok" and body["heartbeat_age_seconds"] <= 5
+
+    cache.set(HEARTBEAT_CACHE_KEY, timezone.now().timestamp() - 3600)
+    assert client.get("/healthz").json()["background"] == "degraded"
+
+
+def test_liveness_answers_without_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz/live")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
 
 
 def test_healthz_503_when_database_down(tmp_path):

@@ -17,6 +17,7 @@ from email import policy
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.cache import cache
+from django.utils import timezone
 
 from coordination import reminders
 from coordination.models import Notification, ReminderLedger, Role
@@ -168,6 +169,37 @@ def test_worker_killed_while_sending_then_restarted_sends_each_digest_once(
     drain(mailing_worker)
     assert {address: len(inbox.to(address)) for address in expected} == expected
     assert len(inbox.messages) == 3
+
+
+def test_worker_killed_mid_send_without_redelivery_the_sweep_sends_within_minutes(
+    agencies, people, mailing_worker, smtp_inbox
+):
+    """Redis would give the killed task back only after the visibility timeout (30 minutes by default): the
+    restarted worker's sweep takes over the dead claim once it is older than REMINDER_CLAIM_TIMEOUT."""
+    inbox, port = smtp_inbox
+    mailing_worker.restart(
+        extra_env={"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port), "REMINDER_CLAIM_TIMEOUT": "3"}, kill=True
+    )
+    inbox.hold_first = True
+    today = timezone.localdate()  # the sweep looks at the real clock's days: rows of today
+    offset = (today - TODAY).days
+    task(agencies, offset + 3, title="Chuẩn bị báo cáo thẩm tra")
+    task(agencies, offset - 8, title="Trả lời kiến nghị về ngập úng")
+    reminders.reminders_scan(today)
+    assert inbox.holding.wait(60), mailing_worker.log()
+    mailing_worker.kill()
+    inbox.release.set()
+    assert ReminderLedger.objects.exclude(claimed_by="").filter(sent_at__isnull=True).exists()
+
+    mailing_worker.start(extra_env=mailing_worker.extra_env)  # no redelivery for 30 minutes; the sweep it is
+    wait_until(
+        lambda: len(inbox.messages) >= 3 and not ReminderLedger.objects.filter(sent_at__isnull=True).exists(),
+        timeout=90,
+        message=f"the swept digest; log:\n{mailing_worker.log()}",
+    )
+    drain(mailing_worker)
+    expected = {person.email: 1 for person in people.values()}
+    assert {address: len(inbox.to(address)) for address in expected} == expected
 
 
 @contextmanager

@@ -58,6 +58,8 @@ MATRIX = {
     # Core. Public: sign-in, health check. The sign-in page sends a signed-in user home.
     "home": E("home", "L 200 200 200 200 200 200"),
     "healthz": E("healthz", "200 200 200 200 200 200 200"),
+    "healthz_ready": E("healthz_ready", "200 200 200 200 200 200 200"),
+    "healthz_live": E("healthz_live", "200 200 200 200 200 200 200"),
     "login": E("login", "200 302 302 302 302 302 302"),
     "logout": E("logout", "405 405 405 405 405 405 405", post_only=True),
     "dashboard": E("dashboard", "L 200 200 200 200 200 200"),

@@ -7,7 +7,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Min
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +16,8 @@ from django.views.decorators.http import require_GET
 
 from . import forms, services
 from .audit import audit_events_for
+from .health import age_probes
+from .models import ReminderScan
 from .tasks import HEARTBEAT_CACHE_KEY
 
 
@@ -123,19 +124,15 @@ def healthz(request):
 
 
 def _work_ages(now):
-    from django.apps import apps
-
-    from .models import ReminderScan
-
     def age(moment):
         return None if moment is None else max(0, int((now - moment).total_seconds()))
 
     last_scan = ReminderScan.objects.filter(source="scan").order_by("-day").values("day", "completed_at").first()
-    report_file = apps.get_model("charters", "ReportFile")
-    oldest = report_file.objects.filter(status__in=("queued", "rendering")).aggregate(oldest=Min("created_at"))
-    return {
+    ages = {
         "last_reminder_scan": (
             {"day": last_scan["day"].isoformat(), "age_seconds": age(last_scan["completed_at"])} if last_scan else None
         ),
-        "oldest_queued_render_seconds": age(oldest["oldest"]),
     }
+    for name, probe in age_probes().items():
+        ages[name] = probe(now)
+    return ages

@@ -13,4 +13,8 @@ class ReviewsConfig(AppConfig):
 
     def ready(self):
         # Registers the report tasks, which the services queue by their names (coordination.queueing).
-        from . import tasks  # noqa: F401
+        from coordination.health import register_age_probe
+
+        from . import selectors, tasks  # noqa: F401
+
+        register_age_probe("oldest_queued_render_seconds", selectors.oldest_queued_render_age)

@@ -1,11 +1,11 @@
 """Reads for the review pages, each shaped for its page (related rows loaded up front)."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 
 from charters.models import Charter, CharterStatus
 from coordination.permissions import agency_of, is_site_admin, visible_unit_ids
 
-from .models import AnnualReview, ReportFile, ReviewVersion
+from .models import AnnualReview, ReportFile, ReportStatus, ReviewVersion
 
 
 def visible_reviews(user):
@@ -52,3 +52,12 @@ def review_report_files(review):
         .select_related("source_version", "requested_by")
         .defer("source_version__data")
     )
+
+
+def oldest_queued_render_age(now):
+    """Seconds since the oldest report render still waiting or running was requested (None: none is), for
+    /healthz."""
+    oldest = ReportFile.objects.filter(status__in=(ReportStatus.QUEUED, ReportStatus.RENDERING)).aggregate(
+        oldest=Min("created_at")
+    )["oldest"]
+    return None if oldest is None else max(0, int((now - oldest).total_seconds()))

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from charters.models import Charter
-from charters.review_models import AnnualReview
+from charters.reviews.models import AnnualReview
 from coordination.models import User
 from coordination.permissions import agency_of
 from meetings.models import Meeting

@@ -20,7 +20,8 @@ from charters.reviews.models import ReportFile, ReportStatus
 from charters.reviews.services import reports_requeue, review_update
 from coordination import reminders
 from coordination.models import ReminderLedger
-from coordination.tasks import enqueue, ping_db
+from coordination.queueing import enqueue
+from coordination.tasks import ping_db
 from tests.coordination.test_reminders import TODAY, task
 from tests.realparts import wait_until
 from voters.models import Petition

@@ -80,7 +80,7 @@ def _sweep_after_start(sender, **kwargs):
             connections.close_all()
 
     for delay, path in (
-        (settings.REPORT_STALE_SECONDS + 2, "charters.reviews.reports_requeue"),
+        (settings.REPORT_STALE_SECONDS + 2, "charters.reviews.services.reports_requeue"),
         (settings.REMINDER_CLAIM_TIMEOUT + 5, "coordination.reminders.digests_requeue"),
     ):
         timer = threading.Timer(delay, sweep, args=[path])

@@ -42,6 +42,7 @@ from .dashboard_summary import SUMMED, summary_for_today
 from .deadlines import is_working_day
 from .models import AdministrativeUnit, Agency, PetitionMonthlySummary, Role
 from .permissions import ensure_unit_visible, is_site_admin, membership_of, visible_unit_ids
+from .query import query_date, query_int
 
 DOCUMENT_STATES = ("on_time", "late", "overdue", "pending")
 # "Behind": delivered late or overdue (not delivered by the due date) — what the comparison tables rank.
@@ -188,17 +189,11 @@ def _query_pair(key, value):
 
 
 def parse_int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return query_int(value)  # within bigint: a larger id would fail in the query, not match nothing
 
 
 def parse_date(value):
-    try:
-        return datetime.date.fromisoformat(value or "")
-    except ValueError:
-        return None
+    return query_date(value)  # years 1900-2999: the figures step days and months from it
 
 
 def _has_agencies():

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coordination.models import AdministrativeUnit, CoordinationArea
 from coordination.permissions import filter_by_unit
+from coordination.query import date_bounds
 from coordination.widgets import PlainSelect
 
 from .models import (
@@ -44,8 +45,9 @@ class MeetingFilterForm(forms.Form):
         label=_("Unit"), required=False, queryset=AdministrativeUnit.objects.none(), widget=PlainSelect
     )
     agency = forms.ModelChoiceField(label=_("Agency"), required=False, queryset=None, widget=PlainSelect)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
+    # Bounded: the list steps a day past date_to (9999-12-31 has no next day).
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET, validators=date_bounds())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET, validators=date_bounds())
     charter = forms.ModelChoiceField(label=_("Charter"), required=False, queryset=None, widget=PlainSelect)
     minutes_missing = forms.BooleanField(label=_("Minutes missing"), required=False)
 

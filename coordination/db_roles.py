@@ -15,7 +15,11 @@ AUDIT_TABLE = "coordination_auditevent"
 def _role_is_superuser(cursor, role):
     cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = %s", [role])
     row = cursor.fetchone()
-    return bool(row and row[0])
+    if row is None:
+        raise ImproperlyConfigured(
+            f"DATABASE_SITE_ROLE {role!r} does not exist: create it (docker/postgres-init/10-roles.sh) first."
+        )
+    return bool(row[0])
 
 
 def audit_revoke(connection, role=None):

@@ -134,3 +134,20 @@ def test_the_tables_owner_is_refused_by_the_triggers(acting_as, clerk):
     for name, error in errors.items():
         assert error and "audit log is append-only" in error, (name, error)
     assert _audit_rows() == before
+
+
+@pytest.mark.parametrize(
+    ("role", "message"),
+    [("phoihop_no_such_role", "does not exist"), ("postgres_superuser", "superuser"), (None, "running the migrations")],
+)
+def test_a_site_role_that_would_void_the_protection_is_refused(role, message):
+    from django.core.exceptions import ImproperlyConfigured
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        current_user = cursor.fetchone()[0]
+        if role == "postgres_superuser":
+            role = "phoihop_test_superuser"
+            cursor.execute(f"CREATE ROLE {role} NOLOGIN SUPERUSER")  # rolled back with the test
+    with pytest.raises(ImproperlyConfigured, match=message):
+        site_role_grant(connection, role or current_user)

@@ -198,3 +198,28 @@ def test_the_audit_log_keeps_the_actors_name_as_it_was(clerk):
     event = AuditEvent.objects.filter(actor=clerk).latest("id")
     assert event.actor_name == name_then
     assert event.actor_display == name_then
+
+
+def test_adding_an_account_in_the_admin_is_audited_without_the_password(site_admin, login):
+    client = login(site_admin)
+
+    response = client.post(
+        reverse("admin:coordination_user_add"),
+        {
+            "username": "new_clerk",
+            "password1": "mat-khau-du-dai-2026",
+            "password2": "mat-khau-du-dai-2026",
+            "usable_password": "true",
+            "membership-TOTAL_FORMS": "0",
+            "membership-INITIAL_FORMS": "0",
+            "membership-MIN_NUM_FORMS": "0",
+            "membership-MAX_NUM_FORMS": "1",
+            "_save": "Lưu",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user = User.objects.get(username="new_clerk")
+    event = AuditEvent.objects.get(action="admin_create", object_id=str(user.pk))
+    assert event.changes == {"username": [None, "new_clerk"]}
+    assert "mat-khau" not in str(event.changes) and "password" not in event.changes

@@ -2,30 +2,13 @@
 
 from django.contrib import admin
 
+from coordination.admin_base import ReadOnlyAdmin, ReadOnlyInlineMixin
+
 from .models import Article, Charter, CharterParty, Obligation, Task
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class PartyInline(admin.TabularInline):
+class PartyInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = CharterParty
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Charter)

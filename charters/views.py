@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from coordination.audit import audit_events_for
 from coordination.models import PARTY_KINDS, AdministrativeUnit, Agency, Term
 from coordination.permissions import ensure, ensure_unit_visible, is_site_admin, membership_of, visible_unit_ids
+from coordination.query import query_year
 from coordination.text import fold
 
 from . import forms, selectors, services
@@ -286,10 +287,7 @@ def charter_detail(request, pk):
     charter = charter_for(user, pk, queryset=selectors.charter_detail_queryset())
     today = _today()
     years = selectors.charter_years(charter)
-    try:
-        year = int(request.GET.get("year") or 0) or None
-    except ValueError:
-        year = None
+    year = query_year(request.GET.get("year"))  # none, or one no date can have (-1, 99999…): the whole term
     articles = selectors.charter_articles_compliance(charter, today=today, year=year)
     totals = {name: sum(getattr(article, name) for article in articles) for name in selectors.COMPLIANCE_COUNTS}
     context = {

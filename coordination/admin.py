@@ -1,9 +1,13 @@
-"""Admin for the shared core: administrators manage units, agencies, accounts, areas and rules."""
+"""Admin for the shared core: administrators manage units, agencies, accounts, areas and rules (audited)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from .admin_base import IN_ADMIN, AuditedAdmin, ReadOnlyAdmin
+from .audit import audit_record
 from .models import AdministrativeUnit, Agency, AuditEvent, CoordinationArea, DeadlineRule, Membership, Term, User
 
 
@@ -14,14 +18,38 @@ class MembershipInline(admin.StackedInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
+    """Accounts are deactivated, not deleted, once the audit log names them (it keeps them: PROTECT)."""
+
     inlines = [MembershipInline]
-    list_display = ["username", "first_name", "last_name", "email", "is_superuser"]
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_superuser"]
     fieldsets = (*BaseUserAdmin.fieldsets, (_("Preferences"), {"fields": ["position", "language", "email_reminders"]}))
+    actions = ["deactivate"]
+
+    @admin.action(description=_("Deactivate the selected accounts (they keep their history)"))
+    def deactivate(self, request, queryset):
+        with transaction.atomic():
+            users = list(queryset.select_for_update().filter(is_active=True))
+            for user in users:
+                user.is_active = False
+                user.save(update_fields=["is_active"])
+                audit_record(
+                    actor=request.user,
+                    obj=user,
+                    action="admin_deactivate",
+                    changes={"is_active": [True, False]},
+                    summary=IN_ADMIN,
+                )
+        self.message_user(
+            request,
+            ngettext("%(count)d account deactivated.", "%(count)d accounts deactivated.", len(users))
+            % {"count": len(users)},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(admin.ModelAdmin):
+class AdministrativeUnitAdmin(AuditedAdmin):
     list_display = ["name", "code", "level", "parent", "successor", "is_active"]
     list_filter = ["level", "is_active"]
     search_fields = ["name", "code"]
@@ -29,7 +57,7 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AuditedAdmin):
     list_display = ["name", "kind", "unit", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "unit__name"]
@@ -37,18 +65,18 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(AuditedAdmin):
     list_display = ["name", "start_date", "end_date"]
 
 
 @admin.register(CoordinationArea)
-class CoordinationAreaAdmin(admin.ModelAdmin):
+class CoordinationAreaAdmin(AuditedAdmin):
     list_display = ["name", "code", "order", "is_active"]
     list_editable = ["order", "is_active"]
 
 
 @admin.register(DeadlineRule)
-class DeadlineRuleAdmin(admin.ModelAdmin):
+class DeadlineRuleAdmin(AuditedAdmin):
     list_display = [
         "code",
         "name",
@@ -66,16 +94,7 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "object_repr"]
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor_name", "action", "object_repr", "unit_name"]
     list_filter = ["action"]
-    search_fields = ["object_repr", "summary"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    search_fields = ["object_repr", "summary", "actor_name"]

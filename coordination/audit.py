@@ -39,8 +39,8 @@ def _unit_of(obj):
         if related is None:
             continue
         if attribute == "agency":
-            return related.unit_id
-        return related.pk
+            return related.unit
+        return related
     return None
 
 
@@ -48,15 +48,18 @@ def audit_event(*, actor, obj, action, changes=None, summary=""):
     """The (unsaved) audit event `audit_record` writes; `audit_record_many` writes a list of them at once."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    unit = _unit_of(obj)
     return AuditEvent(
         actor=actor,
+        actor_name=(actor.display_name if actor is not None else "")[:255],
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=str(obj.pk),
         object_repr=str(obj)[:255],
         action=action,
         summary=str(summary)[:500],
         changes=_plain(changes or {}),
-        unit_id=_unit_of(obj),
+        unit_id=unit.pk if unit is not None else None,
+        unit_name=(unit.name if unit is not None else "")[:255],
     )
 
 

@@ -285,14 +285,17 @@ class AuditEvent(models.Model):
     """Append-only record of a change: who, when, what object, what action, what values."""
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # PROTECT, never SET_NULL: the rows are append-only (the trigger would refuse the UPDATE), so an account
+    # or unit named by the log is deactivated, not deleted. The names are also kept as text, as they were.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
+    actor_name = models.CharField(_("by (name then)"), max_length=255, blank=True, default="")
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.CharField(max_length=64)
     target = GenericForeignKey("content_type", "object_id")
@@ -300,7 +303,8 @@ class AuditEvent(models.Model):
     action = models.CharField(_("action"), max_length=50)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     changes = models.JSONField(_("changed values"), default=dict, blank=True)
-    unit = models.ForeignKey(AdministrativeUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    unit = models.ForeignKey(AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit_name = models.CharField(_("unit (name then)"), max_length=255, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit event")
@@ -318,6 +322,13 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Audit events are append-only.")
+
+    @property
+    def actor_display(self):
+        """Who did it, as named when it was done (rows written before names were kept: the account now)."""
+        if self.actor_name:
+            return self.actor_name
+        return self.actor.display_name if self.actor_id else ""
 
 
 class ReminderLevel(models.TextChoices):

@@ -110,6 +110,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+# PostgreSQL: the role the site runs under, when `migrate` runs under another one that owns the tables
+# (DATABASE_URL then names the owner for `migrate`, the site role for the site; see coordination/db_roles.py).
+# Every `migrate` grants this role what the site needs, and the audit log INSERT and SELECT only.
+DATABASE_SITE_ROLE = env.str("DATABASE_SITE_ROLE", default="")
 # The site's queries are short OLTP reads: PostgreSQL's JIT compiled the dashboard's aggregates for
 # ~0.3 s at a million petitions and never won that back. Off per connection (PG_JIT=1 turns it on).
 if IS_POSTGRES and not env.bool("PG_JIT", default=False):

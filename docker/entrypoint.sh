@@ -1,5 +1,7 @@
 #!/bin/sh
-# Container entry point: `web` (migrate, then gunicorn), `worker`, `beat`, `migrate`, or any command.
+# Container entry point: `web` (gunicorn), `worker`, `beat`, `migrate`, or any command.
+# `migrate` runs as the tables' owner (docker-compose.yml gives only that container the owner's URL);
+# the others run as the site's role, which cannot migrate.
 # Extra arguments after the role go to gunicorn/celery, e.g. `web --workers 4`, `worker --concurrency 2`.
 set -eu
 
@@ -8,7 +10,6 @@ role="${1:-web}"
 
 case "$role" in
     web)
-        python manage.py migrate --noinput
         exec gunicorn coordination.wsgi:application --bind 0.0.0.0:8000 \
             --access-logfile - --error-logfile - "$@"
         ;;

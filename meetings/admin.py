@@ -1,35 +1,33 @@
-"""Admin of the meetings app: for site administrators to inspect and correct records."""
+"""Admin of the meetings app: read-only, because every write goes through the services (and the audit log)."""
 
 from django.contrib import admin
+
+from coordination.admin_base import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInlineMixin
 
 from .models import AgendaItem, Attendance, CalendarFeedToken, Conclusion, Meeting, SessionDocument
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = AgendaItem
-    extra = 0
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Attendance
-    extra = 0
     autocomplete_fields = ["agency"]
 
 
-class ConclusionInline(admin.TabularInline):
+class ConclusionInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Conclusion
-    extra = 0
     raw_id_fields = ["task", "responsible_agency"]
 
 
-class SessionDocumentInline(admin.TabularInline):
+class SessionDocumentInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = SessionDocument
-    extra = 0
     raw_id_fields = ["responsible_agency"]
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ReadOnlyAdmin):
     list_display = ["title", "kind", "unit", "host_agency", "starts_at", "minutes_recorded_at"]
     list_filter = ["kind", "subkind"]
     search_fields = ["title", "place", "chair"]
@@ -40,7 +38,15 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarFeedToken)
-class CalendarFeedTokenAdmin(admin.ModelAdmin):
+class CalendarFeedTokenAdmin(AuditedAdmin):
+    """A leaked feed address is revoked here by deleting its token (audited); tokens are made by their owners."""
+
     list_display = ["user", "created_at"]
     fields = ["user", "created_at"]
     readonly_fields = ["user", "created_at"]  # the secret itself is never shown here
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from charters.models import Article, Charter
 from coordination.models import AdministrativeUnit, CoordinationArea
 from coordination.permissions import InUnits, agency_of, filter_by_unit, is_site_admin, visible_unit_ids
+from coordination.query import date_bounds
 from coordination.widgets import ChoiceLabelsMixin, DateInput, DateTimeInput, PlainSelect
 
 from .models import (
@@ -47,8 +48,9 @@ class MeetingFilterForm(ChoiceLabelsMixin, forms.Form):
         label=_("Unit"), required=False, queryset=AdministrativeUnit.objects.none(), widget=PlainSelect
     )
     agency = forms.ModelChoiceField(label=_("Agency"), required=False, queryset=None, widget=PlainSelect)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
+    # Bounded: the list steps a day past date_to (9999-12-31 has no next day).
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET, validators=date_bounds())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET, validators=date_bounds())
     charter = forms.ModelChoiceField(label=_("Charter"), required=False, queryset=None, widget=PlainSelect)
     minutes_missing = forms.BooleanField(label=_("Minutes missing"), required=False)
 

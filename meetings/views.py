@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from coordination.audit import audit_events_for
 from coordination.permissions import ensure
+from coordination.query import query_date
 from coordination.templatetags.ui import badge_html
 
 from . import forms, permissions, selectors, services
@@ -79,10 +80,8 @@ def _minutes_badge(meeting, now):
 def meeting_calendar(request):
     today = timezone.localdate()
     mode = "week" if request.GET.get("view") == "week" else "month"
-    try:
-        anchor = datetime.date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        anchor = today
+    # Not a date, or one whose month or week has no neighbours (0001-01-01, 9999-12-31): today.
+    anchor = query_date(request.GET.get("date")) or today
     only_mine = request.GET.get("mine") == "1"
     if mode == "month":
         weeks = calendar_module.Calendar(firstweekday=0).monthdatescalendar(anchor.year, anchor.month)

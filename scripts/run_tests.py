@@ -126,6 +126,23 @@ class Postgres:
         self.started = False
 
 
+SITE_ROLE = "phoihop_site"
+
+
+def create_site_role(postgres):
+    """The role the site runs under in production (README, Deployment): no superuser, owns nothing. The
+    suite itself runs as the cluster's superuser (it creates, migrates and flushes its databases), whose
+    migrations grant this role (DATABASE_SITE_ROLE) what the site may do; tests/coordination/
+    test_audit_roles.py acts as it. Roles are cluster-wide, so every test database grants the same one."""
+    postgres.run(
+        postgres_bin("psql"), "-h", "127.0.0.1", "-p", str(postgres.port), "-U", "postgres", "-d", DATABASE_NAME,
+        "-v", "ON_ERROR_STOP=1", "-q",
+        "-c", f"CREATE ROLE {SITE_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT",
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    return SITE_ROLE
+
+
 class Redis:
     """A private redis-server with no persistence."""
 
@@ -210,7 +227,8 @@ def manage(args, env):
 
 def base_env():
     env = dict(os.environ)
-    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_TASK_ALWAYS_EAGER", "DJANGO_SETTINGS_MODULE"):
+    names = ("DATABASE_URL", "DATABASE_SITE_ROLE", "REDIS_URL", "CELERY_TASK_ALWAYS_EAGER", "DJANGO_SETTINGS_MODULE")
+    for name in names:
         env.pop(name, None)
     env["PYTHONUNBUFFERED"] = "1"
     return env
@@ -241,6 +259,7 @@ def main(argv):
         env = base_env()
         env["DATABASE_URL"] = postgres.url
         env["REDIS_URL"] = redis.url
+        env["DATABASE_SITE_ROLE"] = create_site_role(postgres)
         env["TEST_MEDIA_ROOT"] = str(Path(workdir) / "test-media")
         if pytest_run("full suite on PostgreSQL + Redis", [*argv], env) != 0:
             failures.append("full suite")

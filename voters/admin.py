@@ -1,20 +1,21 @@
-"""Admin of voter petitions: read-mostly views for administrators; changes go through the pages."""
+"""Admin of voter petitions: read-only, because every write goes through the services (version check,
+search text, audit log); changes are made in the pages."""
 
 from django.contrib import admin
+
+from coordination.admin_base import ReadOnlyAdmin, ReadOnlyInlineMixin
 
 from .models import Answer, Evaluation, Forwarding, Petition, PetitionImport
 
 
-class ForwardingInline(admin.TabularInline):
+class ForwardingInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Forwarding
-    extra = 0
     fields = ("agency", "dispatch_number", "dispatch_date", "due_date", "acknowledged_at", "returned_at")
     readonly_fields = fields
-    can_delete = False
 
 
 @admin.register(Petition)
-class PetitionAdmin(admin.ModelAdmin):
+class PetitionAdmin(ReadOnlyAdmin):
     list_display = ("reference", "received_on", "unit", "originating_agency", "field", "status", "due_date")
     list_filter = ("status", "field", "kind", "source")
     search_fields = ("search_text",)
@@ -26,19 +27,19 @@ class PetitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(ReadOnlyAdmin):
     list_display = ("petition", "agency", "document_number", "document_date", "outcome")
     raw_id_fields = ("petition", "forwarding", "answered_by")
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(ReadOnlyAdmin):
     list_display = ("petition", "agency", "result", "created_at")
     raw_id_fields = ("petition", "answer", "evaluated_by")
 
 
 @admin.register(PetitionImport)
-class PetitionImportAdmin(admin.ModelAdmin):
+class PetitionImportAdmin(ReadOnlyAdmin):
     list_display = ("file_name", "agency", "row_count", "imported_by", "imported_at")
     list_select_related = ("agency", "imported_by")
     search_fields = ("file_name", "sha256")

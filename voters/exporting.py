@@ -42,9 +42,14 @@ def _headers():
     ]
 
 
+# What a spreadsheet may read as the start of a formula (OWASP "CSV injection", plus the line feed and the
+# full-width forms some spreadsheet programs also accept).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
 def _safe(value):
-    """Text that a spreadsheet would run as a formula is quoted (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV/formula injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
@@ -56,21 +61,23 @@ def _date(value):
 def export_rows(queryset, user, today=None):
     """One list of cell values per petition; personal data hidden where the user may not see it."""
     today = today or timezone.localdate()
-    yield _headers()
+    yield [_safe(value) for value in _headers()]
     for petition in queryset.iterator(chunk_size=2000):
         personal = can_see_personal_data(user, petition)
         locality = petition.locality or (petition.commune.name if petition.commune_id else "")
-        yield [
+        # Every cell, not only the free-text ones: meeting titles, agency and unit names, localities and
+        # choice labels are typed by someone too.
+        row = [
             petition.reference,
             _date(petition.received_on),
             petition.get_source_display(),
             str(petition.originating_agency),
             petition.meeting.title if petition.meeting_id else "",
-            _safe(petition.voter_name) if personal else HIDDEN,
-            _safe(petition.voter_address) if personal else HIDDEN,
-            _safe(petition.voter_phone) if personal else HIDDEN,
-            _safe(locality),
-            _safe(petition.content),
+            petition.voter_name if personal else HIDDEN,
+            petition.voter_address if personal else HIDDEN,
+            petition.voter_phone if personal else HIDDEN,
+            locality,
+            petition.content,
             petition.get_field_display(),
             petition.get_kind_display(),
             petition.get_competence_level_display() if petition.competence_level else "",
@@ -82,6 +89,7 @@ def export_rows(queryset, user, today=None):
             _("yes") if petition.is_overdue(today) else "",
             Petition.reference_for(petition.primary_id) if petition.primary_id else "",
         ]
+        yield [_safe(value) for value in row]
 
 
 class _Echo:

@@ -8,6 +8,7 @@ import datetime
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -207,12 +208,45 @@ def import_parse(upload, *, unit, today=None):
         report.error(None, "", _("The file cannot be read as an Excel workbook (.xlsx). It may be damaged."))
         return report
     try:
-        _parse_sheet(book.worksheets[0], report, unit=unit, today=today)
+        sheet = book.worksheets[0]
+        if _declared_rows(sheet) > MAX_ROWS + 1:  # + the header row
+            report.error(None, "", _too_many_rows())
+        else:
+            _parse_sheet(sheet, report, unit=unit, today=today)
     finally:
         book.close()
     if report.errors:
         report.rows = []
     return report
+
+
+def _too_many_rows():
+    return _("The file has more than %(max)s rows. Split it into smaller files.") % {"max": MAX_ROWS}
+
+
+def _declared_rows(sheet):
+    """How many rows the sheet spans, known before any cell is parsed, so an oversized file is refused at
+    once: its <dimension> element, or (a sheet written without one, e.g. by openpyxl's write-only mode)
+    the <row> tags counted in its XML, a byte search of at most MAX_UNPACKED_BYTES. A file that lies here
+    is still stopped by the row count while parsing."""
+    try:
+        declared = int(sheet.max_row or 0)
+    except (TypeError, ValueError):
+        declared = 0
+    if declared:
+        return declared
+    count, tail = 0, b""
+    try:
+        # openpyxl keeps the sheet's path in the archive private; reading it is how the rows are counted unparsed.
+        with sheet.parent._archive.open(sheet._worksheet_path) as source:
+            while chunk := source.read(1 << 20):
+                data = tail + chunk
+                count += data.count(b"<row ") + data.count(b"<row>")
+                tail = data[-5:]
+                count -= tail.count(b"<row ") + tail.count(b"<row>")  # counted again with the next chunk
+    except (AttributeError, KeyError, OSError, zipfile.BadZipFile, zlib.error):
+        return 0  # unreadable here: parsing reports the damage
+    return count + tail.count(b"<row ") + tail.count(b"<row>")
 
 
 def _parse_sheet(sheet, report, *, unit, today):
@@ -253,9 +287,7 @@ def _parse_sheet(sheet, report, *, unit, today):
             continue
         count += 1
         if count > MAX_ROWS:
-            report.error(
-                None, "", _("The file has more than %(max)s rows. Split it into smaller files.") % {"max": MAX_ROWS}
-            )
+            report.error(None, "", _too_many_rows())
             return
         row = {}
         for key, cell in values.items():

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from coordination.permissions import agency_of, ensure
+from coordination.query import query_id
 from coordination.templatetags.ui import status_tone, vn_date
 from meetings.models import Meeting
 
@@ -221,9 +222,7 @@ def petition_similar(request):
     exclude = request.GET.get("exclude")
     if len(request.GET.get("content", "").strip()) < 8:
         return render(request, "voters/_similar.html", {"too_short": True})
-    rows = similar_petitions(
-        unit=agency.unit, text=request.GET.get("content", ""), exclude_pk=int(exclude) if exclude else None
-    )
+    rows = similar_petitions(unit=agency.unit, text=request.GET.get("content", ""), exclude_pk=query_id(exclude))
     return render(request, "voters/_similar.html", {"similar": rows})
 
 

@@ -37,6 +37,7 @@ from charters.selectors import TASK_STATES, task_state_q
 from coordination.deadlines import is_working_day
 from coordination.models import AdministrativeUnit, Agency, PetitionMonthlySummary, Role
 from coordination.permissions import ensure_unit_visible, is_site_admin, membership_of, visible_unit_ids
+from coordination.query import query_date, query_int
 from meetings.models import VOTER_CONTACT_KINDS, Meeting, MeetingKind, SessionDocument, minutes_missing_q
 from voters.models import Field, Petition
 from voters.selectors import PETITION_MEASURES, petition_measure_q
@@ -188,17 +189,11 @@ def _query_pair(key, value):
 
 
 def parse_int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return query_int(value)  # within bigint: a larger id would fail in the query, not match nothing
 
 
 def parse_date(value):
-    try:
-        return datetime.date.fromisoformat(value or "")
-    except ValueError:
-        return None
+    return query_date(value)  # years 1900-2999: the figures step days and months from it
 
 
 def _has_agencies():

@@ -39,8 +39,8 @@ def command_of(service):
     return command.split() if isinstance(command, str) else list(command)
 
 
-def test_app_services_are_web_worker_and_beat():
-    assert {command_of(service)[0] for service in APP_SERVICES.values()} == {"web", "worker", "beat"}
+def test_app_services_are_migrate_web_worker_and_beat():
+    assert {command_of(service)[0] for service in APP_SERVICES.values()} == {"migrate", "web", "worker", "beat"}
 
 
 def test_exactly_one_beat():
@@ -72,11 +72,49 @@ def test_every_service_is_health_checked_or_waits_for_healthy_ones():
     for name, service in SERVICES.items():
         depends_on = service.get("depends_on", {})
         for dependency, condition in depends_on.items():
+            if dependency == "migrate":  # a one-shot job: waited for until it exits successfully
+                assert condition == {"condition": "service_completed_successfully"}, f"{name} → {dependency}"
+                continue
             assert condition == {"condition": "service_healthy"}, f"{name} → {dependency}"
             assert "healthcheck" in SERVICES[dependency], f"{name} waits for {dependency}, which has no healthcheck"
         assert "healthcheck" in service or depends_on, name
-    for name in ("web", "worker", "beat"):
+    for name in ("migrate", "web", "worker", "beat"):
         assert {"postgres", "redis"} & set(SERVICES[name]["depends_on"]), name
+    assert SERVICES["migrate"].get("restart") == "no"
+
+
+def _secret_file(service, variable):
+    path = service["environment"][variable]
+    assert path.startswith("/run/secrets/"), path
+    secret = path.removeprefix("/run/secrets/")
+    assert secret in service["secrets"], f"{variable} names a secret the service does not mount"
+    return secret
+
+
+def test_migrations_run_as_the_owner_and_the_site_as_its_own_role():
+    """Only the one-shot `migrate` holds the owner's URL; web, worker and beat run as the site's role, which
+    the migrations grant (DATABASE_SITE_ROLE) and the database's init script creates, not a superuser."""
+    migrate = SERVICES["migrate"]
+    assert command_of(migrate) == ["migrate"]
+    assert _secret_file(migrate, "DATABASE_URL_FILE") == "database_owner_url"
+    site_role = re.fullmatch(r"\$\{DATABASE_SITE_ROLE:-(\w+)\}", migrate["environment"]["DATABASE_SITE_ROLE"]).group(1)
+    for name in ("web", "worker", "beat"):
+        assert _secret_file(SERVICES[name], "DATABASE_URL_FILE") == "database_url", name
+        assert "database_owner_url" not in SERVICES[name]["secrets"], f"{name} must not hold the owner's URL"
+        assert "DATABASE_SITE_ROLE" not in SERVICES[name]["environment"], name
+    assert SERVICES["web"]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    assert "migrate" not in ENTRYPOINT.read_text(encoding="utf-8").split("web)", 1)[1].split(";;", 1)[0]
+
+    postgres = SERVICES["postgres"]
+    assert {"database_owner_url", "database_url"} <= set(postgres["secrets"])
+    init_dir = next(volume.split(":")[0] for volume in postgres["volumes"] if "docker-entrypoint-initdb.d" in volume)
+    script = (ROOT / init_dir / "10-roles.sh").read_text(encoding="utf-8")
+    assert "/run/secrets/database_owner_url" in script and "/run/secrets/database_url" in script
+    assert script.count("NOSUPERUSER") == 2
+    # The README's recipe names the same site role as the migrations grant.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"postgres://{site_role}:" in readme
+    assert "postgres://phoihop_owner:" in readme
 
 
 def test_secrets_and_volumes_are_declared():
@@ -85,6 +123,9 @@ def test_secrets_and_volumes_are_declared():
             assert secret in COMPOSE["secrets"], f"{name} uses undeclared secret {secret}"
         for volume in service.get("volumes", []):
             source = volume.split(":")[0]
+            if source.startswith("./"):  # a bind mount of this repository's files
+                assert (ROOT / source).exists(), f"{name} mounts missing {source}"
+                continue
             assert source in COMPOSE["volumes"], f"{name} mounts undeclared volume {source}"
 
 
@@ -166,9 +207,13 @@ def test_files_the_image_needs_exist_and_are_not_ignored():
     assert not ignored & {"docker", "requirements.txt", "coordination", "templates", "static", "locale", "manage.py"}
 
 
-def test_entrypoint_is_valid_shell():
-    result = subprocess.run(["sh", "-n", str(ENTRYPOINT)], capture_output=True, text=True)
+@pytest.mark.parametrize(
+    "script", [ENTRYPOINT, ROOT / "docker" / "postgres-init" / "10-roles.sh"], ids=lambda p: p.name
+)
+def test_shell_scripts_are_valid_and_executable(script):
+    result = subprocess.run(["sh", "-n", str(script)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+    assert os.access(script, os.X_OK)
 
 
 def test_gunicorn_is_installed():
@@ -264,7 +309,7 @@ def test_gunicorn_serves_the_site_in_production_mode(collected_static, tmp_path)
     assert "Booting worker" in output
 
 
-@pytest.mark.parametrize("name", ["web", "worker", "beat"])
+@pytest.mark.parametrize("name", ["migrate", "web", "worker", "beat"])
 def test_entrypoint_knows_each_role(name):
     assert re.search(rf"^\s+{name}\)$", ENTRYPOINT.read_text(encoding="utf-8"), flags=re.MULTILINE)
 
@@ -303,3 +348,105 @@ def test_migrations_do_not_depend_on_where_the_project_lives(tmp_path):
     )
 
     assert result.returncode == 0, f"migrations change with MEDIA_ROOT/STATIC_ROOT:\n{result.stdout}{result.stderr}"
+
+
+def _psql():
+    import glob
+    import shutil
+
+    found = shutil.which("psql") or next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"), reverse=True)), None)
+    return found
+
+
+@pytest.mark.postgres
+def test_init_script_roles_migrate_as_owner_and_the_site_cannot_rewrite_the_audit_log(tmp_path):
+    """The compose recipe for real on the harness's PostgreSQL: docker/postgres-init/10-roles.sh makes the two
+    roles from the two URLs, `migrate` runs as the owner (not a superuser) granting DATABASE_SITE_ROLE, then
+    the site's role works but cannot UPDATE, DELETE or TRUNCATE the audit log, and the owner's TRUNCATE is
+    refused by the trigger."""
+    import secrets as random_names
+
+    import psycopg
+    from django.conf import settings
+
+    server = settings.DATABASES["default"]
+    if not server["ENGINE"].startswith("django.db.backends.postgresql") or not _psql():
+        pytest.skip("needs the harness's PostgreSQL and psql")
+    suffix = random_names.token_hex(4)
+    owner, site, database = f"deploy_owner_{suffix}", f"deploy_site_{suffix}", f"deploy_{suffix}"
+    host, port, superuser = server["HOST"] or "127.0.0.1", str(server["PORT"] or 5432), server["USER"]
+    (tmp_path / "owner_url").write_text(f"postgres://{owner}:pw-owner_1@{host}:{port}/{database}\n")
+    (tmp_path / "site_url").write_text(f"postgres://{site}:pw-site_1@{host}:{port}/{database}\n")
+
+    def connect(user, dbname=database):
+        return psycopg.connect(host=host, port=port, user=user, dbname=dbname, password=server["PASSWORD"] or None)
+
+    with connect(superuser, dbname="postgres") as admin:
+        admin.autocommit = True
+        admin.execute(f'CREATE DATABASE "{database}"')
+    try:
+        script = subprocess.run(
+            ["sh", str(ROOT / "docker" / "postgres-init" / "10-roles.sh")],
+            env={
+                "PATH": f"{Path(_psql()).parent}:{os.environ['PATH']}",
+                "PGHOST": host,
+                "PGPORT": port,
+                "PGPASSWORD": server["PASSWORD"] or "",
+                "POSTGRES_USER": superuser,
+                "POSTGRES_DB": database,
+                "DATABASE_OWNER_URL_FILE": str(tmp_path / "owner_url"),
+                "DATABASE_SITE_URL_FILE": str(tmp_path / "site_url"),
+            },
+            capture_output=True,
+            text=True,
+        )
+        assert script.returncode == 0, script.stderr
+        environment = {
+            name: value for name, value in os.environ.items() if not name.startswith(("DATABASE_", "DJANGO_"))
+        }
+        environment.update(
+            DEBUG="1",
+            DJANGO_SETTINGS_MODULE="coordination.settings",
+            DATABASE_URL=(tmp_path / "owner_url").read_text().strip(),
+            DATABASE_SITE_ROLE=site,
+        )
+        migrate = subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+        assert migrate.returncode == 0, migrate.stderr[-3000:]
+
+        with connect(site) as connection:
+            connection.autocommit = True
+            for role in (site, owner):
+                row = connection.execute("SELECT rolsuper FROM pg_roles WHERE rolname = %s", [role]).fetchone()
+                assert row == (False,), role
+            assert connection.execute("SELECT count(*) FROM voters_petition").fetchone() == (0,)
+            connection.execute("DELETE FROM voters_petition")  # the site writes its tables
+            connection.execute(
+                "INSERT INTO coordination_auditevent (created_at, content_type_id, object_id, object_repr, action,"
+                " summary, changes, actor_name, unit_name) SELECT now(), id, '1', 'x', 'test', '', '{}', '', ''"
+                " FROM django_content_type LIMIT 1"
+            )
+            for statement in (
+                "UPDATE coordination_auditevent SET summary = 'tampered'",
+                "DELETE FROM coordination_auditevent",
+                "TRUNCATE coordination_auditevent",
+                "DROP TRIGGER coordination_auditevent_append_only ON coordination_auditevent",
+            ):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    connection.execute(statement)
+        with connect(owner) as connection:
+            connection.autocommit = True
+            with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+                connection.execute("TRUNCATE coordination_auditevent")
+            assert connection.execute("SELECT count(*) FROM coordination_auditevent").fetchone() == (1,)
+    finally:
+        with connect(superuser, dbname="postgres") as admin:
+            admin.autocommit = True
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            admin.execute(f'DROP ROLE IF EXISTS "{site}"')
+            admin.execute(f'DROP ROLE IF EXISTS "{owner}"')

@@ -102,6 +102,20 @@ def test_search_ignores_diacritics(agencies, clerk, login):
         assert "Thiếu giáo viên" not in body, query
 
 
+@pytest.mark.smoke
+def test_search_normalises_unicode_full_width_and_decomposed_input(agencies, clerk, login):
+    # Stored with decomposed accents and full-width letters; searched with the other forms.
+    services.petition_create(
+        actor=clerk, received_on=datetime.date(2026, 11, 10), content="Ｔｉｅ\u0302\u0301p xúc cử tri ở xã Hòa Vang"
+    )
+    services.petition_create(actor=clerk, received_on=datetime.date(2026, 11, 10), content="Thiếu giáo viên")
+    client = login(clerk)
+    for query in ("ｔｉｅｐ", "tie\u0302\u0301p", "tiếp", "TIẾP XÚC", "ｔｉếｐ ｘúｃ"):
+        body = client.get("/petitions/", {"q": query}).content.decode()
+        assert "p xúc cử tri ở xã Hòa Vang" in body, query
+        assert "Thiếu giáo viên" not in body, query
+
+
 def test_search_by_reference(agencies, clerk, login):
     petition = services.petition_create(actor=clerk, received_on=datetime.date(2026, 11, 10), content="Nội dung")
     body = login(clerk).get("/petitions/", {"q": petition.reference}).content.decode()

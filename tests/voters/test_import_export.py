@@ -126,6 +126,43 @@ def test_too_many_rows_are_refused(clerk, login, monkeypatch):
     assert any("30" in message for _row, _column, message in report.errors)
 
 
+def _large_xlsx(rows, *, write_only):
+    """A real workbook of `rows` data rows; openpyxl's normal mode writes a <dimension>, write-only mode none."""
+    book = Workbook(write_only=write_only)
+    sheet = book.create_sheet() if write_only else book.active
+    sheet.append(HEADERS)
+    row = _row()
+    for _index in range(rows):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("write_only", [False, True], ids=["with-dimension", "without-dimension"])
+def test_a_file_over_the_row_limit_is_refused_before_any_row_is_parsed(clerk, login, monkeypatch, write_only):
+    content = _large_xlsx(importing.MAX_ROWS + 1, write_only=write_only)
+    assert len(content) < importing.MAX_FILE_BYTES  # refused for its rows, not its size
+    parsed = []
+    monkeypatch.setattr(importing, "_parse_sheet", lambda *args, **kwargs: parsed.append(args))
+
+    report, _body = _report(clerk, login, SimpleUploadedFile("lon.xlsx", content))
+
+    assert parsed == []
+    assert [message for _row, _column, message in report.errors] == [
+        f"Tệp có hơn {importing.MAX_ROWS} dòng. Hãy chia thành các tệp nhỏ hơn."
+    ]
+
+
+def test_the_row_count_comes_from_the_dimension_or_the_row_tags():
+    with_dimension = load_workbook(io.BytesIO(_large_xlsx(3, write_only=False)), read_only=True)
+    assert importing._declared_rows(with_dimension.worksheets[0]) == 4
+    # Past the 1 MiB chunks the tags are counted in, none counted twice or missed at a boundary.
+    without = load_workbook(io.BytesIO(_large_xlsx(importing.MAX_ROWS, write_only=True)), read_only=True)
+    assert without.worksheets[0].max_row is None
+    assert importing._declared_rows(without.worksheets[0]) == importing.MAX_ROWS + 1
+
+
 def test_file_unpacking_huge_is_refused(clerk, login):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

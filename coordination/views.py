@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -63,6 +63,7 @@ def profile(request):
     return render(request, "coordination/profile.html", {"form": form, "events": events})
 
 
+@login_not_required  # probes of the load balancer and the monitoring
 @never_cache
 @require_GET
 def healthz(request):

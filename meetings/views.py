@@ -4,7 +4,7 @@ import calendar as calendar_module
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -446,6 +446,7 @@ def calendar_feed_settings(request):
     return render(request, "meetings/calendar_feed.html", {"token": token, "feed_url": feed_url})
 
 
+@login_not_required  # the secret token in the URL is the credential: calendar apps cannot sign in
 @never_cache
 def calendar_feed(request, token):
     """The feed itself: no login (calendar apps cannot sign in), the secret token is the key."""

@@ -208,14 +208,15 @@ def party_agency_ids(review):
 @transaction.atomic
 def review_approve(*, actor, review, agency, comment=""):
     """Record `agency`'s approval (by its leader); the review is approved when every party has approved."""
-    # The leader approves for their own agency only (a site administrator does not approve for a party).
-    ensure(permissions.is_party_leader(actor, review.charter) and agency_of(actor) == agency)
+    ensure(permissions.is_party_leader(actor, review.charter))
     review = AnnualReview.objects.select_for_update().select_related("charter__unit").get(pk=review.pk)
     if review.status != ReviewStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted review can be approved."))
     parties = party_agency_ids(review)
     if agency.pk not in parties:
         raise ValidationError(_("Only the charter's parties approve its review."))
+    # A leader approves for their own agency only (a site administrator does not approve for a party).
+    ensure(agency_of(actor) == agency)
     if ReviewApproval.objects.filter(review=review, agency=agency).exists():
         raise ValidationError(_("Your agency has already approved this review."))
     approval = ReviewApproval(

@@ -42,18 +42,22 @@ def can_create_charter(user):
     return bool(membership and membership.role == Role.CLERK and membership.agency.kind in PARTY_KINDS)
 
 
+def may_write_charter(user, charter):
+    """Who writes a charter's text and duties, whatever its state (the services refuse a wrong state with
+    their own message): the parties' clerks and site administrators."""
+    return is_site_admin(user) or is_party_member(user, charter, Role.CLERK)
+
+
 def can_edit_charter(user, charter):
     """Edit the text of a draft: number, dates, parties, articles."""
-    if charter.status != CharterStatus.DRAFT:
-        return False
-    return is_site_admin(user) or is_party_member(user, charter, Role.CLERK)
+    return charter.status == CharterStatus.DRAFT and may_write_charter(user, charter)
 
 
 def can_edit_obligations(user, charter):
     """Duties stay editable while the charter is draft, signed or in force: they drive the work programme."""
     if charter.status not in (CharterStatus.DRAFT, CharterStatus.SIGNED, CharterStatus.IN_FORCE):
         return False
-    return is_site_admin(user) or is_party_member(user, charter, Role.CLERK)
+    return may_write_charter(user, charter)
 
 
 def can_change_status(user, charter):
@@ -74,8 +78,11 @@ def can_create_task(user):
 
 def can_change_task(user, task):
     """The responsible agency's clerk or secretariat works on an open task."""
-    if task.status != TaskStatus.OPEN:
-        return False
+    return task.status == TaskStatus.OPEN and may_work_on_task(user, task)
+
+
+def may_work_on_task(user, task):
+    """Who works on a task, whatever its state (the services refuse a closed task with their own message)."""
     if is_site_admin(user):
         return True
     agency = agency_of(user)

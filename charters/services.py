@@ -1,4 +1,8 @@
-"""Every write to charters, articles, obligations and tasks: one transaction each, with an audit entry."""
+"""Every write to charters, articles, obligations and tasks: one transaction each, with an audit entry.
+
+Each service checks that `actor` may act (`charters.permissions`) and raises PermissionDenied otherwise,
+whoever calls it (a view, a Celery task, a command). Only `tasks_generate` accepts `actor=None`: the
+yearly generation is a system operation of the scheduler, the `generate_tasks` command and the demo."""
 
 import datetime
 
@@ -8,12 +12,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_noop
 
 from coordination.audit import audit_record, diff, snapshot
+from coordination.locking import ConflictError, versioned_update  # noqa: F401 (re-exported)
 from coordination.models import PARTY_KINDS
+from coordination.permissions import can_see_unit, ensure
 from coordination.text import fold
 
+from . import permissions
 from .cadence import council_sessions, obligation_occurrences
 from .models import (
     Article,
@@ -45,18 +52,6 @@ OBLIGATION_FIELDS = [
 TASK_FIELDS = ["title", "area", "article", "responsible_agency", "due_date"]
 
 
-class ConflictError(Exception):
-    """Someone else saved the record since the form was opened (optimistic locking)."""
-
-    message = gettext_lazy(
-        "Someone else changed this record after you opened the form. Your input is kept below: "
-        "check the current values and save again."
-    )
-
-    def __str__(self):
-        return str(self.message)
-
-
 def _today():
     return timezone.localdate()
 
@@ -71,12 +66,7 @@ def _stored(message, **params):
 
 def _claim_version(model, obj, version):
     """Bump the version only if it is still the one the user saw; raises ConflictError otherwise."""
-    if version is None:
-        raise ConflictError
-    updated = model.objects.filter(pk=obj.pk, version=version).update(version=F("version") + 1)
-    if not updated:
-        raise ConflictError
-    obj.version = int(version) + 1
+    versioned_update(obj, expected_version=version)
 
 
 def _charter_search_text(charter, agencies):
@@ -111,6 +101,9 @@ def _validate_parties(unit, parties):
 
 
 def _set_parties(charter, parties):
+    # The parties change: forget those the permission checks cached on this instance.
+    charter._party_agency_ids = None
+    getattr(charter, "_prefetched_objects_cache", {}).pop("party_links", None)
     CharterParty.objects.filter(charter=charter).delete()
     CharterParty.objects.bulk_create(
         CharterParty(
@@ -179,6 +172,7 @@ def charter_create(
 
     Submitting the same form twice (same `idempotency_token`) returns the charter made the first time.
     """
+    ensure(permissions.can_create_charter(actor) and can_see_unit(actor, unit.pk))
     if idempotency_token:
         existing = Charter.objects.filter(idempotency_token=idempotency_token).first()
         if existing is not None:
@@ -237,6 +231,7 @@ def charter_update(
     supersedes=None,
 ):
     """Edit a draft charter (its parties and, when given, its articles). Signed charters are not edited."""
+    ensure(permissions.may_write_charter(actor, charter))
     if charter.status != CharterStatus.DRAFT:
         raise ValidationError(
             _("Only a draft charter can be edited; this one is %(status)s.") % {"status": charter.get_status_display()}
@@ -275,6 +270,7 @@ def _transition(charter, *, source, target, refusal):
 @transaction.atomic
 def charter_sign(*, actor, charter, signed_on=None):
     """draft → signed: the parties have signed on `signed_on` (within the term)."""
+    ensure(permissions.can_change_status(actor, charter))
     signed_on = signed_on or charter.signed_on
     if signed_on is None:
         raise ValidationError(_("Enter the signing date before marking the charter as signed."))
@@ -317,6 +313,7 @@ def _cancel_open_tasks_from(charter, day, *, actor, reason):
 @transaction.atomic
 def charter_bring_into_force(*, actor, charter, effective_from=None):
     """signed → in_force, superseding the unit's in-force charter of the same parties (and the one named)."""
+    ensure(permissions.can_change_status(actor, charter))
     effective_from = effective_from or charter.effective_from or charter.signed_on
     charter.effective_from = effective_from
     charter.full_clean(exclude=["idempotency_token"])
@@ -370,6 +367,7 @@ def charter_bring_into_force(*, actor, charter, effective_from=None):
 @transaction.atomic
 def charter_expire(*, actor, charter, expired_on=None):
     """in_force → expired (e.g. at the end of the term with no successor); open tasks after that day are cancelled."""
+    ensure(permissions.can_change_status(actor, charter))
     expired_on = expired_on or _today()
     _transition(
         charter,
@@ -400,6 +398,7 @@ def charter_expire(*, actor, charter, expired_on=None):
 @transaction.atomic
 def charter_scan_attach(*, actor, charter, upload):
     """Store the signed scan (a PDF checked by content and size), replacing the previous one."""
+    ensure(permissions.can_upload_scan(actor, charter))
     validate_pdf_upload(upload)
     old_name = charter.scan.name if charter.scan else ""
     charter.scan.save(f"{fold(charter.number).replace('/', '-').replace(' ', '-')}.pdf", upload, save=False)
@@ -438,6 +437,7 @@ def _check_obligation_agency(article, agency):
 def obligation_create(
     *, actor, article, description, responsible_agency, cadence, day_of_period=1, month=None, deadline_rule=None
 ):
+    ensure(permissions.may_write_charter(actor, article.charter))
     _check_obligation_editable(article)
     _check_obligation_agency(article, responsible_agency)
     obligation = Obligation(
@@ -466,6 +466,7 @@ def obligation_create(
 @transaction.atomic
 def obligation_update(*, actor, obligation, version, **fields):
     """Change a duty. Tasks already generated follow on the next generation (only open future ones change)."""
+    ensure(permissions.may_write_charter(actor, obligation.article.charter))
     _check_obligation_editable(obligation.article)
     _claim_version(Obligation, obligation, version)
     before = snapshot(obligation, OBLIGATION_FIELDS)
@@ -516,6 +517,8 @@ def tasks_generate(*, charter, year, actor=None, today=None):
     and past tasks are history); open future tasks whose occurrence disappeared, or whose obligation was
     deactivated, are cancelled. Returns {"created", "updated", "cancelled"}.
     """
+    if actor is not None:  # None: the yearly job, the command or the demo (a system operation, audited as such)
+        ensure(permissions.can_change_status(actor, charter))
     if charter.status != CharterStatus.IN_FORCE:
         raise ValidationError(
             _("Tasks are generated only from a charter in force; this one is %(status)s.")
@@ -658,6 +661,7 @@ def task_create(
     idempotency_token=None,
 ):
     """A task entered by hand (planned or arising) or from a meeting conclusion (origin "conclusion")."""
+    ensure(permissions.can_create_task(actor) and can_see_unit(actor, unit.pk))
     if idempotency_token:
         existing = Task.objects.filter(idempotency_token=idempotency_token).first()
         if existing is not None:
@@ -716,6 +720,7 @@ def _ensure_open(task):
 @transaction.atomic
 def task_update(*, actor, task, version, supporting_agencies=None, **fields):
     """Edit an open task's title, due date, area, article or agencies."""
+    ensure(permissions.may_work_on_task(actor, task))
     _ensure_open(task)
     _claim_version(Task, task, version)
     before = snapshot(task, TASK_FIELDS)
@@ -746,6 +751,7 @@ def task_update(*, actor, task, version, supporting_agencies=None, **fields):
 @transaction.atomic
 def task_complete(*, actor, task, completed_on, version, evidence_note="", evidence_link="", evidence_file=None):
     """Mark a task done with its evidence. On time or late is derived from the completion and due dates."""
+    ensure(permissions.may_work_on_task(actor, task))
     _ensure_open(task)
     if completed_on > _today():
         raise ValidationError({"completed_on": _("The completion date cannot be in the future.")})
@@ -777,6 +783,7 @@ def task_complete(*, actor, task, completed_on, version, evidence_note="", evide
 
 @transaction.atomic
 def task_cancel(*, actor, task, version, reason=""):
+    ensure(permissions.may_work_on_task(actor, task))
     _ensure_open(task)
     _claim_version(Task, task, version)
     task.status = TaskStatus.CANCELLED

@@ -15,13 +15,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from coordination.audit import audit_events_for
+from coordination.forms import call_service_into_form, form_errors_from
 from coordination.models import PARTY_KINDS, AdministrativeUnit, Agency, Term
 from coordination.permissions import ensure, ensure_unit_visible, is_site_admin, membership_of, visible_unit_ids
 from coordination.query import query_year
 from coordination.text import fold
 
 from . import forms, selectors, services
-from .models import Article, Charter, CharterStatus, Obligation, Task, TaskStatus
+from .models import Article, CharterStatus, Obligation, Task, TaskStatus
 from .permissions import (
     can_change_status,
     can_change_task,
@@ -47,15 +48,6 @@ ARTICLE_BLANK_ROWS = 3
 
 def _today():
     return timezone.localdate()
-
-
-def _apply_errors(form, error):
-    """Put a service's ValidationError on the form: on its field when the form has one, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _visible_units(user):
@@ -202,7 +194,7 @@ def charter_create(request):
                 idempotency_token=data.get("idempotency_token") or None,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Charter %(number)s was saved as a draft.") % {"number": charter.number})
             _warn_symbol(request, charter)
@@ -249,28 +241,23 @@ def charter_edit(request, pk):
     )
     if request.method == "POST" and form.is_valid() and parties.is_valid() and articles.is_valid():
         data = form.cleaned_data
-        try:
-            services.charter_update(
-                actor=request.user,
-                charter=charter,
-                version=data.get("version"),
-                number=data["number"],
-                title=data["title"],
-                term=data["term"],
-                signed_on=data.get("signed_on"),
-                effective_from=data.get("effective_from"),
-                supersedes=data.get("supersedes"),
-                parties=parties.rows(),
-                articles=articles.rows(),
-            )
-        except services.ConflictError as error:
-            form.add_error(None, str(error))
-            # Let the user overwrite consciously: the next save compares against the current version.
-            form.data = form.data.copy()
-            form.data["version"] = Charter.objects.values_list("version", flat=True).get(pk=charter.pk)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
+        # After a conflict the user overwrites consciously: the next save compares against the current version.
+        if call_service_into_form(
+            form,
+            services.charter_update,
+            conflict_instance=charter,
+            actor=request.user,
+            charter=charter,
+            version=data.get("version"),
+            number=data["number"],
+            title=data["title"],
+            term=data["term"],
+            signed_on=data.get("signed_on"),
+            effective_from=data.get("effective_from"),
+            supersedes=data.get("supersedes"),
+            parties=parties.rows(),
+            articles=articles.rows(),
+        ):
             messages.success(request, _("The charter was saved."))
             _warn_symbol(request, charter)
             return redirect("charters:detail", pk=charter.pk)
@@ -432,7 +419,7 @@ def article_detail(request, pk, article_pk):
                     deadline_rule=data.get("deadline_rule"),
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("The duty was added."))
                 return redirect("charters:article", pk=charter.pk, article_pk=article.pk)
@@ -466,15 +453,15 @@ def obligation_edit(request, pk, obligation_pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        try:
-            services.obligation_update(actor=user, obligation=obligation, version=version, **data)
-        except services.ConflictError as error:
-            form.add_error(None, str(error))
-            form.data = form.data.copy()
-            form.data["version"] = Obligation.objects.values_list("version", flat=True).get(pk=obligation.pk)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
+        if call_service_into_form(
+            form,
+            services.obligation_update,
+            conflict_instance=obligation,
+            actor=user,
+            obligation=obligation,
+            version=version,
+            **data,
+        ):
             messages.success(
                 request,
                 _("The duty was saved. Generate the work programme again to update its open future tasks."),
@@ -581,7 +568,7 @@ def task_create(request):
                 idempotency_token=data.get("idempotency_token") or None,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The task was created."))
             return redirect("charters:task", pk=task.pk)
@@ -605,21 +592,16 @@ def task_edit(request, pk):
     form = forms.TaskForm(request.POST or None, agencies=agencies, articles=articles, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            services.task_update(
-                actor=user,
-                task=task,
-                version=data.pop("version"),
-                supporting_agencies=list(data.pop("supporting_agencies") or ()),
-                **{name: data[name] for name in services.TASK_FIELDS if name in data},
-            )
-        except services.ConflictError as error:
-            form.add_error(None, str(error))
-            form.data = form.data.copy()
-            form.data["version"] = Task.objects.values_list("version", flat=True).get(pk=task.pk)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
+        if call_service_into_form(
+            form,
+            services.task_update,
+            conflict_instance=task,
+            actor=user,
+            task=task,
+            version=data.pop("version"),
+            supporting_agencies=list(data.pop("supporting_agencies") or ()),
+            **{name: data[name] for name in services.TASK_FIELDS if name in data},
+        ):
             messages.success(request, _("The task was saved."))
             return redirect("charters:task", pk=task.pk)
     return render(request, "charters/task_form.html", {"form": form, "task": task})
@@ -644,20 +626,13 @@ def task_detail(request, pk):
             form, call = cancel_form, services.task_cancel
         else:
             raise Http404
-        if form.is_valid():
-            try:
-                call(actor=user, task=task, **form.cleaned_data)
-            except services.ConflictError as error:
-                form.add_error(None, str(error))
-            except ValidationError as error:
-                _apply_errors(form, error)
+        if form.is_valid() and call_service_into_form(form, call, actor=user, task=task, **form.cleaned_data):
+            if action == "complete":
+                on_time = task.completed_on <= task.due_date
+                messages.success(request, _("Marked as done on time.") if on_time else _("Marked as done (late)."))
             else:
-                if action == "complete":
-                    on_time = task.completed_on <= task.due_date
-                    messages.success(request, _("Marked as done on time.") if on_time else _("Marked as done (late)."))
-                else:
-                    messages.success(request, _("The task was cancelled."))
-                return redirect("charters:task", pk=task.pk)
+                messages.success(request, _("The task was cancelled."))
+            return redirect("charters:task", pk=task.pk)
     context = {
         "task": task,
         "today": today,

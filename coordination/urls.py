@@ -1,8 +1,14 @@
-"""Root URL configuration."""
+"""Root URL configuration.
+
+Every view is private (`LoginRequiredMiddleware`); the public ones say so with `@login_not_required`: the
+sign-in page (Django's own), sign-out, the language switch, the health check and the calendar feed (its
+token is the credential). `tests/security/test_public_views.py` holds that list."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from . import notification_views, views
 
@@ -12,9 +18,11 @@ urlpatterns = [
     path("healthz/ready", views.healthz, name="healthz_ready"),
     path("healthz/live", views.healthz_live, name="healthz_live"),
     path("dashboard/", include("coordination.dashboard.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Public (LoginRequiredMiddleware makes every other view private): the language switch of the sign-in page.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Public as before the middleware: signing out twice (an old tab) is not an error.
+    path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path(
         "accounts/password/",
         views.PasswordChangeView.as_view(),

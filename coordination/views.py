@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
@@ -72,6 +72,7 @@ def profile(request):
 HEARTBEAT_MAX_AGE = 5 * 60
 
 
+@login_not_required  # probes of the load balancer and the monitoring
 @never_cache
 @require_GET
 def healthz_live(request):
@@ -79,6 +80,7 @@ def healthz_live(request):
     return JsonResponse({"status": "ok"})
 
 
+@login_not_required  # probes of the load balancer and the monitoring
 @never_cache
 @require_GET
 def healthz(request):

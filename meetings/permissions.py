@@ -66,6 +66,11 @@ def can_record_delivery(user, meeting):
     return can_edit_meeting(user, meeting)
 
 
+def can_manage_calendar_feed(actor, user):
+    """A calendar feed link is its owner's (a site administrator may revoke or reissue it)."""
+    return is_site_admin(actor) or (getattr(actor, "is_authenticated", False) and actor.pk == user.pk)
+
+
 def meeting_for_view(user, pk, queryset=None):
     """Fetch a meeting the user may read: 404 for unknown or another unit's meeting."""
     queryset = Meeting.objects.all() if queryset is None else queryset
@@ -93,6 +98,7 @@ __all__ = [
     "agency_of",
     "can_create_meeting",
     "can_edit_meeting",
+    "can_manage_calendar_feed",
     "can_override_due_date",
     "can_view_meeting",
     "meeting_for_edit",

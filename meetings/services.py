@@ -1,11 +1,14 @@
-"""Every write to meetings: one transaction, validated, with its audit entry."""
+"""Every write to meetings: one transaction, validated, with its audit entry.
+
+Each service checks that `actor` may act (`meetings.permissions`) and raises PermissionDenied otherwise,
+whoever calls it (a view, a Celery task, a command). No meeting write is a system operation: a command or
+the demo acts as a named user (the meeting's creator, a site administrator)."""
 
 import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -14,7 +17,10 @@ from charters.models import TaskOrigin
 from charters.services import task_create
 from coordination.audit import audit_record, diff, snapshot
 from coordination.deadlines import deadline_for
+from coordination.locking import ConflictError, versioned_update
+from coordination.permissions import can_see_unit, ensure
 
+from . import permissions
 from .models import (
     SESSION_DOCUMENTS_RULE_CODE,
     AgendaItem,
@@ -27,8 +33,8 @@ from .models import (
 )
 
 
-class MeetingConflict(Exception):
-    """Someone else saved the meeting since the form was opened."""
+class MeetingConflict(ConflictError):
+    """Someone else saved the meeting since the form was opened (the core's conflict; the views word it)."""
 
 
 MEETING_FIELDS = (
@@ -96,6 +102,7 @@ def meeting_create(
     **fields,
 ):
     """Create a meeting. A second submission with the same idempotency token returns the first meeting."""
+    ensure(permissions.can_create_meeting(actor) and can_see_unit(actor, unit.pk))
     if idempotency_token is not None:
         existing = Meeting.objects.filter(idempotency_token=idempotency_token).first()
         if existing is not None:
@@ -143,16 +150,15 @@ def meeting_update(*, actor, meeting, version, participating_agencies=None, agen
     if unknown:
         raise TypeError(f"Unknown meeting fields: {sorted(unknown)}")
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if current.version != int(version):
-        raise MeetingConflict
+    # Checked on the stored meeting: a bound ModelForm may already have changed `meeting`'s host agency.
+    ensure(permissions.can_edit_meeting(actor, current))
+    versioned_update(current, expected_version=version, conflict=MeetingConflict)
     before = snapshot(current, fields)
     before_agencies = sorted(current.participating_agencies.values_list("pk", flat=True))
     for name, value in fields.items():
         setattr(current, name, value)
     current.full_clean()
-    current.version = F("version") + 1
-    current.save(update_fields=[*fields, "version", "updated_at"])
-    current.refresh_from_db(fields=["version"])
+    current.save(update_fields=[*fields, "updated_at"])
     changes = diff(before, snapshot(current, fields))
     if "starts_at" in changes and current.kind == MeetingKind.COUNCIL_SESSION:
         moved = _session_document_due_dates_refresh(current)
@@ -176,6 +182,7 @@ def meeting_update(*, actor, meeting, version, participating_agencies=None, agen
 
 @transaction.atomic
 def agenda_item_add(*, actor, meeting, title, presenter=""):
+    ensure(permissions.can_edit_meeting(actor, meeting))
     last = meeting.agenda_items.order_by("-order").values_list("order", flat=True).first() or 0
     item = AgendaItem(meeting=meeting, order=last + 1, title=title, presenter=presenter)
     item.full_clean()
@@ -188,6 +195,7 @@ def agenda_item_add(*, actor, meeting, title, presenter=""):
 
 @transaction.atomic
 def agenda_set(*, actor, meeting, items):
+    ensure(permissions.can_edit_meeting(actor, meeting))
     rows = _agenda_replace(meeting, items)
     audit_record(
         actor=actor,
@@ -202,6 +210,7 @@ def agenda_set(*, actor, meeting, items):
 @transaction.atomic
 def attendance_set(*, actor, meeting, rows):
     """Replace the attendance list (as the secretary rewrites it from the sign-in sheet)."""
+    ensure(permissions.can_edit_meeting(actor, meeting))
     created = _attendance_replace(meeting, rows)
     audit_record(
         actor=actor,
@@ -250,13 +259,16 @@ def meeting_record_minutes(*, actor, meeting, text, file=None, recorded_at=None,
     `conclusions` are the new conclusions written with the minutes (dicts of `conclusion_add`'s arguments),
     added in the same transaction. With `version`, refuses (MeetingConflict) when someone saved the
     meeting since the form was opened."""
+    ensure(permissions.can_edit_meeting(actor, meeting))
     if not text.strip() and not file and not meeting.minutes_file:
         raise ValidationError({"minutes_text": _("Write the minutes or upload the signed file.")})
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if version is not None and meeting.version != int(version):
-        raise MeetingConflict
+    # Without `version` (a command, the demo) the row lock alone orders the writes.
+    versioned_update(
+        meeting, expected_version=meeting.version if version is None else version, conflict=MeetingConflict
+    )
     first_time = meeting.minutes_recorded_at is None
-    update_fields = ["minutes_text", "minutes_recorded_at", "version", "updated_at"]
+    update_fields = ["minutes_text", "minutes_recorded_at", "updated_at"]
     meeting.minutes_text = text
     if file is not None:
         extension = minutes_file_validate(file)
@@ -271,9 +283,7 @@ def meeting_record_minutes(*, actor, meeting, text, file=None, recorded_at=None,
             storage = meeting.minutes_file.storage
             transaction.on_commit(lambda: storage.delete(old))
     meeting.minutes_recorded_at = recorded_at or meeting.minutes_recorded_at or timezone.now()
-    meeting.version = F("version") + 1
     meeting.save(update_fields=update_fields)
-    meeting.refresh_from_db(fields=["version"])
     audit_record(
         actor=actor,
         obj=meeting,
@@ -315,6 +325,7 @@ def conclusion_add(
     """Add a conclusion; with `create_task` it becomes a follow-up task of the work programme.
 
     A second call with the same idempotency token (a double-clicked form) returns the first conclusion."""
+    ensure(permissions.can_edit_meeting(actor, meeting))
     if idempotency_token is not None:
         existing = Conclusion.objects.filter(idempotency_token=idempotency_token).first()
         if existing is not None:
@@ -349,6 +360,7 @@ def conclusion_add(
 def conclusion_task_create(*, actor, conclusion):
     """Turn an existing conclusion into a follow-up task (once)."""
     conclusion = Conclusion.objects.select_for_update().select_related("meeting").get(pk=conclusion.pk)
+    ensure(permissions.can_edit_meeting(actor, conclusion.meeting))
     if conclusion.task_id:
         return conclusion
     if conclusion.responsible_agency_id is None or conclusion.due_date is None:
@@ -389,6 +401,7 @@ def session_document_add(
     """Add a document the session needs; the due date comes from the rule unless one is given (override).
 
     A second call with the same idempotency token (a double-clicked form) returns the first document."""
+    ensure(permissions.can_edit_meeting(actor, meeting))
     if idempotency_token is not None:
         existing = SessionDocument.objects.filter(idempotency_token=idempotency_token).first()
         if existing is not None:
@@ -397,6 +410,8 @@ def session_document_add(
         raise ValidationError(_("Documents are due only before council sessions."))
     computed = session_document_due_date(meeting)
     overridden = due_date is not None and due_date != computed
+    if overridden:
+        ensure(permissions.can_override_due_date(actor, meeting))
     if due_date is None:
         due_date = computed
     if due_date is None:
@@ -428,6 +443,7 @@ def session_document_add(
 def session_document_deliver(*, actor, document, delivered_on):
     """Record the day a document reached the council's office; that decides on time or late."""
     document = SessionDocument.objects.select_for_update().select_related("meeting").get(pk=document.pk)
+    ensure(permissions.can_record_delivery(actor, document.meeting))
     before = document.delivered_on
     document.delivered_on = delivered_on
     document.full_clean()
@@ -452,6 +468,7 @@ def _new_token():
 @transaction.atomic
 def calendar_feed_token_regenerate(*, actor, user):
     """Issue a new secret feed URL for `user`; the old one stops working at once."""
+    ensure(permissions.can_manage_calendar_feed(actor, user))
     token, created = CalendarFeedToken.objects.update_or_create(user=user, defaults={"token": _new_token()})
     if not created:
         token.created_at = timezone.now()
@@ -462,6 +479,7 @@ def calendar_feed_token_regenerate(*, actor, user):
 
 @transaction.atomic
 def calendar_feed_token_revoke(*, actor, user):
+    ensure(permissions.can_manage_calendar_feed(actor, user))
     token = CalendarFeedToken.objects.filter(user=user).first()
     if token is None:
         return

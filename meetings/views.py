@@ -4,7 +4,7 @@ import calendar as calendar_module
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coordination.audit import audit_events_for
+from coordination.forms import call_service_into_form, form_errors_from
 from coordination.permissions import ensure
 from coordination.query import query_date
 from coordination.templatetags.ui import badge_html
@@ -215,14 +216,6 @@ def _formsets(request, user, meeting=None):
     return agenda, attendance
 
 
-def _apply_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 def meeting_create(request):
     ensure(permissions.can_create_meeting(request.user))
@@ -239,7 +232,7 @@ def meeting_create(request):
                 **form.service_fields(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The meeting was saved."))
             return redirect("meetings:detail", pk=meeting.pk)
@@ -257,44 +250,37 @@ def meeting_edit(request, pk):
     )
     form = forms.MeetingForm(request.POST or None, instance=meeting, user=request.user)
     agenda, attendance = _formsets(request, request.user, meeting)
-    if request.method == "POST" and form.is_valid() and agenda.is_valid() and attendance.is_valid():
-        try:
-            services.meeting_update(
-                actor=request.user,
-                meeting=meeting,
-                version=form.cleaned_data.get("version") or 0,
-                participating_agencies=list(form.cleaned_data["participating_agencies"]),
-                agenda=agenda.rows(),
-                attendance=attendance.rows(),
-                **form.service_fields(),
-            )
-        except services.MeetingConflict:
-            _keep_input_after_conflict(
-                form,
-                meeting,
-                _(
-                    "Someone else saved this meeting while you were editing it. Your changes are kept below "
-                    "but were not saved: open the meeting in a new tab to see the other changes, then save again."
-                ),
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The meeting was saved."))
-            return redirect("meetings:detail", pk=meeting.pk)
+    # A stale save keeps the user's input and moves the form's version on, so that the next save (after the
+    # user has looked) can go through.
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and agenda.is_valid()
+        and attendance.is_valid()
+        and call_service_into_form(
+            form,
+            services.meeting_update,
+            conflict_instance=meeting,
+            conflict_message=_(
+                "Someone else saved this meeting while you were editing it. Your changes are kept below "
+                "but were not saved: open the meeting in a new tab to see the other changes, then save again."
+            ),
+            actor=request.user,
+            meeting=meeting,
+            version=form.cleaned_data.get("version") or 0,
+            participating_agencies=list(form.cleaned_data["participating_agencies"]),
+            agenda=agenda.rows(),
+            attendance=attendance.rows(),
+            **form.service_fields(),
+        )
+    ):
+        messages.success(request, _("The meeting was saved."))
+        return redirect("meetings:detail", pk=meeting.pk)
     return render(
         request,
         "meetings/meeting_form.html",
         {"form": form, "agenda": agenda, "attendance": attendance, "meeting": meeting},
     )
-
-
-def _keep_input_after_conflict(form, meeting, message):
-    """A stale save: show `message`, keep what the user typed, and move the form's version on to the
-    current one so that the next save (after the user has looked) can go through."""
-    form.add_error(None, message)
-    form.data = form.data.copy()
-    form.data["version"] = Meeting.objects.values_list("version", flat=True).get(pk=meeting.pk)
 
 
 @login_required
@@ -309,30 +295,28 @@ def meeting_minutes(request, pk):
         data, request.FILES or None, initial={"minutes_text": meeting.minutes_text, "version": meeting.version}
     )
     conclusions = forms.ConclusionFormSet(data, prefix="conclusions", form_kwargs={"agencies": agencies})
-    if request.method == "POST" and form.is_valid() and conclusions.is_valid():
-        try:
-            services.meeting_record_minutes(
-                actor=request.user,
-                meeting=meeting,
-                text=form.cleaned_data["minutes_text"],
-                file=form.cleaned_data.get("minutes_file") or None,
-                version=form.cleaned_data.get("version"),
-                conclusions=conclusions.rows(),
-            )
-        except services.MeetingConflict:
-            _keep_input_after_conflict(
-                form,
-                meeting,
-                _(
-                    "Someone else saved this meeting while you were writing. Your text is kept below but was not "
-                    "saved: compare it with the meeting page in a new tab, then save again."
-                ),
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The minutes were recorded."))
-            return redirect("meetings:detail", pk=meeting.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and conclusions.is_valid()
+        and call_service_into_form(
+            form,
+            services.meeting_record_minutes,
+            conflict_instance=meeting,
+            conflict_message=_(
+                "Someone else saved this meeting while you were writing. Your text is kept below but was not "
+                "saved: compare it with the meeting page in a new tab, then save again."
+            ),
+            actor=request.user,
+            meeting=meeting,
+            text=form.cleaned_data["minutes_text"],
+            file=form.cleaned_data.get("minutes_file") or None,
+            version=form.cleaned_data.get("version"),
+            conclusions=conclusions.rows(),
+        )
+    ):
+        messages.success(request, _("The minutes were recorded."))
+        return redirect("meetings:detail", pk=meeting.pk)
     return render(
         request,
         "meetings/meeting_minutes.html",
@@ -461,6 +445,7 @@ def calendar_feed_settings(request):
     return render(request, "meetings/calendar_feed.html", {"token": token, "feed_url": feed_url})
 
 
+@login_not_required  # the secret token in the URL is the credential: calendar apps cannot sign in
 @never_cache
 def calendar_feed(request, token):
     """The feed itself: no login (calendar apps cannot sign in), the secret token is the key."""

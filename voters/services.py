@@ -9,9 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coordination.audit import audit_record
 from coordination.deadlines import deadline_for
+from coordination.locking import ConflictError, versioned_update
 from coordination.permissions import agency_of
 from coordination.text import clean_text
 
@@ -35,17 +37,13 @@ from .uploads import attachment_check
 PERSONAL_FIELDS = ("voter_name", "voter_address", "voter_phone")
 
 
-class PetitionConflict(Exception):
-    """Someone else changed the petition since the form was loaded."""
+class PetitionConflict(ConflictError):
+    """Someone else changed the petition since the form was loaded (the core's conflict, worded for petitions)."""
 
-    def __init__(self, message=None):
-        super().__init__(
-            message
-            or _(
-                "Someone else changed this petition while you were working on it. Your text is kept below: "
-                "check the current state of the petition, then submit again."
-            )
-        )
+    message = gettext_lazy(
+        "Someone else changed this petition while you were working on it. Your text is kept below: "
+        "check the current state of the petition, then submit again."
+    )
 
 
 def _ensure(condition):
@@ -56,18 +54,7 @@ def _ensure(condition):
 def _write(petition, version, fields):
     """Validate and write `fields` only if nobody changed the row since `version` was read."""
     petition.full_clean()
-    values = {}
-    for name in fields:
-        model_field = Petition._meta.get_field(name)
-        values[model_field.attname] = getattr(petition, model_field.attname)
-    now = timezone.now()
-    updated = Petition.objects.filter(pk=petition.pk, version=version).update(
-        version=version + 1, updated_at=now, **values
-    )
-    if not updated:
-        raise PetitionConflict
-    petition.version = version + 1
-    petition.updated_at = now
+    versioned_update(petition, expected_version=version, fields=fields, conflict=PetitionConflict)
 
 
 def _lock(petition, version):

@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from coordination.forms import call_service_into_form, form_errors_from
 from coordination.permissions import agency_of, ensure
 from coordination.query import query_id
 from coordination.templatetags.ui import status_tone, vn_date
@@ -47,15 +48,6 @@ from .selectors import (
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _form_errors_from(form, error):
-    """Put a service's ValidationError on the form, field by field where it names a field."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _filtered(request, queryset=None):
@@ -205,7 +197,7 @@ def petition_create_view(request):
         try:
             petition = services.petition_create(actor=request.user, originating_agency=agency, **data)
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Petition %(ref)s recorded.") % {"ref": petition.reference})
             return redirect("voters:detail", pk=petition.pk)
@@ -280,7 +272,7 @@ def petition_batch_intake(request):
                     batch_key=header.cleaned_data["batch_key"],
                 )
             except ValidationError as error:
-                _form_errors_from(header, error)
+                form_errors_from(header, error)
             else:
                 messages.success(request, _("%(count)s petitions recorded.") % {"count": len(created)})
                 query = f"?meeting={header.cleaned_data['meeting'].pk}" if header.cleaned_data["meeting"] else ""
@@ -305,21 +297,13 @@ def _action(request, pk, allowed, form_class, service, template, form_kwargs=Non
     form_kwargs = form_kwargs(petition) if form_kwargs else {}
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, **form_kwargs)
-        if form.is_valid():
-            try:
-                service(petition, form.cleaned_data)
-            except services.PetitionConflict as conflict:
-                form.add_error(None, str(conflict))
-                # The next submit is a deliberate choice made after seeing the conflict.
-                data = request.POST.copy()
-                data["version"] = Petition.objects.filter(pk=petition.pk).values_list("version", flat=True).first()
-                form.data = data
-            except ValidationError as error:
-                _form_errors_from(form, error)
-            else:
-                if success:
-                    messages.success(request, success)
-                return redirect("voters:detail", pk=petition.pk)
+        # After a conflict the form's version moves on: the next submit is a deliberate choice.
+        if form.is_valid() and call_service_into_form(
+            form, service, conflict_instance=petition, petition=petition, data=form.cleaned_data
+        ):
+            if success:
+                messages.success(request, success)
+            return redirect("voters:detail", pk=petition.pk)
     else:
         form = form_class(initial=initial(petition) if initial else {"version": petition.version}, **form_kwargs)
     return render(
@@ -496,24 +480,23 @@ def petition_bulk_forward_view(request):
     may_set_due_date = permissions.can_set_due_date(request.user, first)
     initial = {"ids": ",".join(str(petition.pk) for petition in petitions)}
     form = BulkForwardForm(request.POST or None, petition=first, may_set_due_date=may_set_due_date, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.petition_bulk_forward(
-                actor=request.user,
-                petitions=petitions,
-                agency=form.cleaned_data["agency"],
-                supporting_agencies=list(form.cleaned_data["supporting_agencies"]),
-                dispatch_number=form.cleaned_data["dispatch_number"],
-                dispatch_date=form.cleaned_data["dispatch_date"],
-                due_date=form.cleaned_data.get("due_date"),
-            )
-        except services.PetitionConflict as conflict:
-            form.add_error(None, str(conflict))
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
-            messages.success(request, _("%(count)s petitions forwarded.") % {"count": len(petitions)})
-            return redirect("voters:list")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service_into_form(
+            form,
+            services.petition_bulk_forward,
+            actor=request.user,
+            petitions=petitions,
+            agency=form.cleaned_data["agency"],
+            supporting_agencies=list(form.cleaned_data["supporting_agencies"]),
+            dispatch_number=form.cleaned_data["dispatch_number"],
+            dispatch_date=form.cleaned_data["dispatch_date"],
+            due_date=form.cleaned_data.get("due_date"),
+        )
+    ):
+        messages.success(request, _("%(count)s petitions forwarded.") % {"count": len(petitions)})
+        return redirect("voters:list")
     return render(request, "voters/bulk_forward.html", {"form": form, "petitions": petitions})
 
 
@@ -555,7 +538,7 @@ def petition_group_view(request, pk):
                 actor=request.user, primary=petition, members=form.cleaned_data["all_members"]
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         except PermissionDenied:
             form.add_error(None, _("You may group only petitions your office received and that are not answered."))
         else:
@@ -583,7 +566,7 @@ def petition_import_view(request):
         try:
             report = services.petition_import_xlsx(actor=request.user, upload=form.cleaned_data["file"])
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             if report.ok:
                 messages.success(request, _("%(count)s petitions imported.") % {"count": len(report.created)})

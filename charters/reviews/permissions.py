@@ -44,16 +44,22 @@ def can_render_review(user, review):
     return can_draft_review(user, review.charter)
 
 
+def is_party_leader(user, charter):
+    """A leader of a party agency, whatever the review's state (the services refuse a wrong state, or a second
+    approval, with their own message)."""
+    return _party_role(user, charter, Role.LEADER)
+
+
 def can_approve_review(user, review):
     """A party's leader whose agency has not approved yet (site administrators do not approve for a party)."""
-    if review.status != ReviewStatus.SUBMITTED or not _party_role(user, review.charter, Role.LEADER):
+    if review.status != ReviewStatus.SUBMITTED or not is_party_leader(user, review.charter):
         return False
     agency = agency_of(user)
     return not any(approval.agency_id == agency.pk for approval in review.approvals.all())
 
 
 def can_return_review(user, review):
-    return review.status == ReviewStatus.SUBMITTED and _party_role(user, review.charter, Role.LEADER)
+    return review.status == ReviewStatus.SUBMITTED and is_party_leader(user, review.charter)
 
 
 def charter_reviews_for(user, charter):

@@ -1,4 +1,9 @@
-"""Every write to annual reviews and their PDF reports: one transaction each, with an audit entry."""
+"""Every write to annual reviews and their PDF reports: one transaction each, with an audit entry.
+
+Each service checks that `actor` may act (`charters.reviews.permissions`) and raises PermissionDenied
+otherwise, whoever calls it (a view, a Celery task, a command). System operations take no user: the
+worker's `report_render` and `reports_requeue`, and `report_request_sync` with `actor=None` (the
+`render_report` command); every other write needs an actor who may act."""
 
 import datetime
 import logging
@@ -19,8 +24,11 @@ from django.utils.translation import gettext_lazy
 
 from charters.models import Charter, CharterStatus
 from coordination.audit import audit_record, diff, snapshot
+from coordination.locking import ConflictError, versioned_update
+from coordination.permissions import agency_of, ensure
 from coordination.queueing import enqueue, enqueue_on_commit
 
+from . import permissions
 from .models import (
     VERSIONED_FIELDS,
     AnnualReview,
@@ -51,16 +59,13 @@ EDITABLE_FIELDS = list(VERSIONED_FIELDS)
 REPORT_DIR = "charters/reports"
 
 
-class ReviewConflict(Exception):
-    """Someone else saved the review since the form was opened (optimistic locking)."""
+class ReviewConflict(ConflictError):
+    """Someone else saved the review since the form was opened (the core's conflict, worded for reviews)."""
 
     message = gettext_lazy(
         "Someone else changed this review after you opened it. Your text is kept below: "
         "check the current version and save again."
     )
-
-    def __str__(self):
-        return str(self.message)
 
 
 def _version_data(review):
@@ -78,15 +83,7 @@ def _version_save(review, *, actor, action):
 
 def _bump(review, *, expected_version, fields):
     """Write `fields` only if nobody saved in between; raises ReviewConflict otherwise."""
-    values = {name: getattr(review, name) for name in fields}
-    values["updated_at"] = timezone.now()
-    updated = AnnualReview.objects.filter(pk=review.pk, version=expected_version).update(
-        version=expected_version + 1, **values
-    )
-    if not updated:
-        raise ReviewConflict
-    review.version = expected_version + 1
-    review.updated_at = values["updated_at"]
+    versioned_update(review, expected_version=expected_version, fields=fields, conflict=ReviewConflict)
 
 
 def _parties(charter):
@@ -98,6 +95,7 @@ def review_create(*, actor, charter, year, kind=ReviewKind.ANNUAL, idempotency_t
     """Generate a review: freeze the statistics, pre-fill the narrative, save version 1.
 
     The same idempotency token (a double-submitted form) returns the review created the first time."""
+    ensure(permissions.can_draft_review(actor, charter))
     if idempotency_token:
         existing = AnnualReview.objects.filter(idempotency_token=idempotency_token).first()
         if existing:
@@ -146,6 +144,7 @@ def review_create(*, actor, charter, year, kind=ReviewKind.ANNUAL, idempotency_t
 @transaction.atomic
 def review_update(*, actor, review, version, **fields):
     """Save the header and narrative of a draft review; a new version is kept."""
+    ensure(permissions.can_draft_review(actor, review.charter))
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {sorted(unknown)}")
@@ -170,6 +169,7 @@ def review_update(*, actor, review, version, **fields):
 @transaction.atomic
 def review_stats_refresh(*, actor, review, version, today=None):
     """Recompute the frozen statistics of a draft (the narrative is left as the secretariat wrote it)."""
+    ensure(permissions.can_draft_review(actor, review.charter))
     review = AnnualReview.objects.select_for_update().select_related("charter__unit", "charter__term").get(pk=review.pk)
     if review.version != version:
         raise ReviewConflict
@@ -186,6 +186,7 @@ def review_stats_refresh(*, actor, review, version, today=None):
 @transaction.atomic
 def review_submit(*, actor, review, version):
     """Draft → submitted: the parties' leaders are asked to approve this version."""
+    ensure(permissions.can_draft_review(actor, review.charter))
     review = AnnualReview.objects.select_for_update().select_related("charter__unit").get(pk=review.pk)
     if review.version != version:
         raise ReviewConflict
@@ -209,12 +210,15 @@ def party_agency_ids(review):
 @transaction.atomic
 def review_approve(*, actor, review, agency, comment=""):
     """Record `agency`'s approval (by its leader); the review is approved when every party has approved."""
+    ensure(permissions.is_party_leader(actor, review.charter))
     review = AnnualReview.objects.select_for_update().select_related("charter__unit").get(pk=review.pk)
     if review.status != ReviewStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted review can be approved."))
     parties = party_agency_ids(review)
     if agency.pk not in parties:
         raise ValidationError(_("Only the charter's parties approve its review."))
+    # A leader approves for their own agency only (a site administrator does not approve for a party).
+    ensure(agency_of(actor) == agency)
     if ReviewApproval.objects.filter(review=review, agency=agency).exists():
         raise ValidationError(_("Your agency has already approved this review."))
     approval = ReviewApproval(
@@ -243,6 +247,7 @@ def review_approve(*, actor, review, agency, comment=""):
 @transaction.atomic
 def review_return(*, actor, review, version, reason):
     """Submitted → draft for corrections; the approvals given so far are withdrawn (kept in the audit log)."""
+    ensure(permissions.is_party_leader(actor, review.charter))
     review = AnnualReview.objects.select_for_update().select_related("charter__unit").get(pk=review.pk)
     if review.version != version:
         raise ReviewConflict
@@ -292,6 +297,7 @@ def report_request(*, actor, review, with_appendix=False):
 
     The same version already queued, rendering or rendered (a double click, a resent form) is not rendered
     twice: that request's file is returned. The row lock orders concurrent requests for one review."""
+    ensure(permissions.can_render_review(actor, review))
     current = AnnualReview.objects.select_for_update().get(pk=review.pk)
     existing = (
         ReportFile.objects.filter(review=current, source_version__number=current.version, with_appendix=with_appendix)
@@ -336,6 +342,8 @@ def report_is_stuck(report, *, now=None):
 @transaction.atomic
 def report_request_sync(*, review, with_appendix=False, actor=None):
     """A queued report row for the caller to render itself (`manage.py render_report`)."""
+    if actor is not None:  # None: the render_report command, a system operation
+        ensure(permissions.can_render_review(actor, review))
     return _report_create(actor=actor, review=review, with_appendix=with_appendix)
 
 

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from charters.models import Charter, CharterStatus
 from coordination.audit import audit_events_for
+from coordination.forms import call_service_into_form
+from coordination.locking import ConflictError
 from coordination.models import AdministrativeUnit
 from coordination.permissions import agency_of, ensure, visible_unit_ids
 from meetings.models import MeetingKind
@@ -200,17 +202,9 @@ def review_edit(request, pk):
     if form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        try:
-            services.review_update(actor=request.user, review=review, version=version, **data)
-        except services.ReviewConflict as conflict:
-            form.add_error(None, str(conflict))
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, field_errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, field_errors)
-            else:
-                form.add_error(None, error.messages)
-        else:
+        if call_service_into_form(
+            form, services.review_update, actor=request.user, review=review, version=version, **data
+        ):
             messages.success(request, _("The review was saved (a new version is kept)."))
             return redirect("charters:review_detail", pk=review.pk)
     review.refresh_from_db()
@@ -240,7 +234,7 @@ def review_action(request, pk, action):
     review = review_for(request.user, pk, action=permission)
     try:
         service(actor=request.user, review=review, version=_version_from(request))
-    except (ValidationError, services.ReviewConflict) as error:
+    except (ValidationError, ConflictError) as error:
         _messages_from(request, error)
     else:
         messages.success(request, _(done))
@@ -274,7 +268,7 @@ def review_return(request, pk):
         services.review_return(
             actor=request.user, review=review, version=form.cleaned_data["version"], reason=form.cleaned_data["reason"]
         )
-    except (ValidationError, services.ReviewConflict) as error:
+    except (ValidationError, ConflictError) as error:
         _messages_from(request, error)
     else:
         messages.success(request, _("The review was returned to the secretariat for corrections."))

@@ -16,7 +16,7 @@ TODAY = date(2026, 6, 15)
 
 
 @pytest.fixture
-def charter_with_tasks(agencies, clerk):
+def charter_with_tasks(agencies, clerk, ubnd_clerk):
     charter = make_charter(agencies, status=CharterStatus.IN_FORCE)
     first, second = charter.articles.order_by("number")
     unit = agencies.hdnd.unit
@@ -27,14 +27,14 @@ def charter_with_tasks(agencies, clerk):
         )
         if done.get("completed_on"):
             services.task_complete(
-                actor=clerk,
+                actor=ubnd_clerk,  # the responsible agency's clerk: the service authorizes its actor
                 task=made,
                 completed_on=done["completed_on"],
                 version=made.version,
                 evidence_note="Báo cáo số 12",
             )
         if done.get("cancel"):
-            services.task_cancel(actor=clerk, task=made, version=made.version, reason="Không còn cần")
+            services.task_cancel(actor=ubnd_clerk, task=made, version=made.version, reason="Không còn cần")
         return made
 
     task(first, date(2024, 3, 1), completed_on=date(2024, 2, 20))  # on time

@@ -44,12 +44,12 @@ def test_generation_creates_the_years_tasks_once(in_force_charter, monthly):
     assert "01/2026" in task.title
 
 
-def test_changed_duty_updates_only_open_future_tasks(in_force_charter, monthly, clerk):
+def test_changed_duty_updates_only_open_future_tasks(in_force_charter, monthly, clerk, ubnd_clerk):
     services.tasks_generate(charter=in_force_charter, year=2026, today=TODAY)
     tasks = {t.period_key: t for t in Task.objects.filter(obligation=monthly)}
     done_future = tasks["2026-M09"]
     services.task_complete(
-        actor=clerk,
+        actor=ubnd_clerk,  # the responsible agency's clerk: the service authorizes its actor
         task=done_future,
         completed_on=timezone.localdate(),
         evidence_note="Đã gửi sớm",

@@ -152,14 +152,14 @@ def test_search_text_is_folded(draft_charter):
     assert "da nang" in draft_charter.search_text
 
 
-def test_commune_agencies_can_sign_without_a_delegation(db):
+def test_commune_agencies_can_sign_without_a_delegation(site_admin):
     from tests.factories import CommuneFactory
 
     commune = CommuneFactory()
     hdnd = AgencyFactory(unit=commune, kind=AgencyKind.HDND)
     ubnd = AgencyFactory(unit=commune, kind=AgencyKind.UBND)
     charter = services.charter_create(
-        actor=None,
+        actor=site_admin,
         unit=commune,
         number="01/QCPH-HĐND-UBND",
         title="Quy chế",

@@ -17,7 +17,17 @@ from django.db import transaction
 from charters.models import Article, Charter, CharterParty, CharterStatus
 from charters.reviews.report import review_pdf
 from charters.reviews.services import review_create, review_update
-from coordination.models import AdministrativeUnit, Agency, AgencyKind, CoordinationArea, Term, UnitLevel
+from coordination.models import (
+    AdministrativeUnit,
+    Agency,
+    AgencyKind,
+    CoordinationArea,
+    Membership,
+    Role,
+    Term,
+    UnitLevel,
+    User,
+)
 from voters.models import Field, Petition, Status
 
 PARAGRAPHS = [
@@ -119,10 +129,13 @@ class Command(BaseCommand):
             ],
             batch_size=500,
         )
-        review = review_create(actor=None, charter=charter, year=2025, today=datetime.date(2026, 1, 20))
+        # The services authorize their actor: the review is drafted by the HĐND office's secretariat (rolled back).
+        secretariat = User.objects.create(username="bench-report-secretariat")
+        Membership.objects.create(user=secretariat, agency=agencies[AgencyKind.HDND], role=Role.SECRETARIAT)
+        review = review_create(actor=secretariat, charter=charter, year=2025, today=datetime.date(2026, 1, 20))
         paragraphs = options["paragraphs"]
         review = review_update(
-            actor=None,
+            actor=secretariat,
             review=review,
             version=review.version,
             number="15",

@@ -5,6 +5,11 @@ Usage: `.venv/bin/python scripts/run_tests.py [extra pytest arguments]` (what `m
 The servers live in a fresh temporary directory on free loopback ports; nothing outside it is touched,
 and both servers and the directory are removed on success, failure, Ctrl-C or SIGTERM.
 Exit status: 0 only when every pytest run passed and ran at least one test (pytest's 5 = "no tests" fails).
+
+In parallel: the PostgreSQL run uses pytest-xdist with TEST_WORKERS processes (default 2, the machine's
+cores; `TEST_WORKERS=0` runs in one process; an `-n`/`--numprocesses` or `-p no:xdist` among the arguments
+wins). The database is migrated once here, into a template that every pytest process copies as its own test
+database (tests/realparts.py); each xdist worker also has its own Redis database and real Celery worker.
 """
 
 # ruff: noqa: S603 - every command here is built from fixed arguments and paths we created.
@@ -22,7 +27,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "phoihop"
+# Migrated once; each pytest process copies it as its test database (TEST_DATABASE_TEMPLATE, tests/realparts.py).
+TEMPLATE_DATABASE_NAME = "phoihop_template"
 READY_TIMEOUT = 60
+# xdist worker gwN uses Redis database N + 1 (tests/realparts.py), so the server needs more than the usual 16.
+REDIS_DATABASES = 64
+DEFAULT_TEST_WORKERS = 2
 
 
 class Interrupted(Exception):
@@ -106,12 +116,18 @@ class Postgres:
             if time.monotonic() > deadline:
                 raise SystemExit(f"PostgreSQL did not become ready; see {self.logfile}")
             time.sleep(0.2)
-        self.run(postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", DATABASE_NAME)
+        self.createdb(DATABASE_NAME)
         log(f"PostgreSQL ready on 127.0.0.1:{self.port} ({self.data})")
+
+    def createdb(self, name):
+        self.run(postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
+
+    def database_url(self, name):
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
 
     @property
     def url(self):
-        return f"postgres://postgres@127.0.0.1:{self.port}/{DATABASE_NAME}"
+        return self.database_url(DATABASE_NAME)
 
     def stop(self):
         if not self.started:
@@ -140,7 +156,8 @@ class Redis:
             raise SystemExit("redis-server not found: apt-get install redis-server, or run `make test`.")
         self.process = subprocess.Popen(
             [server, "--save", "", "--appendonly", "no", "--port", str(self.port), "--bind", "127.0.0.1",
-             "--dir", str(self.directory), "--daemonize", "no", "--loglevel", "warning"],
+             "--dir", str(self.directory), "--daemonize", "no", "--loglevel", "warning",
+             "--databases", str(REDIS_DATABASES)],
             stdout=open(self.directory / "redis.log", "wb"),  # noqa: SIM115 - closed with the process
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -208,11 +225,49 @@ def manage(args, env):
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-def base_env():
+def migrated_template(postgres, env):
+    """Create and migrate the template database the pytest processes copy (test settings, as pytest-django
+    would migrate it); returns the environment variables that tell tests/conftest.py to use it."""
+    started = time.monotonic()
+    postgres.createdb(TEMPLATE_DATABASE_NAME)
+    migrate_env = {
+        **env,
+        "DATABASE_URL": postgres.database_url(TEMPLATE_DATABASE_NAME),
+        "DJANGO_SETTINGS_MODULE": "coordination.settings_test",
+    }
+    manage(["migrate", "--run-syncdb", "--noinput", "-v", "0"], migrate_env)
+    log(f"template database {TEMPLATE_DATABASE_NAME} migrated in {time.monotonic() - started:.0f}s")
+    return {"TEST_DATABASE_TEMPLATE": TEMPLATE_DATABASE_NAME}
+
+
+def parallel_args(argv):
+    """`-n <TEST_WORKERS> --dist loadgroup` unless the caller chose (`-n`, `--numprocesses`, `-p no:xdist`)."""
+
+    def chooses(arg):
+        return (
+            arg in ("-n", "--numprocesses", "--dist")
+            or arg.startswith(("--numprocesses=", "--dist="))
+            or "no:xdist" in arg
+            or (arg.startswith("-n") and (arg[2:].isdigit() or arg[2:] in ("auto", "logical")))
+        )
+
+    workers = int(os.environ.get("TEST_WORKERS") or DEFAULT_TEST_WORKERS)
+    if workers < 1 or any(chooses(arg) for arg in argv):
+        return []
+    # loadgroup: tests marked @pytest.mark.xdist_group("name") run in one worker, the others wherever free.
+    return ["-n", str(workers), "--dist", "loadgroup"]
+
+
+def base_env(workdir):
     env = dict(os.environ)
     for name in ("DATABASE_URL", "REDIS_URL", "CELERY_TASK_ALWAYS_EAGER", "DJANGO_SETTINGS_MODULE"):
         env.pop(name, None)
     env["PYTHONUNBUFFERED"] = "1"
+    if env.pop("PYTHONDONTWRITEBYTECODE", None):
+        # No bytecode in the source tree, as asked, but not every process of the run (xdist workers, Celery
+        # workers, manage.py) compiling the project and pytest rewriting every test module again: they share
+        # compiled files in the work directory, removed with it.
+        env["PYTHONPYCACHEPREFIX"] = str(Path(workdir) / "pycache")
     return env
 
 
@@ -238,15 +293,20 @@ def main(argv):
         redis = Redis(redis_dir)
         redis.start()
 
-        env = base_env()
+        env = base_env(workdir)
         env["DATABASE_URL"] = postgres.url
         env["REDIS_URL"] = redis.url
         env["TEST_MEDIA_ROOT"] = str(Path(workdir) / "test-media")
-        if pytest_run("full suite on PostgreSQL + Redis", [*argv], env) != 0:
+        try:
+            env.update(migrated_template(postgres, env))
+        except subprocess.CalledProcessError as exc:
+            # pytest-django then migrates each test database itself and reports the error in the run.
+            log(f"template database: {' '.join(exc.cmd[1:])} failed with {exc.returncode}; pytest migrates instead")
+        if pytest_run("full suite on PostgreSQL + Redis", [*parallel_args(argv), *argv], env) != 0:
             failures.append("full suite")
 
         # The embedded default of `make run`: a fresh SQLite file, no Redis, eager tasks.
-        sqlite_env = base_env()
+        sqlite_env = base_env(workdir)
         sqlite_env["DATABASE_URL"] = f"sqlite:///{Path(workdir) / 'smoke.sqlite3'}"
         sqlite_env["DEBUG"] = "1"
         sqlite_env["TEST_MEDIA_ROOT"] = str(Path(workdir) / "test-media-sqlite")

@@ -1,6 +1,7 @@
 """Shared fixtures: a unit with the four agencies, and users of every role (clerk, leader,
 secretariat, a clerk of another agency of the same unit, an outsider from another unit, admin)."""
 
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -8,7 +9,35 @@ import pytest
 from coordination.models import AgencyKind, Role
 from coordination.reference import reference_data_load
 from tests.factories import PASSWORD, AgencyFactory, DepartmentFactory, UnitFactory, UserFactory, member
-from tests.realparts import browser, celery_worker, celery_worker_process, page, redis_url  # noqa: F401
+from tests.realparts import (  # noqa: F401
+    TEMPLATE_ENV,
+    browser,
+    celery_worker,
+    celery_worker_process,
+    copy_test_database_from_template,
+    isolate_xdist_worker,
+    page,
+    redis_url,
+)
+
+
+def pytest_configure(config):
+    # A pytest-xdist worker: its own Redis database and media directory (its own test database comes from
+    # pytest-django).
+    isolate_xdist_worker()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """pytest-django's hook before it sets up the test database (after it named it `..._gwN` under xdist):
+    under scripts/run_tests.py the database is copied here from the template the harness migrated once."""
+    copy_test_database_from_template()
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request):
+    """Keep (do not create again) the test database copied from the harness's template."""
+    return bool(request.config.getvalue("reuse_db") or os.environ.get(TEMPLATE_ENV))
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import datetime
 import shutil
 import socket
 import subprocess
-import time
 from contextlib import contextmanager
 
 import pytest
@@ -193,7 +192,6 @@ def test_a_worker_killed_mid_render_leaves_each_report_rendered_once(world, secr
     ReportFile.objects.filter(pk=rendering.pk, status=ReportStatus.RENDERING).update(
         started_at=timezone.now() - datetime.timedelta(hours=1)
     )
-    time.sleep(0.5)
     reports_requeue(now=timezone.now() + datetime.timedelta(minutes=5))
 
     wait_until(

@@ -10,7 +10,6 @@ from coordination.models import AgencyKind, Role
 from coordination.reference import reference_data_load
 from tests.factories import PASSWORD, AgencyFactory, DepartmentFactory, UnitFactory, UserFactory, member
 from tests.realparts import (  # noqa: F401
-    TEMPLATE_ENV,
     browser,
     celery_worker,
     celery_worker_process,
@@ -27,17 +26,33 @@ def pytest_configure(config):
     isolate_xdist_worker()
 
 
+def pytest_collection_modifyitems(config, items):
+    """In pytest-xdist's workers: the long tests first (a browser, a real Celery worker, the `world` of every
+    record), so that the end of the run is short tests spread over the workers, not one long test keeping
+    one worker busy while the others idle. A stable sort: the order within each kind stays as collected."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+
+    def weight(item):
+        if item.get_closest_marker("browser") or item.get_closest_marker("worker"):
+            return 0
+        return 1 if "world" in getattr(item, "fixturenames", ()) else 2
+
+    items.sort(key=weight)
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """pytest-django's hook before it sets up the test database (after it named it `..._gwN` under xdist):
-    under scripts/run_tests.py the database is copied here from the template the harness migrated once."""
-    copy_test_database_from_template()
+    under scripts/run_tests.py the database is copied here from the template the harness migrated once.
+    True if it was."""
+    return copy_test_database_from_template()
 
 
 @pytest.fixture(scope="session")
-def django_db_keepdb(request):
-    """Keep (do not create again) the test database copied from the harness's template."""
-    return bool(request.config.getvalue("reuse_db") or os.environ.get(TEMPLATE_ENV))
+def django_db_keepdb(request, django_db_modify_db_settings):
+    """Keep (do not create again) a test database copied from the harness's template."""
+    return bool(request.config.getvalue("reuse_db") or django_db_modify_db_settings)
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ Browser
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -105,23 +106,54 @@ def isolate_xdist_worker():
         app.conf.broker_url = url
 
 
-# Set by scripts/run_tests.py: a database it migrated once, which each pytest process copies as its test database.
+# Set by scripts/run_tests.py: a database it migrated once (PostgreSQL: a database name; SQLite: a file), which
+# each pytest process copies as its test database, and a file that says when the template is ready.
 TEMPLATE_ENV = "TEST_DATABASE_TEMPLATE"
+TEMPLATE_READY_ENV = "TEST_DATABASE_TEMPLATE_READY"
+TEMPLATE_READY_TIMEOUT = 15 * 60
+
+
+def _template_ready():
+    """Wait for the harness to finish migrating the template (it does that while pytest starts); False if it
+    failed."""
+    marker = os.environ.get(TEMPLATE_READY_ENV, "")
+    if not marker:
+        return True
+    deadline = time.monotonic() + TEMPLATE_READY_TIMEOUT
+    while not Path(marker).exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return Path(marker).read_text().strip() == "ok"
 
 
 def copy_test_database_from_template():
     """Create this process's test database (`test_phoihop`, `test_phoihop_gw0`, ...) as a copy of the harness's
-    migrated template database: a file copy in PostgreSQL instead of running every migration in every xdist
-    worker. Returns False (pytest-django then creates and migrates it as usual) when there is no template or the
-    database is not PostgreSQL."""
-    import psycopg
+    migrated template: a file copy instead of running every migration in every xdist worker. Returns False
+    (pytest-django then creates and migrates the database as usual) when there is no template or it failed."""
     from django.db import connections
-    from psycopg import sql
 
     template = os.environ.get(TEMPLATE_ENV, "")
     connection = connections["default"]
-    if not template or connection.vendor != "postgresql":
+    if not template or not _template_ready():
         return False
+    if connection.vendor == "postgresql":
+        _copy_postgresql_database(connection, template)
+        return True
+    if connection.vendor == "sqlite" and Path(template).is_file():
+        # A file next to the template instead of pytest-django's in-memory database.
+        worker = os.environ.get("PYTEST_XDIST_WORKER") or "main"
+        name = Path(template).with_name(f"test-{worker}.sqlite3")
+        shutil.copyfile(template, name)
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = str(name)
+        return True
+    return False
+
+
+def _copy_postgresql_database(connection, template):
+    import psycopg
+    from psycopg import sql
+
     name = connection.creation._get_test_db_name()
     maintenance = database_url({**connection.settings_dict, "NAME": "postgres"})
     with psycopg.connect(maintenance, autocommit=True) as admin:
@@ -136,7 +168,6 @@ def copy_test_database_from_template():
                 if attempt == 49:
                     raise
                 time.sleep(0.2)
-    return True
 
 
 def wait_until(condition, timeout=30, interval=0.1, message="condition"):
@@ -179,12 +210,14 @@ class CeleryWorker:
         self.base_env = env
         self.extra_env = {}
         self.logfile = Path(logfile)
+        self.log_offset = 0  # where this test's part of the log starts (the process serves several tests)
         self.process = None
 
     def start(self, extra_env=None):
         self.extra_env = dict(extra_env or {})
         name = f"test-{uuid.uuid4().hex[:8]}@%h"
         self.logfile.write_bytes(b"")
+        self.log_offset = 0
         log = open(self.logfile, "ab")  # noqa: SIM115 - handed to the child, closed below
         try:
             self.process = subprocess.Popen(
@@ -215,7 +248,12 @@ class CeleryWorker:
         return self.process.pid if self.process else None
 
     def log(self):
-        return self.logfile.read_text(encoding="utf-8", errors="replace") if self.logfile.exists() else ""
+        """The worker's output since this test began (since its start, or since `fresh_for_test` reused it)."""
+        if not self.logfile.exists():
+            return ""
+        with open(self.logfile, "rb") as log:
+            log.seek(self.log_offset)
+            return log.read().decode("utf-8", errors="replace")
 
     def stop(self, timeout=20):
         """Warm shutdown (SIGTERM): the running task finishes, then the worker exits."""
@@ -238,6 +276,7 @@ class CeleryWorker:
         """Make this worker fit for the next test: the same process if it still has the normal environment
         and answers a ping through an emptied queue, else a newly started one."""
         if self.alive() and not self.extra_env and self._answers_ping():
+            self.log_offset = self.logfile.stat().st_size  # `log()` shows this test's part only
             return self
         return self.restart(extra_env={}, kill=True)
 

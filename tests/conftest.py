@@ -55,6 +55,18 @@ def django_db_keepdb(request, django_db_modify_db_settings):
     return bool(request.config.getvalue("reuse_db") or django_db_modify_db_settings)
 
 
+@pytest.fixture(autouse=True)
+def _celery_join_allowed():
+    """Celery keeps "a task runs here" in one process-wide flag, set around every eager task and not
+    thread-safe: threads of an earlier test running eager tasks at once (a live server, concurrent sends) can
+    leave it set, and a later test's `.get()` then fails with "Never call result.get() within a task" depending
+    on the order the tests ran in. Each test starts with it clear, as in a fresh process."""
+    from celery.result import allow_join_result
+
+    with allow_join_result():
+        yield
+
+
 @pytest.fixture
 def reference_data(db):
     reference_data_load()

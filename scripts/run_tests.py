@@ -5,6 +5,12 @@ Usage: `.venv/bin/python scripts/run_tests.py [extra pytest arguments]` (what `m
 The servers live in a fresh temporary directory on free loopback ports; nothing outside it is touched,
 and both servers and the directory are removed on success, failure, Ctrl-C or SIGTERM.
 Exit status: 0 only when every pytest run passed and ran at least one test (pytest's 5 = "no tests" fails).
+
+In parallel: both runs use pytest-xdist with TEST_WORKERS processes (default 2, the machine's cores;
+`TEST_WORKERS=0` runs in one process; an `-n`/`--numprocesses` or `-p no:xdist` among the arguments wins).
+The PostgreSQL database is migrated once here, into a template that every pytest process copies as its own
+test database (tests/realparts.py); each xdist worker also has its own Redis database and real Celery worker.
+The template's migration and the SQLite check (migrate, seed_demo) run while the pytest processes start.
 """
 
 # ruff: noqa: S603 - every command here is built from fixed arguments and paths we created.
@@ -17,12 +23,18 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "phoihop"
+# Migrated once; each pytest process copies it as its test database (TEST_DATABASE_TEMPLATE, tests/realparts.py).
+TEMPLATE_DATABASE_NAME = "phoihop_template"
 READY_TIMEOUT = 60
+# xdist worker gwN uses Redis database N + 1 (tests/realparts.py), so the server needs more than the usual 16.
+REDIS_DATABASES = 64
+DEFAULT_TEST_WORKERS = 2
 
 
 class Interrupted(Exception):
@@ -106,12 +118,18 @@ class Postgres:
             if time.monotonic() > deadline:
                 raise SystemExit(f"PostgreSQL did not become ready; see {self.logfile}")
             time.sleep(0.2)
-        self.run(postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", DATABASE_NAME)
+        self.createdb(DATABASE_NAME)
         log(f"PostgreSQL ready on 127.0.0.1:{self.port} ({self.data})")
+
+    def createdb(self, name):
+        self.run(postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
+
+    def database_url(self, name):
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
 
     @property
     def url(self):
-        return f"postgres://postgres@127.0.0.1:{self.port}/{DATABASE_NAME}"
+        return self.database_url(DATABASE_NAME)
 
     def stop(self):
         if not self.started:
@@ -157,7 +175,8 @@ class Redis:
             raise SystemExit("redis-server not found: apt-get install redis-server, or run `make test`.")
         self.process = subprocess.Popen(
             [server, "--save", "", "--appendonly", "no", "--port", str(self.port), "--bind", "127.0.0.1",
-             "--dir", str(self.directory), "--daemonize", "no", "--loglevel", "warning"],
+             "--dir", str(self.directory), "--daemonize", "no", "--loglevel", "warning",
+             "--databases", str(REDIS_DATABASES)],
             stdout=open(self.directory / "redis.log", "wb"),  # noqa: SIM115 - closed with the process
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -221,16 +240,110 @@ def pytest_run(label, args, env):
     return code
 
 
-def manage(args, env):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+class Background:
+    """manage.py commands run one after the other in a thread while the tests go on; `wait()` returns the
+    name of the step that failed (None if all passed); `stop()` ends the running one (Ctrl-C, SIGTERM)."""
+
+    def __init__(self, label, steps, env, on_done=None):
+        self.label = label
+        self.steps = steps  # [(name, manage.py arguments or a callable)]
+        self.env = env
+        self.on_done = on_done
+        self.failed = None
+        self.process = None
+        self.stopped = False
+        self.thread = threading.Thread(target=self._run, name=label, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        started = time.monotonic()
+        for name, step in self.steps:
+            if self.stopped:
+                self.failed = name
+                break
+            if callable(step):
+                try:
+                    step()
+                except OSError as exc:
+                    log(f"{self.label}: {name} failed: {exc}")
+                    self.failed = name
+                    break
+                continue
+            self.process = subprocess.Popen([sys.executable, "manage.py", *step], cwd=ROOT, env=self.env)
+            if self.process.wait() != 0:
+                log(f"{self.label}: {name} failed with {self.process.returncode}")
+                self.failed = name
+                break
+        else:
+            log(f"{self.label}: done in {time.monotonic() - started:.0f}s")
+        if self.on_done:
+            self.on_done(self.failed is None)
+
+    def wait(self):
+        self.thread.join()
+        return self.failed
+
+    def stop(self):
+        self.stopped = True
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.thread.join(timeout=30)
 
 
-def base_env():
+def template_migration(postgres, env, workdir):
+    """Create the template database and migrate it in the background (test settings, as pytest-django would
+    migrate a test database). Returns the Background and the environment variables that make tests/conftest.py
+    wait for it and copy it (or, if it failed, let pytest-django migrate as usual)."""
+    postgres.createdb(TEMPLATE_DATABASE_NAME)
+    ready = Path(workdir) / "template-ready"
+    migrate_env = {
+        **env,
+        "DATABASE_URL": postgres.database_url(TEMPLATE_DATABASE_NAME),
+        "DJANGO_SETTINGS_MODULE": "coordination.settings_test",
+    }
+
+    def mark(ok):
+        ready.write_text("ok" if ok else "failed")
+
+    migration = Background(
+        "template database", [("migrate", ["migrate", "--run-syncdb", "--noinput", "-v", "0"])], migrate_env, mark
+    )
+    return migration, {"TEST_DATABASE_TEMPLATE": TEMPLATE_DATABASE_NAME, "TEST_DATABASE_TEMPLATE_READY": str(ready)}
+
+
+def parallel_args(argv):
+    """`-n <TEST_WORKERS> --dist loadgroup` unless the caller chose (`-n`, `--numprocesses`, `-p no:xdist`)."""
+
+    def chooses(arg):
+        return (
+            arg in ("-n", "--numprocesses", "--dist")
+            or arg.startswith(("--numprocesses=", "--dist="))
+            or "no:xdist" in arg
+            or (arg.startswith("-n") and (arg[2:].isdigit() or arg[2:] in ("auto", "logical")))
+        )
+
+    workers = int(os.environ.get("TEST_WORKERS") or DEFAULT_TEST_WORKERS)
+    if workers < 1 or any(chooses(arg) for arg in argv):
+        return []
+    # loadgroup: tests marked @pytest.mark.xdist_group("name") run in one worker, the others wherever free.
+    return ["-n", str(workers), "--dist", "loadgroup"]
+
+
+def base_env(workdir):
     env = dict(os.environ)
     names = ("DATABASE_URL", "DATABASE_SITE_ROLE", "REDIS_URL", "CELERY_TASK_ALWAYS_EAGER", "DJANGO_SETTINGS_MODULE")
     for name in names:
         env.pop(name, None)
     env["PYTHONUNBUFFERED"] = "1"
+    if env.pop("PYTHONDONTWRITEBYTECODE", None):
+        # No bytecode in the source tree, as asked, but not every process of the run (xdist workers, Celery
+        # workers, manage.py) compiling the project and pytest rewriting every test module again: they share
+        # compiled files in the work directory, removed with it.
+        env["PYTHONPYCACHEPREFIX"] = str(Path(workdir) / "pycache")
     return env
 
 
@@ -245,6 +358,7 @@ def main(argv):
     failures = []
     workdir = tempfile.mkdtemp(prefix="phoihop-tests-")
     postgres = redis = None
+    background = []
     try:
         if os.geteuid() == 0:
             # mkdtemp is 0700 and owned by root; the postgres user must reach its own directory inside.
@@ -256,32 +370,55 @@ def main(argv):
         redis = Redis(redis_dir)
         redis.start()
 
-        env = base_env()
+        env = base_env(workdir)
         env["DATABASE_URL"] = postgres.url
         env["REDIS_URL"] = redis.url
         env["DATABASE_SITE_ROLE"] = create_site_role(postgres)
         env["TEST_MEDIA_ROOT"] = str(Path(workdir) / "test-media")
-        if pytest_run("full suite on PostgreSQL + Redis", [*argv], env) != 0:
-            failures.append("full suite")
+        # While the pytest processes start, two things run beside them: the template database is migrated
+        # (they wait for it, then copy it), and the SQLite check of `make run` (migrate, then seed_demo, a copy
+        # of the migrated file taken in between serves as the smoke run's template).
+        migration, template_env = template_migration(postgres, env, workdir)
+        background.append(migration)
+        env.update(template_env)
 
         # The embedded default of `make run`: a fresh SQLite file, no Redis, eager tasks.
-        sqlite_env = base_env()
-        sqlite_env["DATABASE_URL"] = f"sqlite:///{Path(workdir) / 'smoke.sqlite3'}"
+        sqlite_env = base_env(workdir)
+        sqlite_file = Path(workdir) / "smoke.sqlite3"
+        sqlite_template = Path(workdir) / "smoke-template.sqlite3"
+        sqlite_env["DATABASE_URL"] = f"sqlite:///{sqlite_file}"
         sqlite_env["DEBUG"] = "1"
         sqlite_env["TEST_MEDIA_ROOT"] = str(Path(workdir) / "test-media-sqlite")
-        log("SQLite: migrate + seed_demo on a fresh file (what `make run` does)")
-        try:
-            manage(["migrate", "--noinput", "-v", "0"], sqlite_env)
-            manage(["seed_demo"], sqlite_env)
-        except subprocess.CalledProcessError as exc:
-            log(f"SQLite: {' '.join(exc.cmd[1:])} failed with {exc.returncode}")
-            failures.append("SQLite migrate/seed_demo")
-        if pytest_run("smoke subset on SQLite", ["-m", "smoke"], sqlite_env) != 0:
+        log("SQLite: migrate + seed_demo on a fresh file (what `make run` does), in the background")
+        sqlite_check = Background(
+            "SQLite migrate + seed_demo",
+            [
+                ("migrate", ["migrate", "--noinput", "-v", "0"]),
+                ("copy", lambda: shutil.copyfile(sqlite_file, sqlite_template)),
+                ("seed_demo", ["seed_demo"]),
+            ],
+            sqlite_env,
+        )
+        background.append(sqlite_check)
+
+        if pytest_run("full suite on PostgreSQL + Redis", [*parallel_args(argv), *argv], env) != 0:
+            failures.append("full suite")
+        migration.wait()
+
+        failed = sqlite_check.wait()
+        if failed:
+            failures.append(f"SQLite {failed}")
+        smoke_env = dict(sqlite_env)
+        if failed != "migrate":
+            smoke_env["TEST_DATABASE_TEMPLATE"] = str(sqlite_template)
+        if pytest_run("smoke subset on SQLite", [*parallel_args([]), "-m", "smoke"], smoke_env) != 0:
             failures.append("smoke subset on SQLite")
     except (KeyboardInterrupt, Interrupted) as exc:
         log(f"interrupted ({exc.__class__.__name__} {exc}); cleaning up")
         failures.append("interrupted")
     finally:
+        for task in background:
+            task.stop()
         if redis is not None:
             redis.stop()
         if postgres is not None:

@@ -1,6 +1,7 @@
 """Shared fixtures: a unit with the four agencies, and users of every role (clerk, leader,
 secretariat, a clerk of another agency of the same unit, an outsider from another unit, admin)."""
 
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -8,7 +9,62 @@ import pytest
 from coordination.models import AgencyKind, Role
 from coordination.reference import reference_data_load
 from tests.factories import PASSWORD, AgencyFactory, DepartmentFactory, UnitFactory, UserFactory, member
-from tests.realparts import browser, celery_worker, celery_worker_process, page, redis_url  # noqa: F401
+from tests.realparts import (  # noqa: F401
+    browser,
+    celery_worker,
+    celery_worker_process,
+    copy_test_database_from_template,
+    isolate_xdist_worker,
+    page,
+    redis_url,
+)
+
+
+def pytest_configure(config):
+    # A pytest-xdist worker: its own Redis database and media directory (its own test database comes from
+    # pytest-django).
+    isolate_xdist_worker()
+
+
+def pytest_collection_modifyitems(config, items):
+    """In pytest-xdist's workers: the long tests first (a browser, a real Celery worker, the `world` of every
+    record), so that the end of the run is short tests spread over the workers, not one long test keeping
+    one worker busy while the others idle. A stable sort: the order within each kind stays as collected."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+
+    def weight(item):
+        if item.get_closest_marker("browser") or item.get_closest_marker("worker"):
+            return 0
+        return 1 if "world" in getattr(item, "fixturenames", ()) else 2
+
+    items.sort(key=weight)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """pytest-django's hook before it sets up the test database (after it named it `..._gwN` under xdist):
+    under scripts/run_tests.py the database is copied here from the template the harness migrated once.
+    True if it was."""
+    return copy_test_database_from_template()
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, django_db_modify_db_settings):
+    """Keep (do not create again) a test database copied from the harness's template."""
+    return bool(request.config.getvalue("reuse_db") or django_db_modify_db_settings)
+
+
+@pytest.fixture(autouse=True)
+def _celery_join_allowed():
+    """Celery keeps "a task runs here" in one process-wide flag, set around every eager task and not
+    thread-safe: threads of an earlier test running eager tasks at once (a live server, concurrent sends) can
+    leave it set, and a later test's `.get()` then fails with "Never call result.get() within a task" depending
+    on the order the tests ran in. Each test starts with it clear, as in a fresh process."""
+    from celery.result import allow_join_result
+
+    with allow_join_result():
+        yield
 
 
 @pytest.fixture

@@ -4,11 +4,16 @@
 REDIS_URL, so these fixtures always run there. A bare `pytest` without those skips them with the reason.
 
 Celery worker
-    `celery_worker` starts (once per session) `celery -A coordination worker -P solo` against the TEST
-    database (`test_phoihop`) and the harness's Redis, with CELERY_TASK_ALWAYS_EAGER=0, and for the
-    duration of the test switches the in-process Celery app to non-eager so `.delay()` really goes
-    through Redis. The worker is another process: it only sees COMMITTED rows, so this fixture pulls in
-    `transactional_db` (do not combine it with `@pytest.mark.django_db` without `transaction=True`).
+    `celery_worker` starts (once per session, or per pytest-xdist worker) `celery -A coordination worker
+    -P solo` against the TEST database (`test_phoihop`, `test_phoihop_gw0`, ...) and the harness's Redis,
+    with CELERY_TASK_ALWAYS_EAGER=0, and for the duration of the test switches the in-process Celery app to
+    non-eager so `.delay()` really goes through Redis. The worker is reused from test to test: before each
+    test its queue is purged and a `ping_db` round trip proves it takes new messages (else it is started
+    again), and before every task it forgets the database ids it cached (tests/worker_hooks.py), since the
+    test database is emptied between tests. A test that restarted it with `extra_env` leaves the next test
+    a fresh worker with the normal environment. The worker is another process: it only sees COMMITTED
+    rows, so this fixture pulls in `transactional_db` (do not combine it with `@pytest.mark.django_db`
+    without `transaction=True`).
     There is no result backend: make the task leave an observable effect (a row, a cache key, an
     email) and poll for it with `wait_until(...)`. Fault tests: `celery_worker.kill()` is a kill -9
     (no warm shutdown, unacked messages stay in Redis), `celery_worker.restart(extra_env={...})` starts
@@ -26,13 +31,14 @@ Browser
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 
@@ -40,6 +46,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 WORKER_ARGS = ["-A", "coordination", "worker", "-P", "solo", "-c", "1", "-l", "INFO"]
 WORKER_ARGS += ["--without-heartbeat", "--without-gossip", "--without-mingle"]
+# Test-only signal handlers loaded into the worker (see that module).
+WORKER_ARGS += ["--include", "tests.worker_hooks"]
+# How long a reused worker may take to answer the ping before a test; it is started again after that.
+WORKER_PING_TIMEOUT = 20
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -48,6 +58,116 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def xdist_worker_index():
+    """0, 1, ... in pytest-xdist's workers gw0, gw1, ...; None in a run without xdist (or its controller)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker[2:]) if worker.startswith("gw") and worker[2:].isdigit() else None
+
+
+def redis_database_url(url, number):
+    """`url` with its database number set to `number` (redis://host:port/0 -> redis://host:port/<number>)."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{number}", parts.query, parts.fragment))
+
+
+def isolate_xdist_worker():
+    """Give this pytest-xdist worker its own Redis database and media directory (called by pytest_configure).
+
+    The test database gets its `_gw<N>` suffix from pytest-django. Redis: worker gwN uses database N + 1 (the
+    harness starts Redis with enough databases) for the cache, the Celery broker and its real Celery worker,
+    so no worker's Celery worker ever takes another's task and no cache key leaks across. Media: gwN writes
+    under MEDIA_ROOT/gwN, since the same primary keys (file names) exist in every worker's database.
+    """
+    index = xdist_worker_index()
+    if index is None:
+        return
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    changes = {"MEDIA_ROOT": Path(settings.MEDIA_ROOT) / f"gw{index}"}
+    url = os.environ.get("REDIS_URL", "")
+    if url:
+        url = redis_database_url(url, index + 1)
+        os.environ["REDIS_URL"] = url  # for `redis_url` and the real Celery worker's environment
+        changes.update(REDIS_URL=url, CELERY_BROKER_URL=url)
+        if settings.REDIS_URL:
+            caches = {alias: dict(config) for alias, config in settings.CACHES.items()}
+            for config in caches.values():
+                if str(config.get("LOCATION", "")).startswith("redis://"):
+                    config["LOCATION"] = url
+            changes["CACHES"] = caches
+    # For the whole process; enable() also resets the cache connections and the file storages.
+    override_settings(**changes).enable()
+    if url:
+        from coordination.celery import app
+
+        app.conf.broker_url = url
+
+
+# Set by scripts/run_tests.py: a database it migrated once (PostgreSQL: a database name; SQLite: a file), which
+# each pytest process copies as its test database, and a file that says when the template is ready.
+TEMPLATE_ENV = "TEST_DATABASE_TEMPLATE"
+TEMPLATE_READY_ENV = "TEST_DATABASE_TEMPLATE_READY"
+TEMPLATE_READY_TIMEOUT = 15 * 60
+
+
+def _template_ready():
+    """Wait for the harness to finish migrating the template (it does that while pytest starts); False if it
+    failed."""
+    marker = os.environ.get(TEMPLATE_READY_ENV, "")
+    if not marker:
+        return True
+    deadline = time.monotonic() + TEMPLATE_READY_TIMEOUT
+    while not Path(marker).exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return Path(marker).read_text().strip() == "ok"
+
+
+def copy_test_database_from_template():
+    """Create this process's test database (`test_phoihop`, `test_phoihop_gw0`, ...) as a copy of the harness's
+    migrated template: a file copy instead of running every migration in every xdist worker. Returns False
+    (pytest-django then creates and migrates the database as usual) when there is no template or it failed."""
+    from django.db import connections
+
+    template = os.environ.get(TEMPLATE_ENV, "")
+    connection = connections["default"]
+    if not template or not _template_ready():
+        return False
+    if connection.vendor == "postgresql":
+        _copy_postgresql_database(connection, template)
+        return True
+    if connection.vendor == "sqlite" and Path(template).is_file():
+        # A file next to the template instead of pytest-django's in-memory database.
+        worker = os.environ.get("PYTEST_XDIST_WORKER") or "main"
+        name = Path(template).with_name(f"test-{worker}.sqlite3")
+        shutil.copyfile(template, name)
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = str(name)
+        return True
+    return False
+
+
+def _copy_postgresql_database(connection, template):
+    import psycopg
+    from psycopg import sql
+
+    name = connection.creation._get_test_db_name()
+    maintenance = database_url({**connection.settings_dict, "NAME": "postgres"})
+    with psycopg.connect(maintenance, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        for attempt in range(50):
+            try:
+                admin.execute(
+                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template))
+                )
+                break
+            except psycopg.errors.ObjectInUse:  # another worker is copying the template right now
+                if attempt == 49:
+                    raise
+                time.sleep(0.2)
 
 
 def wait_until(condition, timeout=30, interval=0.1, message="condition"):
@@ -90,12 +210,14 @@ class CeleryWorker:
         self.base_env = env
         self.extra_env = {}
         self.logfile = Path(logfile)
+        self.log_offset = 0  # where this test's part of the log starts (the process serves several tests)
         self.process = None
 
     def start(self, extra_env=None):
         self.extra_env = dict(extra_env or {})
         name = f"test-{uuid.uuid4().hex[:8]}@%h"
         self.logfile.write_bytes(b"")
+        self.log_offset = 0
         log = open(self.logfile, "ab")  # noqa: SIM115 - handed to the child, closed below
         try:
             self.process = subprocess.Popen(
@@ -126,7 +248,12 @@ class CeleryWorker:
         return self.process.pid if self.process else None
 
     def log(self):
-        return self.logfile.read_text(encoding="utf-8", errors="replace") if self.logfile.exists() else ""
+        """The worker's output since this test began (since its start, or since `fresh_for_test` reused it)."""
+        if not self.logfile.exists():
+            return ""
+        with open(self.logfile, "rb") as log:
+            log.seek(self.log_offset)
+            return log.read().decode("utf-8", errors="replace")
 
     def stop(self, timeout=20):
         """Warm shutdown (SIGTERM): the running task finishes, then the worker exits."""
@@ -144,6 +271,37 @@ class CeleryWorker:
             return
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
+
+    def fresh_for_test(self):
+        """Make this worker fit for the next test: the same process if it still has the normal environment
+        and answers a ping through an emptied queue, else a newly started one."""
+        if self.alive() and not self.extra_env and self._answers_ping():
+            self.log_offset = self.logfile.stat().st_size  # `log()` shows this test's part only
+            return self
+        return self.restart(extra_env={}, kill=True)
+
+    def _answers_ping(self):
+        """Purge what earlier tests left queued, then wait for a `ping_db` round trip (the solo worker first
+        finishes a task still running, so this also waits for that)."""
+        from django.core.cache import cache
+
+        from coordination.celery import app
+        from coordination.tasks import PING_DB_CACHE_PREFIX, ping_db
+
+        try:
+            app.control.purge()
+            token = uuid.uuid4().hex
+            ping_db.apply_async(args=[token], retry=False)
+        except Exception:  # noqa: BLE001 - a broker that does not answer: start afresh
+            return False
+        deadline = time.monotonic() + WORKER_PING_TIMEOUT
+        while time.monotonic() < deadline:
+            if cache.get(f"{PING_DB_CACHE_PREFIX}{token}") is not None:
+                return True
+            if not self.alive():
+                return False
+            time.sleep(0.05)
+        return False
 
     def restart(self, extra_env=None, kill=False):
         """Stop (or with kill=True, kill -9) and start again; keeps the previous extra_env unless given."""
@@ -194,14 +352,11 @@ def celery_worker(celery_worker_process, transactional_db):
     """A running real worker, with `.delay()` going through Redis for this test (see module docstring)."""
     from coordination.celery import app
 
-    # Every test gets a freshly started worker: a worker that served a previous test (a live-server
-    # browser test in particular) was seen to take the next test's message and never run it, which made
-    # the outcome depend on test order. A clean start per test costs a few seconds and removes that.
-    celery_worker_process.restart(extra_env={}, kill=not celery_worker_process.alive())
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
-        yield celery_worker_process
+        # Reused when it is healthy and has the normal environment; its queue is emptied first.
+        yield celery_worker_process.fresh_for_test()
     finally:
         app.conf.task_always_eager = previous
 

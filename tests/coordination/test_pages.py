@@ -272,9 +272,15 @@ def test_shell_works_in_a_real_browser(live_server, page, agencies):
             document.querySelector('main').append(form);
         }"""
     )
-    page.once("dialog", lambda dialog: dialog.dismiss())
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    logout_requests = []
+    page.on("request", lambda request: "/accounts/logout/" in request.url and logout_requests.append(request.url))
     page.click("main form[action='/accounts/logout/'] button")
-    page.wait_for_timeout(300)
+    # A submit would have started its request within the click; a round trip to the page comes after it.
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(done))")
+    assert asked == ["Đăng xuất?"]
+    assert not logout_requests
     assert page.url == live_server.url + reverse("home")
 
     page.set_viewport_size({"width": 390, "height": 844})

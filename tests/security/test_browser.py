@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.sessions.models import Session
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 from voters.models import Answer
@@ -46,6 +47,20 @@ class PageWatch:
         for violation in self.page.evaluate("window.__cspViolations"):
             self.problems.append(f"CSP violation on {url}: {violation}")
         return response
+
+
+# The key of the first draft in this browser's localStorage whose fields hold every one of `values` (null if none).
+FIND_DRAFT = """(values) => Object.keys(localStorage).find((key) => {
+  if (!key.startsWith("phoihop-draft:")) return false;
+  const stored = Object.values((JSON.parse(localStorage.getItem(key)) || {}).fields || {}).flat();
+  return values.every((value) => stored.includes(value));
+}) || null"""
+
+
+def stored_draft(page, *values):
+    """Wait until the page has saved a draft holding `values` (drafts.js writes it 300 ms after the last
+    keystroke) and return its localStorage key, `phoihop-draft:<user id>:<form>`."""
+    return page.wait_for_function(FIND_DRAFT, arg=list(values), timeout=10_000).json_value()
 
 
 def sign_in(page, base_url, user):
@@ -119,7 +134,7 @@ def test_an_answer_typed_after_the_session_expired_is_restored_after_signing_in_
     page.fill("textarea[name=text]", text)
     page.fill("input[name=document_number]", "789/SXD-QLĐT")
     page.select_option("select[name=outcome]", "resolved")
-    page.wait_for_timeout(500)  # the draft is written 300 ms after the last keystroke
+    stored_draft(page, text, "789/SXD-QLĐT", "resolved")
 
     # The session ends on the server (idle timeout) while the clerk is still typing.
     Session.objects.all().delete()
@@ -156,14 +171,14 @@ def test_a_restored_draft_can_be_discarded(live_server, page, world):
     sign_in(page, base, w.department_clerk.__class__.objects.get(username="hdnd_clerk"))
     page.goto(url)
     page.fill("input[name=dispatch_number]", "200/HĐND-VP")
-    page.wait_for_timeout(500)
+    stored_draft(page, "200/HĐND-VP")
     page.goto(url)
     assert page.input_value("input[name=dispatch_number]") == "200/HĐND-VP"
 
     page.click("[data-draft-discard]")
-    page.wait_for_timeout(500)
-    assert page.input_value("input[name=dispatch_number]") == ""
-    assert page.locator("[data-draft-notice]").count() == 0
+    expect(page.locator("input[name=dispatch_number]")).to_have_value("")
+    expect(page.locator("[data-draft-notice]")).to_have_count(0)
+    assert page.evaluate(FIND_DRAFT, ["200/HĐND-VP"]) is None
     page.goto(url)
     assert page.input_value("input[name=dispatch_number]") == ""
 
@@ -175,11 +190,14 @@ def test_another_user_of_the_same_browser_never_sees_the_draft(live_server, page
     sign_in(page, base, clerk)
     page.goto(url)
     page.fill("input[name=dispatch_number]", "201/HĐND-VP")
-    page.wait_for_timeout(500)
+    # The first user's draft really is in this browser: what follows proves it is kept from the second user.
+    key = stored_draft(page, "201/HĐND-VP")
+    assert key.startswith(f"phoihop-draft:{clerk.pk}:"), key
     page.context.clear_cookies()  # the session ends without signing out
 
     sign_in(page, base, leader)
     page.goto(url)
+    assert page.evaluate(FIND_DRAFT, ["201/HĐND-VP"]) == key  # still stored, under the first user
     assert page.input_value("input[name=dispatch_number]") == ""
     assert page.locator("[data-draft-notice]").count() == 0
 
@@ -194,7 +212,7 @@ def test_a_long_batch_intake_is_restored_with_the_rows_added_in_the_browser(live
         if index >= rendered:
             page.click("#batch-add")
         page.fill(f"textarea[name='rows-{index}-content']", f"Cử tri tổ dân phố {index + 1} kiến nghị sửa đường")
-    page.wait_for_timeout(500)
+    stored_draft(page, *(f"Cử tri tổ dân phố {index + 1} kiến nghị sửa đường" for index in range(rendered + 2)))
 
     Session.objects.all().delete()
     page.goto(url)  # the expired session sends the clerk to sign in, then back to the page

@@ -256,8 +256,14 @@ class BaseRowsFormSet(forms.BaseFormSet):
         ]
 
 
-AgendaFormSet = forms.formset_factory(AgendaItemForm, formset=BaseRowsFormSet, extra=2, can_delete=True)
-AttendanceFormSet = forms.formset_factory(AttendanceForm, formset=BaseRowsFormSet, extra=3, can_delete=True)
+# Bounded like the batch intake: a posted TOTAL_FORMS of thousands must not build (and render) thousands of rows.
+ROWS_MAX = 200
+AgendaFormSet = forms.formset_factory(
+    AgendaItemForm, formset=BaseRowsFormSet, extra=2, can_delete=True, max_num=ROWS_MAX, absolute_max=ROWS_MAX
+)
+AttendanceFormSet = forms.formset_factory(
+    AttendanceForm, formset=BaseRowsFormSet, extra=3, can_delete=True, max_num=ROWS_MAX, absolute_max=ROWS_MAX
+)
 
 
 class MinutesForm(ChoiceLabelsMixin, forms.Form):
@@ -320,7 +326,9 @@ class ConclusionAddForm(ConclusionForm):
 
 
 # Rows of the minutes page carry no token: that form is protected by the meeting's version instead.
-ConclusionFormSet = forms.formset_factory(ConclusionForm, formset=BaseRowsFormSet, extra=2, can_delete=False)
+ConclusionFormSet = forms.formset_factory(
+    ConclusionForm, formset=BaseRowsFormSet, extra=2, can_delete=False, max_num=ROWS_MAX, absolute_max=ROWS_MAX
+)
 
 
 class SessionDocumentForm(ChoiceLabelsMixin, forms.Form):

@@ -8,12 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import forms, services
 from .audit import audit_events_for
+from .permissions import agency_of
+from .waiting import KINDS, waiting_for
 
 
 class LoginView(auth_views.LoginView):
@@ -44,7 +47,19 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 def home(request):
-    return render(request, "coordination/home.html")
+    today = timezone.localdate()
+    agency = agency_of(request.user) if request.user.is_authenticated else None
+    items, counts, links = waiting_for(agency, today)
+    kinds = [
+        {"kind": kind, "label": label, "icon": icon, "count": counts[kind], "url": links[kind]}
+        for kind, (label, icon, _tone) in KINDS.items()
+        if counts.get(kind)
+    ]
+    return render(
+        request,
+        "coordination/home.html",
+        {"waiting_items": items, "waiting_kinds": kinds, "waiting_agency": agency, "today": today},
+    )
 
 
 @login_required

@@ -13,7 +13,7 @@ from coordination.permissions import visible_unit_ids
 from coordination.widgets import PlainSelect
 from meetings.models import PETITION_INTAKE_KINDS, Meeting
 
-from .models import Field, Kind, Status
+from .models import Field, Forwarding, Kind, Status
 from .selectors import PETITION_MEASURES, petition_measure_q, petition_search
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -72,9 +72,14 @@ class PetitionFilter(django_filters.FilterSet):
             ("overdue", _("Overdue")),
             ("returned", _("Returned as wrong authority")),
             ("unsatisfactory", _("Answer judged unsatisfactory")),
+            ("reanswer_requested", _("Re-answer requested")),
+            ("reanswered", _("Re-answered")),
+            ("reanswered_on_time", _("Re-answered on time")),
         ],
     )
     lead_agency = django_filters.ModelChoiceFilter(label=_("Lead agency"), queryset=Agency.objects.none())
+    # The petitions of one bulk forward (the link of its notification).
+    batch = django_filters.UUIDFilter(label=_("Forwarded together"), method="filter_batch")
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         method="filter_sort",
@@ -145,6 +150,11 @@ class PetitionFilter(django_filters.FilterSet):
 
     def filter_measure(self, queryset, name, value):
         return queryset.filter(petition_measure_q(value, self.today)) if value in PETITION_MEASURES else queryset
+
+    def filter_batch(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Exists(Forwarding.objects.filter(petition=OuterRef("pk"), batch_key=value)))
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["received"]))

@@ -169,6 +169,9 @@ PETITION_MEASURES = (
     "overdue",
     "returned",
     "unsatisfactory",
+    "reanswer_requested",
+    "reanswered",
+    "reanswered_on_time",
 )
 
 
@@ -178,8 +181,10 @@ def petition_measure_q(name, today):
     Forwarded: sent to a competent agency at least once (any state after classified). Answered: has an
     answer date (a reopened petition loses it). On time: answered on or before the due date (or without
     one); late mirrors `PetitionQuerySet.answered_late`. Overdue mirrors `PetitionQuerySet.overdue`.
-    Returned: sent back at least once as the wrong authority. Unsatisfactory: an answer was judged so."""
-    from .models import NOT_YET_FORWARDED, Evaluation, EvaluationResult
+    Returned: sent back at least once as the wrong authority. Unsatisfactory: an answer was judged so.
+    Re-answer requested: waiting now for a new answer after an unsatisfactory judgement. Re-answered: a
+    re-answer came in; on time: dated on or before the re-answer's own due date."""
+    from .models import NOT_YET_FORWARDED, Evaluation, EvaluationResult, Status
 
     answered = Q(answered_on__isnull=False)
     conditions = {
@@ -192,6 +197,13 @@ def petition_measure_q(name, today):
         # Judgements are few: one uncorrelated (hashed) subquery costs less than a probe per petition.
         "unsatisfactory": Q(
             pk__in=Evaluation.objects.filter(result=EvaluationResult.UNSATISFACTORY).values("petition_id")
+        ),
+        "reanswer_requested": Q(status=Status.REANSWER),
+        "reanswered": Q(pk__in=Answer.objects.filter(is_reanswer=True).values("petition_id")),
+        "reanswered_on_time": Q(
+            pk__in=Answer.objects.filter(is_reanswer=True)
+            .filter(Q(due_date__isnull=True) | Q(document_date__lte=F("due_date")))
+            .values("petition_id")
         ),
     }
     return conditions[name]

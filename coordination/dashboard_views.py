@@ -16,6 +16,7 @@ from .dashboard import (
     COMPARISON_COLUMNS,
     DOCUMENT_BEHIND,
     DOCUMENT_STATES,
+    LOCALITY_COLUMNS,
     dashboard_figures,
     dashboard_scope,
     parse_date,
@@ -40,8 +41,9 @@ def count_tone(value, bad="danger"):
     return "success" if not value else bad
 
 
-def headline_cards(data):
-    """The eight figures a leader reads first, each with a colour cue, an icon and a one-line context."""
+def headline_cards(data, scope_text=""):
+    """The eight figures a leader reads first, each with a colour cue, an icon and a one-line context
+    (a count that also appears on a list or in the digest says its scope)."""
     petitions, tasks, meetings, documents = data["petitions"], data["tasks"], data["meetings"], data["documents"]
     days = petitions["average_working_days"]
     return [
@@ -70,7 +72,7 @@ def headline_cards(data):
             "figure": petitions["overdue"],
             "tone": count_tone(petitions["overdue"].value),
             "icon": "exclamation-octagon",
-            "context": _("due date passed, no answer yet"),
+            "context": format_html(_("due date passed, no answer yet · received, {scope}"), scope=scope_text),
         },
         {
             "label": _("Average time to answer"),
@@ -199,7 +201,12 @@ def dashboard(request):
     scope = dashboard_scope(request.user, request.GET)
     if scope is None:
         return render(request, "coordination/dashboard.html", {"scope": None})
-    data = dashboard_figures(scope, sort=request.GET.get("sort"), commune_sort=request.GET.get("csort"))
+    data = dashboard_figures(
+        scope,
+        sort=request.GET.get("sort"),
+        commune_sort=request.GET.get("csort"),
+        locality_sort=request.GET.get("lsort"),
+    )
     years = list(range(scope.today.year + 1, scope.today.year - 5, -1))
     chart_labels = {
         "petitions_received": _("Received"),
@@ -217,10 +224,13 @@ def dashboard(request):
         {
             "scope": scope,
             "years": years,
-            "cards": headline_cards(data),
+            "cards": headline_cards(data, scope.label),
             "agency_headers": sort_headers(request, "sort", AGENCY_COLUMNS, data["agency_sort"], "agencies"),
             "commune_headers": sort_headers(
                 request, "csort", COMPARISON_COLUMNS, data["commune_sort"] or "", "communes"
+            ),
+            "locality_headers": sort_headers(
+                request, "lsort", LOCALITY_COLUMNS, data.get("locality_sort") or "", "localities"
             ),
             "chart": {**data["trend"]["chart"], "names": chart_labels},
             "agency_rows_html": comparison_rows_html(data["agencies"], "agency"),

@@ -46,6 +46,7 @@ The next scan queues the digest like any reminder; the email preference decides 
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
+from urllib.parse import urlencode
 from uuid import uuid4
 
 from django.conf import settings
@@ -439,6 +440,33 @@ def absolute_url(path):
     return settings.SITE_URL.rstrip("/") + path
 
 
+def digest_figures(user, day):
+    """The agency's overdue petitions as the digest states them, this year and all years: the same
+    definition and scope as the petition list's "Overdue" tab behind each link (and, for the year, the
+    dashboard's card for that agency in its own unit). Two COUNTs; empty for a user without an agency."""
+    from voters.selectors import petition_counts, petitions_of_agency, scope_label
+
+    from .permissions import agency_of
+
+    agency = agency_of(user)
+    if agency is None:
+        return []
+    figures = []
+    for start, end in ((date(day.year, 1, 1), date(day.year, 12, 31)), (None, None)):
+        params = {"agency": agency.pk, "overdue": "on", "sort": "due"}
+        if start:
+            params.update(received_from=start.isoformat(), received_to=end.isoformat())
+        figures.append(
+            {
+                "label": _("Petitions overdue"),
+                "scope": scope_label(start, end),
+                "value": petition_counts(petitions_of_agency(agency, start, end), day)["overdue"],
+                "url": absolute_url(f"{reverse('voters:list')}?{urlencode(params)}"),
+            }
+        )
+    return figures
+
+
 def digest_message(user, rows, day):
     """The digest email (plain text + HTML) in the user's language."""
     from django.core.mail import EmailMultiAlternatives
@@ -449,6 +477,7 @@ def digest_message(user, rows, day):
             "user": user,
             "day": day,
             "groups": digest_groups(rows, day),
+            "figures": digest_figures(user, day),
             "count": len({row.item_key for row in rows}),
             "site_url": settings.SITE_URL.rstrip("/"),
             "notifications_url": absolute_url(reverse("notifications")),

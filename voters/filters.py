@@ -46,6 +46,9 @@ class PetitionFilter(django_filters.FilterSet):
         label=_("Unit"), queryset=AdministrativeUnit.objects.none(), widget=PlainSelect
     )
     meeting = django_filters.ModelChoiceFilter(label=_("Meeting"), queryset=Meeting.objects.none(), widget=PlainSelect)
+    awaiting = django_filters.BooleanFilter(
+        label=_("Awaiting answer"), method="filter_awaiting", widget=forms.CheckboxInput
+    )
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue", widget=forms.CheckboxInput)
     due_soon = django_filters.BooleanFilter(label=_("Due soon"), method="filter_due_soon", widget=forms.CheckboxInput)
     flagged = django_filters.BooleanFilter(
@@ -78,6 +81,8 @@ class PetitionFilter(django_filters.FilterSet):
         ],
     )
     lead_agency = django_filters.ModelChoiceFilter(label=_("Lead agency"), queryset=Agency.objects.none())
+    # The petitions raised in one commune (the province dashboard's breakdown by locality).
+    commune = django_filters.NumberFilter(label=_("Commune"), field_name="commune_id", widget=forms.HiddenInput)
     # The petitions of one bulk forward (the link of its notification).
     batch = django_filters.UUIDFilter(label=_("Forwarded together"), method="filter_batch")
     sort = django_filters.ChoiceFilter(
@@ -138,6 +143,9 @@ class PetitionFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(originating_agency=value) | Q(lead_agency=value))
+
+    def filter_awaiting(self, queryset, name, value):
+        return queryset.awaiting_answer() if value else queryset
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(self.today) if value else queryset

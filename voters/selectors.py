@@ -99,8 +99,11 @@ def petitions_for_meeting(meeting):
 
 
 def petition_counts(queryset, today=None):
-    """Awaiting answer, overdue and due soon, in one query over the (unit, status, due_date) index: only
-    rows awaiting an answer are read, never the whole table."""
+    """Awaiting answer (first answers and re-answers), overdue, due soon and re-answers requested, in one
+    query over the (unit, status, due_date) index: only rows awaiting an answer are read, never the whole
+    table. "Overdue" is `petition_measure_q("overdue")`, the dashboard's and the digest's definition."""
+    from .models import Status
+
     today = today or timezone.localdate()
     soon = today + datetime.timedelta(days=settings.DUE_SOON_DAYS)
     # Counting rows / due dates rather than ids: every column read is then in that index, so PostgreSQL
@@ -108,9 +111,37 @@ def petition_counts(queryset, today=None):
     # 1,000,000 petitions). COUNT(due_date) equals COUNT(id) under filters that require a due date.
     return queryset.filter(status__in=AWAITING_ANSWER).aggregate(
         awaiting=Count("*"),
-        overdue=Count("due_date", filter=Q(due_date__lt=today)),
+        overdue=Count("due_date", filter=petition_measure_q("overdue", today)),
         due_soon=Count("due_date", filter=Q(due_date__gte=today, due_date__lte=soon)),
+        reanswer=Count("status", filter=Q(status=Status.REANSWER)),
     )
+
+
+def scope_label(start=None, end=None):
+    """How a count's scope reads next to it ("năm 2026", "mọi năm", "01/03/2026 – 31/05/2026"): petitions
+    received in that period. A figure shown in two places says its scope in both."""
+    from django.utils.translation import gettext
+
+    if start is None and end is None:
+        return gettext("all years")
+    if start and end and start == datetime.date(start.year, 1, 1) and end == datetime.date(start.year, 12, 31):
+        return gettext("year %(year)s") % {"year": start.year}
+    if start and end:
+        return f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
+    if start:
+        return gettext("from %(date)s") % {"date": start.strftime("%d/%m/%Y")}
+    return gettext("until %(date)s") % {"date": end.strftime("%d/%m/%Y")}
+
+
+def petitions_of_agency(agency, start=None, end=None):
+    """The petitions an agency's figures count (received or to answer), received between `start` and `end`:
+    the dashboard's agency scope, the list's `agency` filter and the digest's figures."""
+    queryset = Petition.objects.filter(Q(originating_agency=agency) | Q(lead_agency=agency))
+    if start:
+        queryset = queryset.filter(received_on__gte=start)
+    if end:
+        queryset = queryset.filter(received_on__lte=end)
+    return queryset
 
 
 def _tokens(text):

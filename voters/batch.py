@@ -11,6 +11,8 @@ What the row-by-row path checks per row is checked here once per row without a q
   dispatch date.
 """
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 from coordination.audit import audit_event, audit_record_many
 from coordination.deadlines import deadline_compute, deadline_rule_for
 
+from . import handoffs
 from .models import Forwarding, Petition, Status
 from .services import DEADLINE_RULE, search_text_for
 
@@ -109,6 +112,7 @@ def petitions_create_many(*, actor, originating_agency, rows, chunk=None):
     Returns the petitions, in the order of `rows`, with their ids."""
     chunk = chunk or CHUNK
     today = timezone.localdate()
+    batch_keys = {}  # the import's forwardings to each agency: one notification (and list link) per agency
     deadlines = _Deadlines(originating_agency.unit)
     planned = []  # (petition, forwarding or None)
     for row in rows:
@@ -133,6 +137,7 @@ def petitions_create_many(*, actor, originating_agency, rows, chunk=None):
                 due_date=due_date,
                 due_date_set_by_hand=False,
                 forwarded_by=actor,
+                batch_key=batch_keys.setdefault(agency.pk, uuid.uuid4()),
             )
             _validate(forwarding, _FORWARDING_RELATIONS)
             # The petition's row as `_forward` leaves it: forwarded, one write after its creation.
@@ -147,6 +152,14 @@ def petitions_create_many(*, actor, originating_agency, rows, chunk=None):
         part = planned[start : start + chunk]
         _write_chunk(actor=actor, part=part)
         created.extend(petition for petition, _forwarding in part)
+    by_agency = {}
+    for _petition_row, forwarding in planned:
+        if forwarding is not None:
+            by_agency.setdefault(forwarding.agency_id, []).append(forwarding)
+    for agency_id, forwardings in by_agency.items():
+        handoffs.notify_bulk_forwarded(
+            actor=actor, batch_key=batch_keys[agency_id], forwardings=forwardings, supporting=[]
+        )
     return created
 
 

@@ -227,3 +227,41 @@ def test_the_reanswer_reason_shows_on_the_petition_page_to_the_answering_agency(
     assert "Yêu cầu trả lời lại" in page
     assert "Chưa rõ lộ trình." in page
     assert answered.due_date.strftime("%d/%m/%Y") in page
+
+
+def test_the_annual_review_counts_the_reanswer_cycle(answered, clerk, department_clerk, agencies):
+    from charters.review_stats import statistics_compute
+    from tests.charters import review_factories
+
+    services.petition_evaluate(actor=clerk, petition=answered, result="unsatisfactory", comment="Chưa rõ.")
+    answered.refresh_from_db()
+    services.petition_answer(
+        actor=department_clerk,
+        petition=answered,
+        version=answered.version,
+        text="Trả lời bổ sung.",
+        document_date=timezone.localdate(),
+        outcome="resolved",
+    )
+    charter = review_factories.charter_in_force(agencies)
+    petitions = statistics_compute(charter, answered.received_on.year)["petitions"]
+    assert petitions["answers_judged_unsatisfactory"] == 1
+    assert petitions["reanswered"] == 1
+    assert petitions["reanswered_on_time"] == 1
+
+
+def test_an_import_forwarding_many_rows_notifies_each_agency_once(clerk, agencies, department_clerk, reference_data):
+    from voters.batch import petitions_create_many
+
+    rows = [
+        {
+            "received_on": DISPATCH,
+            "content": f"Cử tri đề nghị nạo vét kênh thoát nước số {index}",
+            "forward_to": agencies.department,
+        }
+        for index in range(30)
+    ]
+    created = petitions_create_many(actor=clerk, originating_agency=agencies.hdnd, rows=rows)
+    (note,) = notified(department_clerk)
+    assert "30 kiến nghị" in note.title and created[0].reference in note.title
+    assert note.url.startswith(reverse("voters:list") + "?batch=")

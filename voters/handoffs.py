@@ -32,7 +32,8 @@ def _excerpt(text, limit=90):
 
 
 def _about(petition):
-    return f"{petition.reference} · {_excerpt(petition.content)}"
+    # Without its closing full stop: the texts go on after it ("… nặng. Lý do: …" would read "nặng.. Lý do").
+    return f"{petition.reference} · {_excerpt(petition.content).rstrip('.')}"
 
 
 def _actor_ids(actor):

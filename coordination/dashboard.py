@@ -36,7 +36,7 @@ from charters.models import Task
 from charters.selectors import TASK_STATES, task_state_q
 from meetings.models import VOTER_CONTACT_KINDS, Meeting, MeetingKind, SessionDocument, minutes_missing_q
 from voters.models import Field, Petition
-from voters.selectors import PETITION_MEASURES, petition_measure_q, scope_label
+from voters.selectors import PETITION_MEASURES, petition_measure_q, petition_place, scope_label
 
 from .dashboard_summary import SUMMED, summary_for_today
 from .deadlines import is_working_day
@@ -843,30 +843,32 @@ def commune_comparison(scope, sort=None, minutes_missing=None):
 
 
 def locality_comparison(scope, sort=None):
-    """The scope's petitions by the commune they were raised in (`Petition.commune`), for a unit whose
-    communes have no agencies in the system (otherwise `commune_comparison` ranks them on every measure):
-    one grouped query. None when no petition names its commune."""
+    """The scope's petitions by the commune they were raised in (the commune chosen, else the locality
+    typed: `voters.selectors.petition_place`), for a unit whose communes have no agencies in the system
+    (otherwise `commune_comparison` ranks them on every measure): one grouped query. None when no petition
+    names where it came from."""
     rows = (
         _petitions(scope)
-        .filter(commune__isnull=False)
+        .annotate(place=petition_place())
+        .filter(place__isnull=False)
         .order_by()
-        .values("commune", "commune__name")
+        .values("place")
         .annotate(**_petition_counts(scope.today))
     )
     result = []
     for row in rows:
-        commune = row["commune"]
+        place = row["place"]
         result.append(
             {
-                "name": row["commune__name"],
-                "petitions_received": Figure(row["received"], scope.petition_url(commune=commune)),
+                "name": place,
+                "petitions_received": Figure(row["received"], scope.petition_url(place=place)),
                 "petitions_on_time_rate": rate(row["answered_on_time"], row["answered"]),
-                "petitions_overdue": Figure(row["overdue"], scope.petition_url(commune=commune, measure="overdue")),
+                "petitions_overdue": Figure(row["overdue"], scope.petition_url(place=place, measure="overdue")),
                 "petitions_unsatisfactory": Figure(
-                    row["unsatisfactory"], scope.petition_url(commune=commune, measure="unsatisfactory")
+                    row["unsatisfactory"], scope.petition_url(place=place, measure="unsatisfactory")
                 ),
                 "petitions_reanswered_on_time": Figure(
-                    row["reanswered_on_time"], scope.petition_url(commune=commune, measure="reanswered_on_time")
+                    row["reanswered_on_time"], scope.petition_url(place=place, measure="reanswered_on_time")
                 ),
             }
         )

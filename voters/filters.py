@@ -14,7 +14,7 @@ from coordination.widgets import PlainSelect
 from meetings.models import PETITION_INTAKE_KINDS, Meeting
 
 from .models import Field, Forwarding, Kind, Status
-from .selectors import PETITION_MEASURES, petition_measure_q, petition_search
+from .selectors import PETITION_MEASURES, petition_measure_q, petition_place, petition_search
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -81,8 +81,9 @@ class PetitionFilter(django_filters.FilterSet):
         ],
     )
     lead_agency = django_filters.ModelChoiceFilter(label=_("Lead agency"), queryset=Agency.objects.none())
-    # The petitions raised in one commune (the province dashboard's breakdown by locality).
-    commune = django_filters.NumberFilter(label=_("Commune"), field_name="commune_id", widget=forms.HiddenInput)
+    # The petitions raised in one commune: its name, or the locality typed when no commune was chosen
+    # (the province dashboard's breakdown by locality, `petition_place`).
+    place = django_filters.CharFilter(label=_("Commune"), method="filter_place", widget=forms.HiddenInput)
     # The petitions of one bulk forward (the link of its notification).
     batch = django_filters.UUIDFilter(label=_("Forwarded together"), method="filter_batch")
     sort = django_filters.ChoiceFilter(
@@ -158,6 +159,9 @@ class PetitionFilter(django_filters.FilterSet):
 
     def filter_measure(self, queryset, name, value):
         return queryset.filter(petition_measure_q(value, self.today)) if value in PETITION_MEASURES else queryset
+
+    def filter_place(self, queryset, name, value):
+        return queryset.annotate(place=petition_place()).filter(place=value) if value else queryset
 
     def filter_batch(self, queryset, name, value):
         if not value:

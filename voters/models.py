@@ -314,7 +314,8 @@ class Answer(models.Model):
     # The due date in force when the answer came (the re-answer's own after an unsatisfactory judgement),
     # so each round's timeliness stays known after the petition moves on.
     due_date = models.DateField(pgettext_lazy("petition", "due date"), null=True, blank=True)
-    is_reanswer = models.BooleanField(_("re-answer"), default=False)
+    # db_default: rows written by raw COPY (the load generator) without the column are first answers.
+    is_reanswer = models.BooleanField(_("re-answer"), default=False, db_default=False)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

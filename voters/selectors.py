@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value
 from django.utils import timezone
 
 from coordination.audit import audit_events_for
@@ -131,6 +131,13 @@ def scope_label(start=None, end=None):
     if start:
         return gettext("from %(date)s") % {"date": start.strftime("%d/%m/%Y")}
     return gettext("until %(date)s") % {"date": end.strftime("%d/%m/%Y")}
+
+
+def petition_place():
+    """Where a petition was raised, for grouping by commune: the commune chosen, else the locality typed."""
+    from django.db.models.functions import Coalesce, NullIf
+
+    return Coalesce("commune__name", NullIf("locality", Value("")))
 
 
 def petitions_of_agency(agency, start=None, end=None):

@@ -116,7 +116,7 @@ def petition_list_view(request):
 
 
 # The filters that set what the tabs count (a dashboard drill-down keeps them): unit, agency, period.
-SCOPE_FILTERS = ("unit", "commune", "agency", "lead_agency", "received_from", "received_to")
+SCOPE_FILTERS = ("unit", "place", "agency", "lead_agency", "received_from", "received_to")
 
 
 def _list_scope(filterset, visible):

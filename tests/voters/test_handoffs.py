@@ -265,3 +265,15 @@ def test_an_import_forwarding_many_rows_notifies_each_agency_once(clerk, agencie
     (note,) = notified(department_clerk)
     assert "30 kiến nghị" in note.title and created[0].reference in note.title
     assert note.url.startswith(reverse("voters:list") + "?batch=")
+
+
+def test_the_reminder_watcher_knows_a_reanswer_is_awaited(answered, clerk):
+    from coordination.reminders import ReminderSchedule
+    from voters.reminders import petition_items
+
+    services.petition_evaluate(actor=clerk, petition=answered, result="unsatisfactory", comment="Chưa rõ.")
+    answered.refresh_from_db()
+    due_soon = ReminderSchedule(answered.due_date - datetime.timedelta(days=3), lead_days=[3])
+    assert [item.item_key for item in petition_items(due_soon)] == [f"petition:{answered.pk}"]
+    overdue = ReminderSchedule(answered.due_date + datetime.timedelta(days=1), lead_days=[3])
+    assert [item.item_key for item in petition_items(overdue)] == [f"petition:{answered.pk}"]

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='answer',
             name='is_reanswer',
-            field=models.BooleanField(default=False, verbose_name='re-answer'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='re-answer'),
         ),
         migrations.AddField(
             model_name='evaluation',

@@ -58,7 +58,7 @@ def home(request):
     return render(
         request,
         "coordination/home.html",
-        {"waiting_items": items, "waiting_kinds": kinds, "waiting_agency": agency, "today": today},
+        {"waiting_items": items, "waiting_kinds": kinds, "waiting_agency": agency},
     )
 
 

@@ -27,7 +27,7 @@ KINDS = {
     "reanswer": (_("To answer again"), "arrow-repeat", "warning"),
     "evaluate": (_("To evaluate"), "clipboard-check", "info"),
     "reforward": (_("Returned: to forward again"), "arrow-return-left", "secondary"),
-    "task": (_("Task due"), "list-check", "dark"),
+    "task": (_("Task to carry out"), "list-check", "dark"),
 }
 
 
@@ -56,8 +56,7 @@ class WaitingItem:
     def sort_key(self):
         return (self.due_date or self.since or date.max, self.reference)
 
-    def overdue(self, today):
-        return self.due_date is not None and self.due_date < today
+    late: bool = False  # past its due date today
 
 
 def _excerpt(text, limit=110):
@@ -141,6 +140,8 @@ def waiting_for(agency, today):
                 )
             )
     items.sort(key=lambda item: item.sort_key)
+    for item in items:
+        item.late = item.due_date is not None and item.due_date < today
     return items[:LIMIT], counts, _links(agency)
 
 

@@ -277,3 +277,21 @@ def test_the_reminder_watcher_knows_a_reanswer_is_awaited(answered, clerk):
     assert [item.item_key for item in petition_items(due_soon)] == [f"petition:{answered.pk}"]
     overdue = ReminderSchedule(answered.due_date + datetime.timedelta(days=1), lead_days=[3])
     assert [item.item_key for item in petition_items(overdue)] == [f"petition:{answered.pk}"]
+
+
+def test_the_next_daily_scan_emails_the_handoff_in_the_digest(
+    petition, clerk, agencies, department_clerk, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from coordination.reminders import reminders_scan
+
+    department_clerk.email = "sxd@example.vn"
+    department_clerk.save()
+    services.petition_forward(actor=clerk, petition=petition, agency=agencies.department, dispatch_date=DISPATCH)
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_scan(timezone.localdate() + datetime.timedelta(days=1))
+    (message,) = [item for item in mail.outbox if item.to == ["sxd@example.vn"]]
+    assert "Chuyển đến cơ quan anh/chị: cần trả lời" in message.body
+    assert f"trả lời trước {petition.forwardings.get().due_date:%d/%m/%Y}" in message.body
+    assert ReminderLedger.objects.get(recipient=department_clerk).sent_at is not None

@@ -215,6 +215,7 @@ class Anchor(models.TextChoices):
     SESSION_OPENING = "session_opening", _("session opening")
     SESSION_CLOSING = "session_closing", _("session closing")
     MEETING_DATE = "meeting_date", _("meeting date")
+    EVALUATED = "evaluated", _("evaluation of the answer")
 
 
 class Direction(models.TextChoices):
@@ -335,6 +336,8 @@ class ReminderLevel(models.TextChoices):
     DUE_SOON = "due_soon", _("Due soon")
     OVERDUE = "overdue", _("Overdue")
     ESCALATION = "escalation", _("Escalated")
+    # Not a reminder: another agency handed the item over (forwarded, returned, answered, judged).
+    HANDOFF = "handoff", _("Handed over to you")
 
 
 class Notification(models.Model):
@@ -482,6 +485,9 @@ class PetitionMonthlySummary(models.Model):
     overdue = models.IntegerField()
     returned = models.IntegerField()
     unsatisfactory = models.IntegerField()
+    reanswer_requested = models.IntegerField(default=0)
+    reanswered = models.IntegerField(default=0)
+    reanswered_on_time = models.IntegerField(default=0)
     # Σ working days from receipt to answer over the answered petitions (for the average).
     answered_working_days = models.BigIntegerField()
 

@@ -119,6 +119,17 @@ NATIONAL_RULES = [
         "tỉnh có thể quy định khác.",
     ),
     (
+        "petition-reanswer",
+        "Trả lời lại kiến nghị cử tri sau khi trả lời chưa đạt yêu cầu",
+        15,
+        DayType.WORKING,
+        Anchor.EVALUATED,
+        Direction.AFTER,
+        "Quy chế phối hợp giữa Thường trực HĐND, UBND và Ban Thường trực UBMTTQ Việt Nam (điều về giải quyết, "
+        "trả lời kiến nghị cử tri): nội dung trả lời chưa đạt yêu cầu được chuyển lại cơ quan chủ trì để trả lời "
+        "lại; mặc định 15 ngày làm việc kể từ ngày đánh giá, quy chế của từng cấp có thể quy định khác.",
+    ),
+    (
         "session-documents",
         "Gửi tờ trình, dự thảo nghị quyết, báo cáo trình kỳ họp",
         20,

@@ -45,6 +45,13 @@ us. If the process dies, or the connection drops, after the server stored the me
 plus one local UPDATE; nothing else runs in it. The message carries a deterministic Message-ID built
 from the rows it contains, so a duplicate is recognisably the same message. If the server never
 stored the message (no "." received, or it answered 4xx/5xx) the resend is the first delivery.
+
+Handoffs. When an agency hands an item to another (a petition forwarded, returned, answered, judged),
+``handoff_notify`` writes, in the service's own transaction, one ``Notification`` (the bell) and one
+``ReminderLedger`` row (the next daily digest) per active member of the agencies that must act, with
+level ``handoff``. The item key names the event (``forwarding:12``, ``answer:7``…), so the unique
+constraints make a retried service add nothing, and a bulk forward is one event (one row per person).
+The next scan queues the digest like any reminder; the email preference decides ``email_wanted``.
 """
 
 import logging
@@ -72,6 +79,7 @@ logger = logging.getLogger(__name__)
 DIGEST_TASK = "coordination.tasks.reminder_digest_send"
 OVERDUE = "overdue"
 ESCALATION = "escalation"
+HANDOFF_PREFIX = "handoff_"
 
 ITEM_KIND_LABELS = {
     "petition": _("Voter petition"),
@@ -79,6 +87,17 @@ ITEM_KIND_LABELS = {
     "session_document": _("Session document"),
     "meeting_minutes": _("Meeting minutes"),
     "annual_review": _("Annual review"),
+    "petitions": _("Voter petitions"),
+}
+
+# What each handoff asks of its recipients (the group title in the digest, the badge under the bell).
+HANDOFF_TITLES = {
+    "handoff_forward": _("Forwarded to your agency: to answer"),
+    "handoff_support": _("Your agency supports the answer"),
+    "handoff_return": _("Returned as wrong authority: to forward again"),
+    "handoff_answer": _("Answered: to evaluate or close"),
+    "handoff_reanswer": _("Answer judged unsatisfactory: to answer again"),
+    "handoff_satisfied": _("Answer judged satisfactory"),
 }
 
 
@@ -152,6 +171,47 @@ class ReminderSchedule:
     def classify(self, due_date):
         """(kind, level) for an open item due on `due_date`, or None when it is not reminded today."""
         return self._kinds.get(due_date)
+
+
+def handoff_notify(*, agency_ids, item_kind, item_key, kind, url, due_date, title, exclude_user_ids=(), day=None):
+    """Tell every active member of `agency_ids` that an item was handed to them: one notification under
+    the bell and one ledger row for their next digest, per person, whatever the number of items.
+
+    `title` is called once per language of the recipients (under that language) and returns the text,
+    which says what is expected and by when; it must not contain voters' personal data. Call it inside
+    the service's transaction: the rows are written with it or not at all. Returns the recipients' ids.
+    """
+    day = day or timezone.localdate()
+    members = (
+        Membership.objects.filter(agency_id__in=list(agency_ids), user__is_active=True)
+        .exclude(user_id__in=list(exclude_user_ids))
+        .order_by("user_id")
+        .values_list("user_id", "agency_id", "user__language", "user__email", "user__email_reminders")
+    )
+    titles, ledger_rows, notifications, recipients = {}, [], [], []
+    for user_id, agency_id, language, email, email_reminders in members:
+        language = language or settings.LANGUAGE_CODE
+        if language not in titles:
+            with translation.override(language):
+                titles[language] = str(title())[:500]
+        common = {
+            "recipient_id": user_id,
+            "item_kind": item_kind,
+            "item_key": item_key[:100],
+            "kind": kind,
+            "level": ReminderLevel.HANDOFF,
+            "title": titles[language],
+            "url": url[:500],
+            "due_date": due_date or day,
+            "day": day,
+        }
+        ledger_rows.append(ReminderLedger(**common, agency_id=agency_id, email_wanted=bool(email_reminders and email)))
+        notifications.append(Notification(**common))
+        recipients.append(user_id)
+    if recipients:
+        ReminderLedger.objects.bulk_create(ledger_rows, ignore_conflicts=True)
+        Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    return recipients
 
 
 def url_builder(name, fallback):
@@ -401,19 +461,21 @@ def digest_groups(rows, day):
     """Rows grouped for the digest and the notifications page: escalated, overdue, then due soon
     from the nearest lead time; one entry per item (the strongest kind wins)."""
     by_item = {}
-    rank = {ESCALATION: 0, OVERDUE: 1}
+    rank = {ESCALATION: 0, OVERDUE: 1, **dict.fromkeys(HANDOFF_TITLES, 2)}
     for row in rows:
         current = by_item.get(row.item_key)
-        if current is None or rank.get(row.kind, 2) < rank.get(current.kind, 2):
+        if current is None or rank.get(row.kind, 3) < rank.get(current.kind, 3):
             by_item[row.item_key] = row
     groups = {}
     for row in by_item.values():
         groups.setdefault(row.kind, []).append(row)
 
     def group_sort(kind):
+        if kind in HANDOFF_TITLES:
+            return (2, list(HANDOFF_TITLES).index(kind))
         if kind in rank:
             return (rank[kind], 0)
-        return (2, int(kind.rsplit("_", 1)[-1]) if kind.rsplit("_", 1)[-1].isdigit() else 0)
+        return (3, int(kind.rsplit("_", 1)[-1]) if kind.rsplit("_", 1)[-1].isdigit() else 0)
 
     result = []
     for kind in sorted(groups, key=group_sort):
@@ -438,6 +500,8 @@ def digest_groups(rows, day):
 
 
 def group_title(kind):
+    if kind in HANDOFF_TITLES:
+        return str(HANDOFF_TITLES[kind])
     if kind == ESCALATION:
         days = settings.REMINDER_ESCALATE_AFTER_DAYS
         return ngettext(
@@ -447,6 +511,8 @@ def group_title(kind):
         ) % {"days": days}
     if kind == OVERDUE:
         return str(_("Overdue"))
+    if not kind.rsplit("_", 1)[-1].isdigit():
+        return str(kind)
     days = int(kind.rsplit("_", 1)[-1])
     if days == 0:
         return str(_("Due today"))
@@ -461,6 +527,21 @@ def absolute_url(path):
     return settings.SITE_URL.rstrip("/") + path
 
 
+# Figures a digest states under its items (e.g. the agency's overdue petitions), reported by the apps: each
+# app registers `provider(user, day) -> [{"label", "scope", "value", "url"}]` from its AppConfig.ready.
+_DIGEST_FIGURES = []
+
+
+def register_digest_figures(provider):
+    if provider not in _DIGEST_FIGURES:
+        _DIGEST_FIGURES.append(provider)
+
+
+def digest_figures(user, day):
+    """Every registered app's figures for `user`'s digest of `day`, in registration order."""
+    return [figure for provider in _DIGEST_FIGURES for figure in provider(user, day)]
+
+
 def digest_message(user, rows, day):
     """The digest email (plain text + HTML) in the user's language."""
     from django.core.mail import EmailMultiAlternatives
@@ -471,6 +552,7 @@ def digest_message(user, rows, day):
             "user": user,
             "day": day,
             "groups": digest_groups(rows, day),
+            "figures": digest_figures(user, day),
             "count": len({row.item_key for row in rows}),
             "site_url": settings.SITE_URL.rstrip("/"),
             "notifications_url": absolute_url(reverse("notifications")),
@@ -504,7 +586,8 @@ def notifications_for(user):
     rank = Case(
         When(level=ReminderLevel.ESCALATION, then=Value(0)),
         When(level=ReminderLevel.OVERDUE, then=Value(1)),
-        default=Value(2),
+        When(level=ReminderLevel.HANDOFF, then=Value(2)),
+        default=Value(3),
     )
     return Notification.objects.filter(recipient=user).order_by("-day", rank, "due_date", "-id")
 

@@ -13,11 +13,10 @@ from django.views.i18n import set_language
 from . import notification_views, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/ready", views.healthz, name="healthz_ready"),
     path("healthz/live", views.healthz_live, name="healthz_live"),
-    path("dashboard/", include("coordination.dashboard.urls")),
+    path("", include("coordination.dashboard.urls")),
     # Public (LoginRequiredMiddleware makes every other view private): the language switch of the sign-in page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),

@@ -48,11 +48,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 @login_required
-def home(request):
-    return render(request, "coordination/home.html")
-
-
-@login_required
 def profile(request):
     # The form edits its own copy: validating a ModelForm writes into its instance, and the service
     # must see the stored values to record what changed.

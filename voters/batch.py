@@ -11,6 +11,8 @@ What the row-by-row path checks per row is checked here once per row without a q
   dispatch date.
 """
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -20,6 +22,7 @@ from coordination.audit import audit_event, audit_record_many
 from coordination.deadlines import deadline_compute, deadline_rule_for
 from coordination.text import clean_text
 
+from . import handoffs
 from .models import Forwarding, Petition, Status, meeting_day
 from .rules import DEADLINE_RULE, search_text_for
 
@@ -110,6 +113,7 @@ def petitions_create_many(*, actor, originating_agency, rows, chunk=None):
     Returns the petitions, in the order of `rows`, with their ids."""
     chunk = chunk or CHUNK
     today = timezone.localdate()
+    batch_keys = {}  # the import's forwardings to each agency: one notification (and list link) per agency
     deadlines = _Deadlines(originating_agency.unit)
     planned = []  # (petition, forwarding or None)
     for row in rows:
@@ -134,6 +138,7 @@ def petitions_create_many(*, actor, originating_agency, rows, chunk=None):
                 due_date=due_date,
                 due_date_set_by_hand=False,
                 forwarded_by=actor,
+                batch_key=batch_keys.setdefault(agency.pk, uuid.uuid4()),
             )
             _validate(forwarding, _FORWARDING_RELATIONS)
             # The petition's row as `_forward` leaves it: forwarded, one write after its creation.
@@ -148,6 +153,14 @@ def petitions_create_many(*, actor, originating_agency, rows, chunk=None):
         part = planned[start : start + chunk]
         _write_chunk(actor=actor, part=part)
         created.extend(petition for petition, _forwarding in part)
+    by_agency = {}
+    for _petition_row, forwarding in planned:
+        if forwarding is not None:
+            by_agency.setdefault(forwarding.agency_id, []).append(forwarding)
+    for agency_id, forwardings in by_agency.items():
+        handoffs.notify_bulk_forwarded(
+            actor=actor, batch_key=batch_keys[agency_id], forwardings=forwardings, supporting=[]
+        )
     return created
 
 

@@ -13,8 +13,8 @@ from coordination.permissions import visible_unit_ids
 from coordination.widgets import DateInput, PlainSelect, label_empty_choices
 from meetings.models import PETITION_INTAKE_KINDS, Meeting
 
-from .models import Field, Kind, Status
-from .selectors import PETITION_MEASURES, petition_measure_q, petition_search
+from .models import Field, Forwarding, Kind, Status
+from .selectors import PETITION_MEASURES, petition_measure_q, petition_place, petition_search
 
 DATE = DateInput()
 
@@ -46,6 +46,9 @@ class PetitionFilter(django_filters.FilterSet):
         label=_("Unit"), queryset=AdministrativeUnit.objects.none(), widget=PlainSelect
     )
     meeting = django_filters.ModelChoiceFilter(label=_("Meeting"), queryset=Meeting.objects.none(), widget=PlainSelect)
+    awaiting = django_filters.BooleanFilter(
+        label=_("Awaiting answer"), method="filter_awaiting", widget=forms.CheckboxInput
+    )
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue", widget=forms.CheckboxInput)
     due_soon = django_filters.BooleanFilter(label=_("Due soon"), method="filter_due_soon", widget=forms.CheckboxInput)
     flagged = django_filters.BooleanFilter(
@@ -72,9 +75,17 @@ class PetitionFilter(django_filters.FilterSet):
             ("overdue", _("Overdue")),
             ("returned", _("Returned as wrong authority")),
             ("unsatisfactory", _("Answer judged unsatisfactory")),
+            ("reanswer_requested", _("Re-answer requested")),
+            ("reanswered", _("Re-answered")),
+            ("reanswered_on_time", _("Re-answered on time")),
         ],
     )
     lead_agency = django_filters.ModelChoiceFilter(label=_("Lead agency"), queryset=Agency.objects.none())
+    # The petitions raised in one commune: its name, or the locality typed when no commune was chosen
+    # (the province dashboard's breakdown by locality, `petition_place`).
+    place = django_filters.CharFilter(label=_("Commune"), method="filter_place", widget=forms.HiddenInput)
+    # The petitions of one bulk forward (the link of its notification).
+    batch = django_filters.UUIDFilter(label=_("Forwarded together"), method="filter_batch")
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         method="filter_sort",
@@ -135,6 +146,9 @@ class PetitionFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(Q(originating_agency=value) | Q(lead_agency=value))
 
+    def filter_awaiting(self, queryset, name, value):
+        return queryset.awaiting_answer() if value else queryset
+
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(self.today) if value else queryset
 
@@ -146,6 +160,14 @@ class PetitionFilter(django_filters.FilterSet):
 
     def filter_measure(self, queryset, name, value):
         return queryset.filter(petition_measure_q(value, self.today)) if value in PETITION_MEASURES else queryset
+
+    def filter_place(self, queryset, name, value):
+        return queryset.annotate(place=petition_place()).filter(place=value) if value else queryset
+
+    def filter_batch(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Exists(Forwarding.objects.filter(petition=OuterRef("pk"), batch_key=value)))
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["received"]))

@@ -56,11 +56,14 @@ class Status(models.TextChoices):
     FORWARDED = "forwarded", pgettext_lazy("petition status", "Forwarded")
     RETURNED = "returned", pgettext_lazy("petition status", "Returned: wrong authority")
     ANSWERED = "answered", pgettext_lazy("petition status", "Answered")
+    # The answer was judged unsatisfactory: the same lead agency answers again by a new due date.
+    REANSWER = "reanswer", pgettext_lazy("petition status", "Re-answer requested")
     CLOSED = "closed", pgettext_lazy("petition status", "Closed")
 
 
-# Waiting for the lead agency's answer: the only states in which a petition can be overdue.
-AWAITING_ANSWER = (Status.FORWARDED,)
+# Waiting for the lead agency's answer (a first answer or a re-answer): the only states in which a
+# petition can be overdue.
+AWAITING_ANSWER = (Status.FORWARDED, Status.REANSWER)
 NOT_YET_FORWARDED = (Status.RECEIVED, Status.CLASSIFIED)
 
 
@@ -225,7 +228,7 @@ class Petition(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(primary=models.F("id")), name="petition_not_own_primary"),
             models.CheckConstraint(
-                condition=~Q(status="forwarded") | Q(lead_agency__isnull=False),
+                condition=~Q(status__in=["forwarded", "reanswer"]) | Q(lead_agency__isnull=False),
                 name="petition_forwarded_has_lead",
             ),
         ]
@@ -285,6 +288,8 @@ class Forwarding(models.Model):
     forwarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Shared by the forwardings of one bulk forward, so its notification can link to exactly those petitions.
+    batch_key = models.UUIDField(null=True, blank=True, editable=False)
     acknowledged_at = models.DateTimeField(_("receipt acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -303,6 +308,7 @@ class Forwarding(models.Model):
         indexes = [
             models.Index(fields=["petition", "returned_at"], name="forwarding_petition"),
             models.Index(fields=["agency", "returned_at"], name="forwarding_agency"),
+            models.Index(fields=["batch_key"], condition=Q(batch_key__isnull=False), name="forwarding_batch"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -353,6 +359,11 @@ class Answer(models.Model):
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices)
     plan = models.TextField(_("plan"), blank=True, **_limited(NOTE_MAX))
     target_date = models.DateField(_("target date"), null=True, blank=True)
+    # The due date in force when the answer came (the re-answer's own after an unsatisfactory judgement),
+    # so each round's timeliness stays known after the petition moves on.
+    due_date = models.DateField(pgettext_lazy("petition", "due date"), null=True, blank=True)
+    # db_default: rows written by raw COPY (the load generator) without the column are first answers.
+    is_reanswer = models.BooleanField(_("re-answer"), default=False, db_default=False)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -412,6 +423,8 @@ class Evaluation(models.Model):
     agency = models.ForeignKey(Agency, verbose_name=_("evaluated by"), on_delete=models.PROTECT, related_name="+")
     result = models.CharField(_("result"), max_length=20, choices=EvaluationResult.choices)
     comment = models.TextField(_("comment"), blank=True, **_limited(NOTE_MAX))
+    # Set when the answer is judged unsatisfactory: by when the lead agency must answer again.
+    reanswer_due_date = models.DateField(_("re-answer due by"), null=True, blank=True)
     evaluated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

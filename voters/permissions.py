@@ -23,7 +23,7 @@ from coordination.permissions import (
     role_of,
 )
 
-from .models import NOT_YET_FORWARDED, Forwarding, Petition, Status
+from .models import AWAITING_ANSWER, NOT_YET_FORWARDED, Forwarding, Petition, Status
 
 ORIGINATING_KINDS = (AgencyKind.HDND, AgencyKind.MTTQ, AgencyKind.DBQH)
 EVALUATING_KINDS = (AgencyKind.HDND, AgencyKind.MTTQ)
@@ -181,7 +181,7 @@ def can_answer(user, petition):
     return (
         is_lead_agency(user, petition)
         and _acting(user)
-        and petition.status == Status.FORWARDED
+        and petition.status in AWAITING_ANSWER
         and petition.primary_id is None
     )
 

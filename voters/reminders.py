@@ -1,8 +1,17 @@
-"""Reminder watcher for voter petitions: forwarded petitions whose answer is due soon or overdue."""
+"""Reminders of voter petitions: the watcher (forwarded petitions whose answer is due soon or overdue) and the
+figures each digest states (the agency's overdue petitions)."""
 
-from coordination.reminders import ReminderItem, url_builder
+from datetime import date
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from coordination.permissions import agency_of
+from coordination.reminders import ReminderItem, absolute_url, url_builder
 
 from .models import Petition
+from .selectors import petition_counts, petitions_of_agency, scope_label
 
 
 def petition_items(schedule):
@@ -34,3 +43,26 @@ def petition_items(schedule):
 def _shorten(text, limit=160):
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def petition_digest_figures(user, day):
+    """The agency's overdue petitions as the digest states them, this year and all years: the same
+    definition and scope as the petition list's "Overdue" tab behind each link (and, for the year, the
+    dashboard's card for that agency in its own unit). Two COUNTs; empty for a user without an agency."""
+    agency = agency_of(user)
+    if agency is None:
+        return []
+    figures = []
+    for start, end in ((date(day.year, 1, 1), date(day.year, 12, 31)), (None, None)):
+        params = {"agency": agency.pk, "overdue": "on", "sort": "due"}
+        if start:
+            params.update(received_from=start.isoformat(), received_to=end.isoformat())
+        figures.append(
+            {
+                "label": _("Petitions overdue"),
+                "scope": scope_label(start, end),
+                "value": petition_counts(petitions_of_agency(agency, start, end), day)["overdue"],
+                "url": absolute_url(f"{reverse('voters:list')}?{urlencode(params)}"),
+            }
+        )
+    return figures

@@ -4,13 +4,22 @@ import datetime
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value
 from django.utils import timezone
 
 from coordination.audit import audit_events_for
 from coordination.text import fold, search_terms, trigram_similarity
 
-from .models import AWAITING_ANSWER, NOT_YET_FORWARDED, Answer, Evaluation, EvaluationResult, Forwarding, Petition
+from .models import (
+    AWAITING_ANSWER,
+    NOT_YET_FORWARDED,
+    Answer,
+    Evaluation,
+    EvaluationResult,
+    Forwarding,
+    Petition,
+    Status,
+)
 from .permissions import petition_get_for, petitions_visible_to, with_personal_data_flag
 
 LIST_RELATED = ("unit", "originating_agency", "lead_agency", "meeting", "commune")
@@ -97,8 +106,10 @@ def petitions_for_meeting(meeting):
 
 
 def petition_counts(queryset, today=None):
-    """Awaiting answer, overdue and due soon, in one query over the (unit, status, due_date) index: only
-    rows awaiting an answer are read, never the whole table."""
+    """Awaiting answer (first answers and re-answers), overdue, due soon and re-answers requested, in one
+    query over the (unit, status, due_date) index: only rows awaiting an answer are read, never the whole
+    table. "Overdue" is `petition_measure_q("overdue")`, the dashboard's and the digest's definition."""
+
     today = today or timezone.localdate()
     soon = today + datetime.timedelta(days=settings.DUE_SOON_DAYS)
     # Counting rows / due dates rather than ids: every column read is then in that index, so PostgreSQL
@@ -106,9 +117,44 @@ def petition_counts(queryset, today=None):
     # 1,000,000 petitions). COUNT(due_date) equals COUNT(id) under filters that require a due date.
     return queryset.filter(status__in=AWAITING_ANSWER).aggregate(
         awaiting=Count("*"),
-        overdue=Count("due_date", filter=Q(due_date__lt=today)),
+        overdue=Count("due_date", filter=petition_measure_q("overdue", today)),
         due_soon=Count("due_date", filter=Q(due_date__gte=today, due_date__lte=soon)),
+        reanswer=Count("status", filter=Q(status=Status.REANSWER)),
     )
+
+
+def scope_label(start=None, end=None):
+    """How a count's scope reads next to it ("năm 2026", "mọi năm", "01/03/2026 – 31/05/2026"): petitions
+    received in that period. A figure shown in two places says its scope in both."""
+    from django.utils.translation import gettext
+
+    if start is None and end is None:
+        return gettext("all years")
+    if start and end and start == datetime.date(start.year, 1, 1) and end == datetime.date(start.year, 12, 31):
+        return gettext("year %(year)s") % {"year": start.year}
+    if start and end:
+        return f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
+    if start:
+        return gettext("from %(date)s") % {"date": start.strftime("%d/%m/%Y")}
+    return gettext("until %(date)s") % {"date": end.strftime("%d/%m/%Y")}
+
+
+def petition_place():
+    """Where a petition was raised, for grouping by commune: the commune chosen, else the locality typed."""
+    from django.db.models.functions import Coalesce, NullIf
+
+    return Coalesce("commune__name", NullIf("locality", Value("")))
+
+
+def petitions_of_agency(agency, start=None, end=None):
+    """The petitions an agency's figures count (received or to answer), received between `start` and `end`:
+    the dashboard's agency scope, the list's `agency` filter and the digest's figures."""
+    queryset = Petition.objects.filter(Q(originating_agency=agency) | Q(lead_agency=agency))
+    if start:
+        queryset = queryset.filter(received_on__gte=start)
+    if end:
+        queryset = queryset.filter(received_on__lte=end)
+    return queryset
 
 
 def _tokens(text):
@@ -167,6 +213,9 @@ PETITION_MEASURES = (
     "overdue",
     "returned",
     "unsatisfactory",
+    "reanswer_requested",
+    "reanswered",
+    "reanswered_on_time",
 )
 
 
@@ -176,7 +225,9 @@ def petition_measure_q(name, today):
     Forwarded: sent to a competent agency at least once (any state after classified). Answered: has an
     answer date (a reopened petition loses it). On time: answered on or before the due date (or without
     one); late mirrors `PetitionQuerySet.answered_late`. Overdue mirrors `PetitionQuerySet.overdue`.
-    Returned: sent back at least once as the wrong authority. Unsatisfactory: an answer was judged so."""
+    Returned: sent back at least once as the wrong authority. Unsatisfactory: an answer was judged so.
+    Re-answer requested: waiting now for a new answer after an unsatisfactory judgement. Re-answered: a
+    re-answer came in; on time: dated on or before the re-answer's own due date."""
     answered = Q(answered_on__isnull=False)
     conditions = {
         "forwarded": ~Q(status__in=NOT_YET_FORWARDED),
@@ -188,6 +239,13 @@ def petition_measure_q(name, today):
         # Judgements are few: one uncorrelated (hashed) subquery costs less than a probe per petition.
         "unsatisfactory": Q(
             pk__in=Evaluation.objects.filter(result=EvaluationResult.UNSATISFACTORY).values("petition_id")
+        ),
+        "reanswer_requested": Q(status=Status.REANSWER),
+        "reanswered": Q(pk__in=Answer.objects.filter(is_reanswer=True).values("petition_id")),
+        "reanswered_on_time": Q(
+            pk__in=Answer.objects.filter(is_reanswer=True)
+            .filter(Q(due_date__isnull=True) | Q(document_date__lte=F("due_date")))
+            .values("petition_id")
         ),
     }
     return conditions[name]

@@ -17,7 +17,7 @@ from coordination.locking import ConflictError, versioned_update
 from coordination.permissions import agency_of
 from coordination.text import clean_text
 
-from . import permissions
+from . import handoffs, permissions
 from .batch import petitions_create_many
 from .models import (
     NOT_YET_FORWARDED,
@@ -34,6 +34,8 @@ from .models import (
 from .rules import DEADLINE_RULE, search_text_for
 from .uploads import attachment_check
 
+# After an unsatisfactory evaluation; without it (an installation that deleted the row) the answer rule applies.
+REANSWER_DEADLINE_RULE = "petition-reanswer"
 PERSONAL_FIELDS = ("voter_name", "voter_address", "voter_phone")
 
 
@@ -66,8 +68,12 @@ def _lock(petition, version):
     return expected
 
 
-def _due_date(*, petition, anchor_date):
-    due = deadline_for(DEADLINE_RULE, anchor_date=anchor_date, unit=petition.unit)
+def _due_date(*, petition, anchor_date, rules=(DEADLINE_RULE,)):
+    due = None
+    for rule in rules:
+        due = deadline_for(rule, anchor_date=anchor_date, unit=petition.unit)
+        if due is not None:
+            break
     if due is None:
         raise ValidationError({"due_date": _("No deadline rule applies; enter the due date by hand.")})
     return due
@@ -200,8 +206,20 @@ def petition_classify(*, actor, petition, field, kind, competence_level, version
 
 
 def _forward(
-    *, actor, petition, agency, supporting_agencies, dispatch_number, dispatch_date, due_date, version, action
+    *,
+    actor,
+    petition,
+    agency,
+    supporting_agencies,
+    dispatch_number,
+    dispatch_date,
+    due_date,
+    version,
+    action,
+    batch_key=None,
 ):
+    """Forward one petition; notifies the lead and supporting agencies unless it is part of a bulk
+    forward (`batch_key`), which notifies once for all its petitions."""
     version = _lock(petition, version)
     if due_date is not None:
         _ensure(permissions.can_set_due_date(actor, petition))
@@ -220,6 +238,7 @@ def _forward(
         due_date=due_date,
         due_date_set_by_hand=set_by_hand,
         forwarded_by=actor,
+        batch_key=batch_key,
     )
     forwarding.full_clean()
     forwarding.save()
@@ -244,6 +263,8 @@ def _forward(
         summary=_("Forwarded to %(agency)s, due %(due)s") % {"agency": agency, "due": due_date.strftime("%d/%m/%Y")},
     )
     _mirror_group(actor=actor, primary=petition)
+    if batch_key is None:
+        handoffs.notify_forwarded(actor=actor, petition=petition, forwarding=forwarding, supporting=supporting)
     return forwarding
 
 
@@ -306,8 +327,10 @@ def petition_reforward(
 def petition_bulk_forward(
     *, actor, petitions, agency, dispatch_date, supporting_agencies=(), dispatch_number="", due_date=None
 ):
-    """Forward several petitions (e.g. one meeting's) to the same lead agency under one dispatch; all or none."""
+    """Forward several petitions (e.g. one meeting's) to the same lead agency under one dispatch; all or none.
+    Each person of the lead and supporting agencies gets one notification listing them all."""
     forwardings = []
+    batch_key = uuid.uuid4()
     for petition in petitions:
         _ensure(permissions.can_forward(actor, petition))
         forwardings.append(
@@ -321,8 +344,15 @@ def petition_bulk_forward(
                 due_date=due_date,
                 version=None,
                 action="forward",
+                batch_key=batch_key,
             )
         )
+    handoffs.notify_bulk_forwarded(
+        actor=actor,
+        batch_key=batch_key,
+        forwardings=forwardings,
+        supporting=[item for item in supporting_agencies if item.pk != agency.pk],
+    )
     return forwardings
 
 
@@ -383,6 +413,7 @@ def petition_return(*, actor, petition, reason, version=None):
         summary=_("Returned as not within the authority of %(agency)s") % {"agency": forwarding.agency},
     )
     _mirror_group(actor=actor, primary=petition)
+    handoffs.notify_returned(actor=actor, petition=petition, forwarding=forwarding)
     return forwarding
 
 
@@ -403,7 +434,8 @@ def petition_answer(
     target_date=None,
     attachments=(),
 ):
-    """The lead agency answers. A stale `version` (someone answered meanwhile) raises PetitionConflict."""
+    """The lead agency answers (or answers again after an unsatisfactory judgement). A stale `version`
+    (someone answered meanwhile) raises PetitionConflict. The office that forwarded it is notified."""
     _ensure(permissions.can_answer(actor, petition))
     version = _lock(petition, version)
     checked = [(upload, attachment_check(upload)) for upload in attachments]
@@ -418,6 +450,8 @@ def petition_answer(
         outcome=outcome,
         plan=clean_text(plan) if outcome == "in_progress_with_plan" else "",
         target_date=target_date if outcome == "in_progress_with_plan" else None,
+        due_date=petition.due_date,
+        is_reanswer=petition.status == Status.REANSWER,
         answered_by=actor,
     )
     answer.full_clean()
@@ -442,50 +476,64 @@ def petition_answer(
             "document_date": document_date,
             "outcome": outcome,
             "on_time": on_time,
+            "due_date": answer.due_date,
+            "reanswer": answer.is_reanswer,
             "attachments": [upload.name for upload, _type in checked],
         },
-        summary=_("Answered by %(agency)s") % {"agency": forwarding.agency},
+        summary=(_("Answered again by %(agency)s") if answer.is_reanswer else _("Answered by %(agency)s"))
+        % {"agency": forwarding.agency},
     )
     _mirror_group(actor=actor, primary=petition)
+    handoffs.notify_answered(actor=actor, petition=petition, answer=answer, forwarding=forwarding)
     return answer
 
 
 @transaction.atomic
 def petition_evaluate(*, actor, petition, result, comment="", version=None):
-    """HĐND or MTTQ judges the answer: satisfactory closes it, unsatisfactory reopens it for a new
-    answer (with a fresh due date) and flags it for supervision."""
+    """HĐND or MTTQ judges the answer: satisfactory closes it; unsatisfactory asks the lead agency to
+    answer again ("re-answer requested") by a due date from the re-answer deadline rule, counted from
+    today, and flags it for supervision. The answering agency is notified either way."""
     _ensure(permissions.can_evaluate(actor, petition))
     version = _lock(petition, version)
     if result == EvaluationResult.UNSATISFACTORY and not comment.strip():
         raise ValidationError({"comment": _("Say why the answer is unsatisfactory.")})
     answer = petition.answers.order_by("-created_at", "-id").first()
+    today = timezone.localdate()
+    reanswer_due = None
+    if result == EvaluationResult.UNSATISFACTORY:
+        reanswer_due = _due_date(petition=petition, anchor_date=today, rules=(REANSWER_DEADLINE_RULE, DEADLINE_RULE))
     evaluation = Evaluation(
         petition=petition,
         answer=answer,
         agency=agency_of(actor),
         result=result,
         comment=clean_text(comment),
+        reanswer_due_date=reanswer_due,
         evaluated_by=actor,
     )
     evaluation.full_clean()
     evaluation.save()
-    today = timezone.localdate()
     if result == EvaluationResult.SATISFACTORY:
         petition.status = Status.CLOSED
         _write(petition, version, ["status"])
         action, summary = "close", _("Answer judged satisfactory; closed")
         changes = {"result": result}
     else:
-        petition.status = Status.FORWARDED
+        previous_due = petition.due_date
+        petition.status = Status.REANSWER
         petition.flagged_for_supervision = True
-        petition.due_date = _due_date(petition=petition, anchor_date=today)
+        petition.due_date = reanswer_due
         petition.answered_on = None
         petition.outcome = ""
         _write(petition, version, ["status", "flagged_for_supervision", "due_date", "answered_on", "outcome"])
-        action, summary = "reopen", _("Answer judged unsatisfactory; reopened and flagged for supervision")
-        changes = {"result": result, "comment": evaluation.comment, "due_date": petition.due_date}
+        action = "reanswer"
+        summary = _("Answer judged unsatisfactory; re-answer requested by %(due)s") % {
+            "due": reanswer_due.strftime("%d/%m/%Y")
+        }
+        changes = {"result": result, "comment": evaluation.comment, "due_date": [previous_due, reanswer_due]}
     audit_record(actor=actor, obj=petition, action=action, changes=changes, summary=summary)
     _mirror_group(actor=actor, primary=petition)
+    handoffs.notify_evaluated(actor=actor, petition=petition, evaluation=evaluation)
     return evaluation
 
 

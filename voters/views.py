@@ -1,5 +1,7 @@
 """Pages of voter petitions: thin views that authorize, validate, call one service and redirect."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,6 +45,7 @@ from .selectors import (
     petition_list,
     petition_rows,
     petition_timeline,
+    scope_label,
     similar_petitions,
 )
 
@@ -76,10 +79,18 @@ def petition_list_view(request):
         queryset, PAGE_SIZE, fetch=lambda ids: petition_rows(request.user, ids), count_with_page=searching
     )
     page = paginator.get_page(request.GET.get("page"))
-    counts = petition_counts(permissions.petitions_visible_to(request.user), today)
+    scope_queryset, scope_params = _list_scope(filterset, permissions.petitions_visible_to(request.user))
+    counts = petition_counts(scope_queryset, today)
     active_filters = any(value for key, value in request.GET.items() if key not in ("page", "sort"))
-    # The unfiltered list's own count is the total; a second COUNT over a million rows is not worth it.
-    counts["total"] = None if active_filters else page.paginator.count
+    # The list's own count is the scope's total when only scope filters are set; no second COUNT.
+    narrowed = any(value for key, value in request.GET.items() if key not in ("page", "sort", *SCOPE_FILTERS))
+    counts["total"] = None if narrowed else page.paginator.count
+    scope_text = scope_label(
+        *(
+            filterset.form.cleaned_data.get(name) if filterset.is_bound and filterset.is_valid() else None
+            for name in ("received_from", "received_to")
+        )
+    )
     rows = _list_rows(request.user, page.object_list, today)
     return render(
         request,
@@ -92,8 +103,91 @@ def petition_list_view(request):
             "today": today,
             "may_create": permissions.can_create(request.user),
             "active_filters": active_filters,
+            "tabs": _list_tabs(request, filterset, counts, scope_params),
+            "scope_text": scope_text,
         },
     )
+
+
+# The filters that set what the tabs count (a dashboard drill-down keeps them): unit, agency, period.
+SCOPE_FILTERS = ("unit", "place", "agency", "lead_agency", "received_from", "received_to")
+
+
+def _list_scope(filterset, visible):
+    """The visible petitions narrowed by the scope filters only: what the tabs count, so a tab's number
+    is the dashboard's figure for the same unit, agency and period."""
+    if not (filterset.is_bound and filterset.is_valid()):
+        return visible, {}
+    queryset, params = visible, {}
+    for name in SCOPE_FILTERS:
+        value = filterset.form.cleaned_data.get(name)
+        if value in (None, ""):
+            continue
+        queryset = filterset.filters[name].filter(queryset, value)
+        params[name] = filterset.data.get(name)
+    return queryset, params
+
+
+def _list_tabs(request, filterset, counts, scope_params):
+    """The quick-filter tabs with their counts over the scope; a tab is active when the list shows exactly
+    its filter, whether it came from the tab or from the dashboard's `measure` drill-down."""
+    get = request.GET
+    measure, status = get.get("measure"), get.get("status")
+
+    def url(**params):
+        return "?" + urlencode({**scope_params, **params})
+
+    tabs = [
+        (
+            "all",
+            _("All"),
+            counts.get("total"),
+            url(),
+            "light",
+            not any(
+                get.get(key)
+                for key in ("awaiting", "overdue", "due_soon", "status", "flagged", "measure", "q", "batch")
+            ),
+        ),
+        (
+            "awaiting",
+            _("Awaiting answer"),
+            counts["awaiting"],
+            url(awaiting="on", sort="due"),
+            "light",
+            bool(get.get("awaiting")),
+        ),
+        (
+            "overdue",
+            _("Overdue"),
+            counts["overdue"],
+            url(overdue="on", sort="due"),
+            "danger",
+            bool(get.get("overdue")) or measure == "overdue",
+        ),
+        (
+            "due_soon",
+            _("Due soon"),
+            counts["due_soon"],
+            url(due_soon="on", sort="due"),
+            "warning",
+            bool(get.get("due_soon")),
+        ),
+        (
+            "reanswer",
+            _("Re-answer requested"),
+            counts["reanswer"],
+            url(status=Status.REANSWER, sort="due"),
+            "warning",
+            status == Status.REANSWER or measure == "reanswer_requested",
+        ),
+        ("returned", _("Returned"), None, url(status=Status.RETURNED), "light", status == Status.RETURNED),
+        ("flagged", _("Flagged for supervision"), None, url(flagged="on"), "light", bool(get.get("flagged"))),
+    ]
+    return [
+        {"key": key, "label": label, "count": count, "url": href, "tone": tone, "active": active}
+        for key, label, count, href, tone, active in tabs
+    ]
 
 
 def _shorten(text, length):

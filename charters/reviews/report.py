@@ -25,6 +25,7 @@ PETITION_STATE_VI = {
     Status.FORWARDED: "Đã chuyển, chờ trả lời",
     Status.RETURNED: "Bị trả lại (sai thẩm quyền)",
     Status.ANSWERED: "Đã trả lời",
+    Status.REANSWER: "Yêu cầu trả lời lại",
     Status.CLOSED: "Đã kết thúc",
 }
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from charters.models import Task, TaskOrigin, TaskStatus
 from coordination.models import Agency
 from meetings.models import VOTER_CONTACT_KINDS, Meeting, MeetingKind, SessionDocument
-from voters.models import Evaluation, EvaluationResult, Forwarding, Petition, Source, Status
+from voters.models import Answer, Evaluation, EvaluationResult, Forwarding, Petition, Source, Status
 
 from .models import AnnualReview, ReviewKind, ReviewStatus
 
@@ -97,6 +97,22 @@ def _petitions_base(unit, start, end, as_of):
     )
 
 
+def _reanswer_cycle(base, as_of):
+    """The re-answer cycle of the period's petitions, in one query over their answers: how many answers
+    were judged unsatisfactory (every judgement counts, a petition may go round twice), how many re-answers
+    came in by `as_of`, and how many of those on time (on or before the due date the judgement set)."""
+    reanswer = Q(is_reanswer=True, document_date__lte=as_of)
+    return Answer.objects.filter(petition__in=base.values("pk")).aggregate(
+        answers_judged_unsatisfactory=Count(
+            "evaluations", filter=Q(evaluations__result=EvaluationResult.UNSATISFACTORY), distinct=True
+        ),
+        reanswered=Count("pk", filter=reanswer, distinct=True),
+        reanswered_on_time=Count(
+            "pk", filter=reanswer & (Q(due_date__isnull=True) | Q(document_date__lte=F("due_date"))), distinct=True
+        ),
+    )
+
+
 def _petition_counts(unit, start, end, as_of):
     base = _petitions_base(unit, start, end, as_of)
     conditions = _petition_conditions(as_of)
@@ -104,6 +120,7 @@ def _petition_counts(unit, start, end, as_of):
         **{name: Count("pk", filter=condition) if condition else Count("pk") for name, condition in conditions.items()},
         from_voter_contact=Count("pk", filter=Q(source=Source.MEETING)),
     )
+    totals.update(_reanswer_cycle(base, as_of))
     by_field = list(
         base.order_by()
         .values("field")

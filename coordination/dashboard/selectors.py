@@ -40,7 +40,7 @@ from coordination.permissions import ensure_unit_visible, is_site_admin, members
 from coordination.query import query_date, query_int
 from meetings.models import VOTER_CONTACT_KINDS, Meeting, MeetingKind, SessionDocument, minutes_missing_q
 from voters.models import Field, Petition
-from voters.selectors import PETITION_MEASURES, petition_measure_q
+from voters.selectors import PETITION_MEASURES, petition_measure_q, petition_place, scope_label
 
 from .summary import SUMMED, summary_for_today
 
@@ -58,6 +58,19 @@ COMPARISON_COLUMNS = {
     "meetings_held": _("Meetings held"),
     "minutes_missing": _("Minutes missing"),
     "documents_late": _("Documents late or overdue"),
+}
+# A province whose communes have no agencies of their own: its petitions by the commune they came from.
+LOCALITY_COLUMNS = {
+    "petitions_received": _("Petitions received"),
+    "petitions_on_time_rate": _("Answered on time (%)"),
+    "petitions_overdue": _("Petitions overdue"),
+    "petitions_unsatisfactory": _("Answers judged unsatisfactory"),
+    "petitions_reanswered_on_time": _("Re-answers on time"),
+}
+# Dashboard measure → the petition list's tab showing the same petitions.
+LIST_TABS = {
+    "overdue": {"overdue": "on", "sort": "due"},
+    "reanswer_requested": {"status": "reanswer", "sort": "due"},
 }
 AGENCY_COLUMNS = {
     "petitions_to_answer": _("Petitions to answer"),
@@ -134,7 +147,17 @@ class Scope:
             "received_to": self.end.isoformat(),
             "agency": self.agency.pk if self.agency and unit is None else None,
         }
+        # The measures that are also a tab of the list land on that tab (same definition), so the tab and
+        # its filter control show as active and its count is this figure.
+        measure = extra.get("measure")
+        if measure in LIST_TABS:
+            extra = {**extra, "measure": None, **LIST_TABS[measure]}
         return self._url("voters:list", {**params, **extra})
+
+    @property
+    def label(self):
+        """The scope as the figures state it: "năm 2026", or the period."""
+        return scope_label(self.start, self.end)
 
     def meeting_url(self, unit=None, **extra):
         params = {
@@ -814,6 +837,41 @@ def commune_comparison(scope, sort=None, minutes_missing=None):
     return _sorted(rows, sort, COMPARISON_COLUMNS, "-petitions_on_time_rate")
 
 
+def locality_comparison(scope, sort=None):
+    """The scope's petitions by the commune they were raised in (the commune chosen, else the locality
+    typed: `voters.selectors.petition_place`), for a unit whose communes have no agencies in the system
+    (otherwise `commune_comparison` ranks them on every measure): one grouped query. None when no petition
+    names where it came from."""
+    rows = (
+        _petitions(scope)
+        .annotate(place=petition_place())
+        .filter(place__isnull=False)
+        .order_by()
+        .values("place")
+        .annotate(**_petition_counts(scope.today))
+    )
+    result = []
+    for row in rows:
+        place = row["place"]
+        result.append(
+            {
+                "name": place,
+                "petitions_received": Figure(row["received"], scope.petition_url(place=place)),
+                "petitions_on_time_rate": rate(row["answered_on_time"], row["answered"]),
+                "petitions_overdue": Figure(row["overdue"], scope.petition_url(place=place, measure="overdue")),
+                "petitions_unsatisfactory": Figure(
+                    row["unsatisfactory"], scope.petition_url(place=place, measure="unsatisfactory")
+                ),
+                "petitions_reanswered_on_time": Figure(
+                    row["reanswered_on_time"], scope.petition_url(place=place, measure="reanswered_on_time")
+                ),
+            }
+        )
+    if not result:
+        return None, sort
+    return _sorted(result, sort, LOCALITY_COLUMNS, "-petitions_on_time_rate")
+
+
 # --- trends ------------------------------------------------------------------------------------------
 
 
@@ -894,7 +952,7 @@ def trend_figures(scope, grid=None, task_rows=None, meeting_rows=None):
     return {"rows": rows, "chart": chart}
 
 
-def dashboard_figures(scope, *, sort=None, commune_sort=None):
+def dashboard_figures(scope, *, sort=None, commune_sort=None, locality_sort=None):
     """`dashboard_compute`, reused for `DASHBOARD_CACHE_SECONDS` when set (the page shows `computed_at`).
 
     Petitions come from the summary when it can answer the scope (`Scope.whole_months`, computed for
@@ -904,7 +962,7 @@ def dashboard_figures(scope, *, sort=None, commune_sort=None):
     scope.summary = summary_for_today(scope.today) if scope.whole_months else None
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if not seconds:
-        return dashboard_compute(scope, sort=sort, commune_sort=commune_sort)
+        return dashboard_compute(scope, sort=sort, commune_sort=commune_sort, locality_sort=locality_sort)
     refreshed = scope.summary.refreshed_at if scope.summary is not None else None
     parts = (scope.unit.pk, scope.agency.pk if scope.agency else 0, scope.start, scope.end, scope.today, refreshed)
     key = "dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -918,10 +976,14 @@ def dashboard_figures(scope, *, sort=None, commune_sort=None):
         data["communes"], data["commune_sort"] = _sorted(
             data["communes"], commune_sort, COMPARISON_COLUMNS, "-petitions_on_time_rate"
         )
+    if data.get("localities") is not None:
+        data["localities"], data["locality_sort"] = _sorted(
+            data["localities"], locality_sort, LOCALITY_COLUMNS, "-petitions_on_time_rate"
+        )
     return data
 
 
-def dashboard_compute(scope, *, sort=None, commune_sort=None):
+def dashboard_compute(scope, *, sort=None, commune_sort=None, locality_sort=None):
     """Every block of the page for `scope`; a fixed number of queries whatever the data size."""
     # Shared between blocks: the minutes-missing condition (it reads the deadline rules) and the documents
     # by responsible agency (the agency comparison's, when no agency is chosen).
@@ -929,6 +991,7 @@ def dashboard_compute(scope, *, sort=None, commune_sort=None):
     documents = document_rows(scope)
     agencies, agency_sort = agency_comparison(scope, sort, documents)
     communes, commune_sort = commune_comparison(scope, commune_sort, missing)
+    localities, locality_sort = (None, None) if communes else locality_comparison(scope, locality_sort)
     grid, tasks, meetings = petition_grid(scope), task_grid(scope), meeting_grid(scope, missing)
     return {
         "petitions": petition_figures(scope, grid),
@@ -939,6 +1002,8 @@ def dashboard_compute(scope, *, sort=None, commune_sort=None):
         "agency_sort": agency_sort,
         "communes": communes,
         "commune_sort": commune_sort,
+        "localities": localities,
+        "locality_sort": locality_sort,
         "trend": trend_figures(scope, grid, tasks, meetings),
         "computed_at": timezone.now(),
         # When the petition figures were counted: the summary's refresh, or None when counted live now.

@@ -1,10 +1,11 @@
-"""URLs of the leaders' dashboard (included at /dashboard/ by the root URLconf; names not namespaced)."""
+"""URLs of the home page ("waiting for you") and the leaders' dashboard (included at the root; names not namespaced)."""
 
 from django.urls import path
 
 from . import views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("documents/", views.dashboard_documents, name="dashboard_documents"),
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/documents/", views.dashboard_documents, name="dashboard_documents"),
 ]

@@ -12,19 +12,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from coordination.models import Agency
-from coordination.permissions import ensure_unit_visible, filter_by_unit, visible_unit_ids
+from coordination.permissions import agency_of, ensure_unit_visible, filter_by_unit, visible_unit_ids
 
 from .selectors import (
     AGENCY_COLUMNS,
     COMPARISON_COLUMNS,
     DOCUMENT_BEHIND,
     DOCUMENT_STATES,
+    LOCALITY_COLUMNS,
     dashboard_figures,
     dashboard_scope,
     parse_date,
     parse_int,
     session_documents,
 )
+from .waiting import KINDS, waiting_for
 
 PAGE_SIZE = 50
 
@@ -41,8 +43,9 @@ def count_tone(value, bad="danger"):
     return "success" if not value else bad
 
 
-def headline_cards(data):
-    """The eight figures a leader reads first, each with a colour cue, an icon and a one-line context."""
+def headline_cards(data, scope_text=""):
+    """The eight figures a leader reads first, each with a colour cue, an icon and a one-line context
+    (a count that also appears on a list or in the digest says its scope)."""
     petitions, tasks, meetings, documents = data["petitions"], data["tasks"], data["meetings"], data["documents"]
     days = petitions["average_working_days"]
     return [
@@ -71,7 +74,7 @@ def headline_cards(data):
             "figure": petitions["overdue"],
             "tone": count_tone(petitions["overdue"].value),
             "icon": "exclamation-octagon",
-            "context": _("due date passed, no answer yet"),
+            "context": format_html(_("due date passed, no answer yet · received, {scope}"), scope=scope_text),
         },
         {
             "label": _("Average time to answer"),
@@ -200,7 +203,12 @@ def dashboard(request):
     scope = dashboard_scope(request.user, request.GET)
     if scope is None:
         return render(request, "coordination/dashboard.html", {"scope": None})
-    data = dashboard_figures(scope, sort=request.GET.get("sort"), commune_sort=request.GET.get("csort"))
+    data = dashboard_figures(
+        scope,
+        sort=request.GET.get("sort"),
+        commune_sort=request.GET.get("csort"),
+        locality_sort=request.GET.get("lsort"),
+    )
     years = list(range(scope.today.year + 1, scope.today.year - 5, -1))
     chart_labels = {
         "petitions_received": _("Received"),
@@ -218,10 +226,13 @@ def dashboard(request):
         {
             "scope": scope,
             "years": years,
-            "cards": headline_cards(data),
+            "cards": headline_cards(data, scope.label),
             "agency_headers": sort_headers(request, "sort", AGENCY_COLUMNS, data["agency_sort"], "agencies"),
             "commune_headers": sort_headers(
                 request, "csort", COMPARISON_COLUMNS, data["commune_sort"] or "", "communes"
+            ),
+            "locality_headers": sort_headers(
+                request, "lsort", LOCALITY_COLUMNS, data.get("locality_sort") or "", "localities"
             ),
             "chart": {**data["trend"]["chart"], "names": chart_labels},
             "agency_rows_html": comparison_rows_html(data["agencies"], "agency"),
@@ -260,4 +271,21 @@ def dashboard_documents(request):
         request,
         "coordination/dashboard_documents.html",
         {"page": page, "documents": page.object_list, "state": state, "agency": agency, "start": start, "end": end},
+    )
+
+
+@login_required
+def home(request):
+    today = timezone.localdate()
+    agency = agency_of(request.user) if request.user.is_authenticated else None
+    items, counts, links = waiting_for(agency, today)
+    kinds = [
+        {"kind": kind, "label": label, "icon": icon, "count": counts[kind], "url": links[kind]}
+        for kind, (label, icon, _tone) in KINDS.items()
+        if counts.get(kind)
+    ]
+    return render(
+        request,
+        "coordination/home.html",
+        {"waiting_items": items, "waiting_kinds": kinds, "waiting_agency": agency},
     )

@@ -1,7 +1,10 @@
 """Demo voter petitions for the demo units: a few hundred, in every state, dated around `context.today`.
 
-Bypasses the services for speed (bulk_create) but writes the same rows the services would, with
-their audit events dated when each step happened, so timelines, lists and statistics look real.
+The history bypasses the services for speed (bulk_create) but writes the same rows the services would,
+with their audit events dated when each step happened, so timelines, lists and statistics look real.
+Today's handoffs in Đà Nẵng (a forward, a bulk forward, a return, an answer, an unsatisfactory judgement)
+go through the services themselves, so the demo users find the notifications and states a real office
+would have under the bell, in their digest and on their home page.
 """
 
 import datetime
@@ -177,7 +180,7 @@ STATES = [
     ("answered_on_time", 14),
     ("answered_late", 7),
     ("closed", 12),
-    ("reopened", 6),
+    ("reopened", 6),  # judged unsatisfactory: re-answer requested
 ]
 
 
@@ -233,6 +236,84 @@ def seed(context):
             continue
         with transaction.atomic():
             _seed_unit(context, key, demo_unit, users)
+            if key == LIVE_UNIT:
+                _live_handoffs(context, demo_unit, users)
+
+
+LIVE_UNIT = "danang"
+LIVE_CONTENT = [
+    "Cử tri đề nghị sớm sửa chữa tuyến đường {street} đoạn qua {loc} bị sụt lún, gây nguy hiểm cho người đi đường.",
+    "Cử tri {loc} đề nghị nạo vét hệ thống thoát nước trên đường {street} trước mùa mưa bão.",
+    "Cử tri {loc} đề nghị bổ sung đèn chiếu sáng công cộng tại các kiệt, hẻm trên đường {street}.",
+    "Cử tri {loc} phản ánh tình trạng lấn chiếm vỉa hè trên đường {street}, đề nghị xử lý dứt điểm.",
+    "Cử tri {loc} đề nghị đầu tư nhà văn hóa tổ dân phố đã xuống cấp nhiều năm.",
+    "Cử tri {loc} đề nghị sớm giải quyết hồ sơ cấp giấy chứng nhận quyền sử dụng đất còn tồn đọng.",
+    "Cử tri {loc} đề nghị tăng cường kiểm tra an toàn thực phẩm tại các chợ tạm.",
+    "Cử tri {loc} đề nghị lắp đặt biển báo, gờ giảm tốc trước cổng trường tiểu học trên đường {street}.",
+]
+
+
+def _live_handoffs(context, demo_unit, users):
+    """Today's handoffs in one unit, made by the services (permissions, deadlines, audit entries and the
+    handoff notifications included): intake at the People's Council, a forward to the People's Committee
+    with a department supporting, a bulk forward, a return as wrong authority, an answer, and an answer
+    judged unsatisfactory (re-answer requested)."""
+    from . import services
+
+    hdnd, ubnd = demo_unit.agencies[AgencyKind.HDND], demo_unit.agencies[AgencyKind.UBND]
+    council = users.get(f"{LIVE_UNIT}.hdnd.clerk")
+    committee = users.get(f"{LIVE_UNIT}.ubnd.clerk")
+    if council is None or committee is None:
+        return
+    rng = random.Random(f"voters-demo-live-{LIVE_UNIT}")  # noqa: S311 - demo data, not security
+    today = timezone.localdate()
+    localities = _localities(demo_unit, rng)
+    created = [
+        services.petition_create(
+            actor=council,
+            originating_agency=hdnd,
+            received_on=today,
+            source="reception",
+            content=text.format(loc=rng.choice(localities), street=rng.choice(STREETS)),
+            field="infrastructure",
+        )
+        for text in LIVE_CONTENT
+    ]
+    supporting = [demo_unit.departments[0]] if demo_unit.departments else []
+
+    def forward(petition):
+        return services.petition_forward(
+            actor=council,
+            petition=petition,
+            agency=ubnd,
+            supporting_agencies=supporting,
+            dispatch_number=f"{rng.randint(300, 900)}/HĐND-VP",
+            dispatch_date=today,
+        )
+
+    forward(created[0])
+    services.petition_bulk_forward(
+        actor=council, petitions=created[1:4], agency=ubnd, dispatch_date=today, dispatch_number="915/HĐND-VP"
+    )
+    returned, answered, judged = created[4], created[5], created[6]
+    for petition in (returned, answered, judged):
+        forward(petition)
+        petition.refresh_from_db()
+    services.petition_return(
+        actor=committee, petition=returned, reason="Nội dung thuộc thẩm quyền của UBND cấp xã theo phân cấp."
+    )
+    for petition in (answered, judged):
+        services.petition_answer(
+            actor=committee,
+            petition=petition,
+            version=petition.version,
+            text=ANSWERS["explained"],
+            document_number=f"{rng.randint(1000, 4800)}/UBND-VP",
+            document_date=today,
+            outcome="explained",
+        )
+        petition.refresh_from_db()
+    services.petition_evaluate(actor=council, petition=judged, result="unsatisfactory", comment=UNSATISFACTORY[0])
 
 
 def _seed_unit(context, key, demo_unit, users):
@@ -259,6 +340,7 @@ def _seed_unit(context, key, demo_unit, users):
     )
     localities = _localities(demo_unit, rng)
     rule = deadline_rule_for("petition-answer-local", unit=unit, on_date=today)
+    reanswer_rule = deadline_rule_for("petition-reanswer", unit=unit, on_date=today) or rule
 
     def due_from(day):
         if rule is not None:
@@ -412,6 +494,7 @@ def _seed_unit(context, key, demo_unit, users):
             document_number=f"{rng.randint(100, 4800)}/{agency_code.get(lead.short_name, 'UBND')}-VP",
             document_date=answer_day,
             outcome=outcome,
+            due_date=due,
             plan="Bố trí vốn, tổ chức thi công theo kế hoạch đầu tư công năm 2027."
             if outcome == "in_progress_with_plan"
             else "",
@@ -447,25 +530,27 @@ def _seed_unit(context, key, demo_unit, users):
             plan.events.append((judge_day, actor(judge), "close", "Đánh giá: đạt yêu cầu; đóng", {}))
         else:
             comment = rng.choice(UNSATISFACTORY)
+            reanswer_due = deadline_compute(reanswer_rule, judge_day) if reanswer_rule else due_from(judge_day)
             plan.evaluation = Evaluation(
                 agency=judge,
                 result="unsatisfactory",
                 comment=comment,
+                reanswer_due_date=reanswer_due,
                 evaluated_by=actor(judge),
                 created_at=_at(judge_day, 16),
             )
-            petition.status = "forwarded"
+            petition.status = "reanswer"
             petition.flagged_for_supervision = True
-            petition.due_date = due_from(judge_day)
+            petition.due_date = reanswer_due
             petition.answered_on = None
             petition.outcome = ""
             plan.events.append(
                 (
                     judge_day,
                     actor(judge),
-                    "reopen",
-                    "Đánh giá: chưa đạt; mở lại, đưa vào giám sát",
-                    {"comment": comment},
+                    "reanswer",
+                    f"Đánh giá: chưa đạt; yêu cầu trả lời lại trước {reanswer_due:%d/%m/%Y}",
+                    {"comment": comment, "due_date": reanswer_due},
                 )
             )
         plans.append(plan)

@@ -268,7 +268,7 @@ def test_voter_contact_petitions_from_intake_to_the_dashboard(live_server, watch
     page.fill("textarea[name=comment]", "Trả lời chưa nêu thời gian hoàn thành sửa chữa tuyến đường.")
     submit(page, "form[data-draft]")
     rejected.refresh_from_db()
-    assert rejected.status == Status.FORWARDED and rejected.flagged_for_supervision, "an unsatisfactory answer reopens"
+    assert rejected.status == Status.REANSWER and rejected.flagged_for_supervision, "unsatisfactory: re-answer"
 
     # --- Journey 4: the leader reads the dashboard; each number opens the list it counts ------------
     sign_out(page)

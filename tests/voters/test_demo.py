@@ -54,3 +54,19 @@ def test_seeded_petition_pages_render(context, clerk, login):
     assert client.get("/petitions/").status_code == 200
     for petition in Petition.objects.order_by("?")[:5]:
         assert client.get(f"/petitions/{petition.pk}/").status_code == 200
+
+
+def test_todays_demo_handoffs_go_through_the_services(context, agencies):
+    from coordination.models import Notification, Role
+    from tests.factories import member
+
+    council = member(agencies.hdnd, Role.CLERK, username="danang.hdnd.clerk")
+    committee = member(agencies.ubnd, Role.CLERK, username="danang.ubnd.clerk")
+    demo.seed(context)
+    kinds = set(Notification.objects.filter(recipient=committee).values_list("kind", flat=True))
+    assert {"handoff_forward", "handoff_reanswer"} <= kinds
+    # The bulk forward of three petitions is one notification per person.
+    assert Notification.objects.filter(recipient=committee, item_kind="petitions").count() == 1
+    council_kinds = set(Notification.objects.filter(recipient=council).values_list("kind", flat=True))
+    assert {"handoff_return", "handoff_answer"} <= council_kinds
+    assert Petition.objects.filter(status="reanswer").exists()

@@ -177,16 +177,16 @@ def test_satisfactory_evaluation_closes(answered, mttq_clerk):
     assert answered.evaluations.get().agency.kind == "MTTQ"
 
 
-def test_unsatisfactory_evaluation_reopens_and_flags(answered, clerk):
+def test_unsatisfactory_evaluation_requests_a_reanswer_and_flags(answered, clerk):
     services.petition_evaluate(
         actor=clerk, petition=answered, result="unsatisfactory", comment="Trả lời chưa đúng trọng tâm."
     )
     answered.refresh_from_db()
-    assert answered.status == Status.FORWARDED
+    assert answered.status == Status.REANSWER
     assert answered.flagged_for_supervision
     assert answered.answered_on is None
     assert answered.due_date is not None
-    assert audit_events_for(answered)[0].action == "reopen"
+    assert audit_events_for(answered)[0].action == "reanswer"
 
 
 def test_unsatisfactory_needs_a_comment(answered, clerk):

@@ -42,6 +42,29 @@ def reviewable_charters(user):
     return queryset.filter(party_links__agency=agency).order_by("-effective_from")
 
 
+def charter_review_states(user, year):
+    """Each charter the user's agency is a party to (every charter for site administrators) that was valid in
+    `year`, with its annual review of that year (or None) and the approvals counted: the list's "state of
+    every charter's review"."""
+    import datetime
+
+    from .review_models import AnnualReview, ReviewKind
+
+    charters = list(
+        reviewable_charters(user).filter(
+            term__start_date__lte=datetime.date(year, 12, 31), term__end_date__gte=datetime.date(year, 1, 1)
+        )
+    )
+    reviews = {
+        review.charter_id: review
+        for review in AnnualReview.objects.filter(charter__in=charters, year=year, kind=ReviewKind.ANNUAL).annotate(
+            approvals_count=Count("approvals", distinct=True),
+            parties_count=Count("charter__party_links", distinct=True),
+        )
+    }
+    return [{"charter": charter, "review": reviews.get(charter.pk)} for charter in charters]
+
+
 def review_versions(review):
     return ReviewVersion.objects.filter(review=review).select_related("created_by").defer("data").order_by("-number")
 

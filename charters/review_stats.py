@@ -317,7 +317,8 @@ def statistics_compute(charter, year, *, kind=ReviewKind.ANNUAL, today=None, wit
         "computed_at": timezone.now().isoformat(),
         "cut_off": today.isoformat(),
         "charter": {"number": charter.number, "title": charter.title},
-        "issuers": issuers_of(charter),
+        # Earlier years are only compared: their header is not printed.
+        "issuers": issuers_of(charter) if with_previous else [],
         "meetings": _meeting_counts(scope),
         "petitions": _petition_counts(scope, as_of),
         "tasks": _task_counts(charter, start, end, as_of),

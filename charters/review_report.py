@@ -430,11 +430,14 @@ def report_html(review, data, *, with_appendix=False):
 
 
 def appendix_html(review, data, rows, *, first_part, start_page):
+    approved = version_is_approved(data)
     context = {
         "asset_base": ASSET_BASE,
         "year": review.year,
         "is_end_of_term": review.kind == ReviewKind.END_OF_TERM,
-        "reference": f"{data.get('number') or chr(0xA0) * 6}/{data['symbol']}",
+        "is_draft": not approved,
+        "as_of": datetime.date.fromisoformat(data["stats"]["as_of"]),
+        "reference": f"{(data.get('number') if approved else '') or chr(0xA0) * 6}/{data['symbol']}",
         "rows": rows,
         "first_part": first_part,
         "start_page": start_page,

@@ -165,6 +165,10 @@ def test_an_approved_report_does_not_change_after_new_petitions(review, secretar
     before = _words(_pdf(review, with_appendix=True))
     before_docx = _docx_text(_docx(review, with_appendix=True))
     assert "số liệu tính đến ngày 31/12/2025" in before
+    # The appendix prints its rows' dates (received 10/01/2025, answered 20/02/2025) and its cut-off.
+    appendix = before[before.index("PHỤ LỤC") :]
+    assert "10/01/2025" in appendix and "20/02/2025" in appendix
+    assert "số liệu tính đến ngày 31/12/2025" in appendix and "Báo cáo số 15/BC-HĐND-UBND-MTTQ" in appendix
     # Later: a new petition of the year, and the waiting one answered.
     rf.petition(year_data.unit, agencies.hdnd, received=date(2025, 10, 1), content="Kiến nghị đến muộn")
     from voters.models import Petition

@@ -120,5 +120,12 @@ class ReviewReturnForm(forms.Form):
 class ReportRequestForm(forms.Form):
     with_appendix = forms.BooleanField(label=_("Add the appendix listing the year's petitions"), required=False)
     format = forms.ChoiceField(
-        label=_("Format"), choices=ReportFormat.choices, initial=ReportFormat.PDF, widget=forms.RadioSelect
+        label=_("Format"),
+        choices=ReportFormat.choices,
+        initial=ReportFormat.PDF,
+        required=False,
+        widget=forms.RadioSelect,
     )
+
+    def clean_format(self):
+        return self.cleaned_data.get("format") or ReportFormat.PDF

@@ -50,3 +50,19 @@ def symbol_warnings(text):
             _("After the document type, name the issuing agencies separated by hyphens (e.g. QCPH-HĐND-UBND).")
         )
     return warnings
+
+
+def number_taken_warning(charter):
+    """A warning when another charter of the same unit already carries this number and symbol (the register
+    of a unit's documents has one entry per number); None otherwise. Warned, not refused: old charters were
+    sometimes re-entered by hand."""
+    from .models import Charter
+
+    number = (charter.number or "").strip()
+    if not number or not charter.unit_id:
+        return None
+    if Charter.objects.filter(unit_id=charter.unit_id, number__iexact=number).exclude(pk=charter.pk).exists():
+        return _(
+            "Another charter of this unit already has the number %(number)s: check that it is not entered twice."
+        ) % {"number": number}
+    return None

@@ -36,7 +36,7 @@ from .permissions import (
     task_for,
     visible_charters,
 )
-from .symbols import symbol_warnings
+from .symbols import number_taken_warning, symbol_warnings
 
 PAGE_SIZE = 25
 URL_SENTINEL = 987654321987  # reversed once per page, then replaced by each row's id
@@ -153,6 +153,9 @@ def _build_charter_forms(request, setup, *, initial=None, parties_initial=None, 
 def _warn_symbol(request, charter):
     for warning in symbol_warnings(charter.number):
         messages.warning(request, _("Number and symbol: %(warning)s") % {"warning": warning})
+    taken = number_taken_warning(charter)
+    if taken:
+        messages.warning(request, taken)
 
 
 @login_required

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from coordination.widgets import ChoiceLabelsMixin, DateInput
 
-from .models import AnnualReview, ReviewKind
+from .models import AnnualReview, ReportFormat, ReviewKind
+from .text import signers_parse, signers_text
 
 TEXTAREA = {"rows": 8, "class": "review-text"}
 
@@ -25,6 +26,16 @@ class ReviewCreateForm(ChoiceLabelsMixin, forms.Form):
 
 class ReviewEditForm(ChoiceLabelsMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    signers = forms.CharField(
+        label=_("Signers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 9}),
+        help_text=_(
+            "One block per signer, blocks separated by a blank line: the title lines as printed "
+            '(e.g. "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"), then the signer\'s name on the last line. '
+            "Two or three signers print side by side, four in two rows."
+        ),
+    )
 
     class Meta:
         model = AnnualReview
@@ -35,16 +46,24 @@ class ReviewEditForm(ChoiceLabelsMixin, forms.ModelForm):
             "issued_on",
             "summary",
             "introduction",
+            "general_assessment",
             "results",
             "shortcomings",
             "causes",
+            "conference_conclusions",
+            "charter_decision",
+            "charter_decision_note",
             "next_tasks",
             "recommendations",
+            "signers",
             "recipients",
         ]
         widgets = {
             "issued_on": DateInput(),
             "introduction": forms.Textarea(attrs={"rows": 3}),
+            "general_assessment": forms.Textarea(attrs={"rows": 5}),
+            "conference_conclusions": forms.Textarea(attrs={"rows": 5}),
+            "charter_decision_note": forms.Textarea(attrs={"rows": 3}),
             "results": forms.Textarea(attrs={"rows": 16}),
             "shortcomings": forms.Textarea(attrs=TEXTAREA),
             "causes": forms.Textarea(attrs={"rows": 5}),
@@ -60,6 +79,39 @@ class ReviewEditForm(ChoiceLabelsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound and self.instance.pk:
             self.initial["version"] = self.instance.version
+            self.initial["signers"] = signers_text(self.instance.signers)
+
+    def clean_signers(self):
+        try:
+            return signers_parse(self.cleaned_data.get("signers", ""))
+        except ValueError as error:
+            if str(error) == "count":
+                raise forms.ValidationError(_("A report has at most four signers.")) from error
+            raise forms.ValidationError(
+                _("Each signer needs at least a title line and the name, blocks separated by a blank line.")
+            ) from error
+
+
+class SignedCopyForm(forms.Form):
+    """The secretariat records a party's approval given on paper."""
+
+    agency = forms.TypedChoiceField(label=_("Party agency"), coerce=int)
+    signed_copy = forms.FileField(label=_("Signed copy (PDF)"))
+    signed_on = forms.DateField(
+        label=_("Signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    comment = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [(agency.pk, agency.name) for agency in agencies]
+
+
+class ReviewReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the approved review is reopened"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ReviewReturnForm(ChoiceLabelsMixin, forms.Form):
@@ -69,3 +121,13 @@ class ReviewReturnForm(ChoiceLabelsMixin, forms.Form):
 
 class ReportRequestForm(ChoiceLabelsMixin, forms.Form):
     with_appendix = forms.BooleanField(label=_("Add the appendix listing the year's petitions"), required=False)
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=ReportFormat.choices,
+        initial=ReportFormat.PDF,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_format(self):
+        return self.cleaned_data.get("format") or ReportFormat.PDF

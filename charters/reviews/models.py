@@ -14,14 +14,32 @@ __all__ = [
     "NARRATIVE_FIELDS",
     "VERSIONED_FIELDS",
     "AnnualReview",
+    "ApprovalMethod",
+    "CharterDecision",
     "ReportFile",
+    "ReportFormat",
     "ReportStatus",
     "ReviewApproval",
     "ReviewKind",
+    "ReviewSnapshot",
     "ReviewStatus",
     "ReviewVersion",
     "report_storage",
 ]
+
+
+# Reports live under MEDIA_ROOT, which is never served directly (downloads go through a permission-checked
+# view). No explicit location: the storage follows settings.MEDIA_ROOT, also when tests change it.
+report_storage = FileSystemStorage()
+
+
+def report_storage_get():
+    """The storage of report files (a callable, so migrations do not record a machine's path)."""
+    return report_storage
+
+
+def signed_copy_path(instance, filename):
+    return f"charters/reviews/{instance.review_id}/signed/{instance.agency_id}.pdf"
 
 
 class ReviewKind(models.TextChoices):
@@ -35,8 +53,29 @@ class ReviewStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
+class CharterDecision(models.TextChoices):
+    """What the review conference decided about the charter itself."""
+
+    KEEP = "keep", _("Keep the charter as it is")
+    AMEND = "amend", _("Amend and supplement the charter")
+    REPLACE = "replace", _("Replace the charter with a new one")
+
+
+class ApprovalMethod(models.TextChoices):
+    LEADER = "leader", _("Approved in the application by the agency's leader")
+    SIGNED_COPY = "signed_copy", _("Signed copy recorded by the secretariat")
+
+
 # Narrative sections in the order the report prints them.
-NARRATIVE_FIELDS = ("results", "shortcomings", "causes", "next_tasks", "recommendations")
+NARRATIVE_FIELDS = (
+    "general_assessment",
+    "results",
+    "shortcomings",
+    "causes",
+    "conference_conclusions",
+    "next_tasks",
+    "recommendations",
+)
 # What a saved version keeps (with the frozen statistics).
 VERSIONED_FIELDS = (
     "number",
@@ -46,6 +85,9 @@ VERSIONED_FIELDS = (
     "summary",
     "introduction",
     *NARRATIVE_FIELDS,
+    "charter_decision",
+    "charter_decision_note",
+    "signers",
     "recipients",
 )
 
@@ -70,12 +112,20 @@ class AnnualReview(models.Model):
     issued_on = models.DateField(_("date of issue"), null=True, blank=True)
     summary = models.CharField(_("summary line"), max_length=500)
     introduction = models.TextField(_("introduction"), blank=True)
+    general_assessment = models.TextField(_("general assessment"), blank=True)
     results = models.TextField(_("results per coordination area"), blank=True)
     shortcomings = models.TextField(_("shortcomings"), blank=True)
     causes = models.TextField(_("causes"), blank=True)
+    conference_conclusions = models.TextField(_("conclusions of the review conference"), blank=True)
+    charter_decision = models.CharField(
+        _("decision on the charter"), max_length=10, choices=CharterDecision.choices, blank=True
+    )
+    charter_decision_note = models.TextField(_("decision on the charter: details"), blank=True)
     next_tasks = models.TextField(_("tasks and solutions for next year"), blank=True)
     recommendations = models.TextField(_("recommendations"), blank=True)
     recipients = models.TextField(_("recipients (Nơi nhận)"), blank=True, help_text=_("One recipient per line."))
+    # [{"lines": ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], "name": "Nguyễn Văn A"}, …] in print order.
+    signers = models.JSONField(_("signers"), default=list, blank=True)
     stats = models.JSONField(_("statistics"), default=dict, blank=True, editable=False)
     stats_computed_at = models.DateTimeField(_("statistics computed at"), null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
@@ -139,13 +189,35 @@ class ReviewApproval(models.Model):
     approved_at = models.DateTimeField(_("approved at"), auto_now_add=True)
     review_version = models.PositiveIntegerField(_("version approved"))
     comment = models.CharField(_("comment"), max_length=500, blank=True)
+    method = models.CharField(
+        _("how it was approved"), max_length=20, choices=ApprovalMethod.choices, default=ApprovalMethod.LEADER
+    )
+    # A party with no leader account approves on paper: the secretariat uploads the signed copy.
+    signed_copy = models.FileField(
+        _("signed copy (PDF)"), storage=report_storage_get, upload_to=signed_copy_path, max_length=300, blank=True
+    )
+    signed_copy_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         db_table = "charters_reviewapproval"
         verbose_name = _("review approval")
         verbose_name_plural = _("review approvals")
         ordering = ["approved_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["review", "agency"], name="review_approval_one_per_agency")]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "agency"], name="review_approval_one_per_agency"),
+            models.CheckConstraint(
+                condition=~Q(method="signed_copy") | ~Q(signed_copy=""), name="review_approval_copy_has_file"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.review} — {self.agency}"
@@ -181,24 +253,20 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-# Reports live under MEDIA_ROOT, which is never served directly (downloads go through a permission-checked
-# view). No explicit location: the storage follows settings.MEDIA_ROOT, also when tests change it.
-report_storage = FileSystemStorage()
-
-
-def report_storage_get():
-    """The storage of report files (a callable, so migrations do not record a machine's path)."""
-    return report_storage
+class ReportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word (.docx)"
 
 
 class ReportFile(models.Model):
-    """One rendering of a review version into a PDF. Every render is a new row; old files stay."""
+    """One rendering of a review version into a PDF or a Word file. Every render is a new row; old files stay."""
 
     review = models.ForeignKey(AnnualReview, on_delete=models.CASCADE, related_name="report_files")
     source_version = models.ForeignKey(
         ReviewVersion, verbose_name=_("version"), on_delete=models.PROTECT, related_name="report_files"
     )
     with_appendix = models.BooleanField(_("with the petitions appendix"), default=False)
+    format = models.CharField(_("format"), max_length=4, choices=ReportFormat.choices, default=ReportFormat.PDF)
     status = models.CharField(
         _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.QUEUED, db_index=True
     )
@@ -227,7 +295,7 @@ class ReportFile(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.review} — PDF #{self.pk}"
+        return f"{self.review} — {self.get_format_display()} #{self.pk}"
 
     @property
     def unit(self):
@@ -248,4 +316,30 @@ class ReportFile(models.Model):
         review = self.review
         kind = "tong-ket" if review.kind == ReviewKind.END_OF_TERM else "so-ket"
         suffix = "-phu-luc" if self.with_appendix else ""
-        return f"bao-cao-{kind}-{review.year}-v{self.source_version.number}-{self.pk}{suffix}.pdf"
+        return f"bao-cao-{kind}-{review.year}-v{self.source_version.number}-{self.pk}{suffix}.{self.format}"
+
+    @property
+    def content_type(self):
+        if self.format == ReportFormat.DOCX:
+            return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        return "application/pdf"
+
+
+class ReviewSnapshot(models.Model):
+    """The petitions list of the appendix as it stood when the figures were generated (frozen with them).
+
+    The statistics point at their snapshot (`stats["snapshot"]`), so a version prints the appendix of its own
+    figures; a petition added or answered later never changes it."""
+
+    review = models.ForeignKey(AnnualReview, on_delete=models.CASCADE, related_name="snapshots")
+    taken_at = models.DateTimeField(_("taken at"), auto_now_add=True)
+    as_of = models.DateField(_("cut-off date"))
+    rows = models.JSONField(_("petitions"), default=list)
+
+    class Meta:
+        verbose_name = _("review snapshot")
+        verbose_name_plural = _("review snapshots")
+        ordering = ["-taken_at", "-id"]
+
+    def __str__(self):
+        return f"{self.review} — {self.as_of:%d/%m/%Y}"

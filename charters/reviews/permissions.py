@@ -62,6 +62,19 @@ def can_return_review(user, review):
     return review.status == ReviewStatus.SUBMITTED and is_party_leader(user, review.charter)
 
 
+def can_record_signed_copy(user, review):
+    """The secretariat records a party's paper approval (signed copy) while the review waits for approvals."""
+    if review.status != ReviewStatus.SUBMITTED or not can_draft_review(user, review.charter):
+        return False
+    approved = {approval.agency_id for approval in review.approvals.all()}
+    return bool(_party_ids(review.charter) - approved)
+
+
+def can_reopen_review(user, review):
+    """An approved review is reopened (as a new version, the approved one kept) by a party's secretariat."""
+    return review.status == ReviewStatus.APPROVED and can_draft_review(user, review.charter)
+
+
 def charter_reviews_for(user, charter):
     """404 for another unit's charter, 403 for a non-party member of the same unit."""
     ensure_unit_visible(user, charter.unit_id)
@@ -75,6 +88,8 @@ REVIEW_ACTIONS = {
     "render": can_render_review,
     "approve": can_approve_review,
     "return": can_return_review,
+    "record_signed_copy": can_record_signed_copy,
+    "reopen": can_reopen_review,
 }
 
 

@@ -8,10 +8,18 @@ from django.utils import translation
 
 from voters.models import Petition, Status
 
-from .models import ReviewKind
+from .models import ReviewKind, ReviewSnapshot
 from .pdf import ASSET_BASE, pdf_concatenate, render_document, render_pdf
-from .stats import review_period
-from .text import comparison_rows, field_label, meeting_label, vn_percent
+from .stats import Scope, issuers_of, review_period
+from .text import (  # noqa: F401 - signature_lines is imported from here by callers
+    comparison_rows,
+    field_label,
+    meeting_label,
+    signature_lines,
+    signers_default,
+    vn_int,
+    vn_percent,
+)
 
 REPORT_TEMPLATE = "charters/reports/review_report.html"
 APPENDIX_TEMPLATE = "charters/reports/review_report_appendix.html"
@@ -60,58 +68,6 @@ def _upper(text):
     return (text or "").upper()
 
 
-# "TM." (on behalf of) lines of the signature blocks, by agency kind (Decree 30/2020, Appendix I).
-COLLECTIVE_VI = {
-    "HDND": "THƯỜNG TRỰC HĐND",
-    "UBND": "ỦY BAN NHÂN DÂN",
-    "MTTQ": "BAN THƯỜNG TRỰC",
-    "DBQH": "ĐOÀN ĐẠI BIỂU QUỐC HỘI",
-}
-_DEPUTY = re.compile(r"^(Phó (?:Chủ tịch|Trưởng đoàn))(?: Thường trực)?\b", re.IGNORECASE)
-_HEAD = re.compile(r"^(Chủ tịch|Trưởng đoàn|Bí thư)\b", re.IGNORECASE)
-
-
-def signature_lines(kind, agency_name, position):
-    """["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"] for a deputy; ["TM. …", "CHỦ TỊCH"] for the head."""
-    lines = [f"TM. {COLLECTIVE_VI.get(kind, _upper(agency_name))}"]
-    position = (position or "").strip()
-    deputy = _DEPUTY.match(position)
-    head = _HEAD.match(position)
-    if deputy:
-        title = deputy.group(1)
-        lines.append("KT. " + _upper(title.split(" ", 1)[1]))
-        lines.append(_upper(title))
-    elif head:
-        lines.append(_upper(head.group(1)))
-    elif position:
-        lines.append(_upper(position))
-    return lines
-
-
-def issuer_line(agency_name, unit):
-    """The agency as the header names it: the place is implied by the document ("UBND THÀNH PHỐ")."""
-    name = agency_name.strip()
-    for suffix in (unit.place_name, unit.name):
-        if suffix and name.endswith(" " + suffix) and len(name) > len(suffix) + 1:
-            name = name[: -len(suffix) - 1]
-            break
-    return _upper(name)
-
-
-def _parties(charter):
-    parties = []
-    for link in charter.party_links.select_related("agency").order_by("order", "id"):
-        parties.append(
-            {
-                "agency": link.agency.name,
-                "agency_upper": issuer_line(link.agency.name, charter.unit),
-                "signer_name": link.signer_name,
-                "title_lines": signature_lines(link.agency.kind, link.agency.name, link.signer_position),
-            }
-        )
-    return parties
-
-
 APPENDIX_CONTENT_CHARS = 170
 
 
@@ -131,82 +87,340 @@ def _without_place(name, unit):
     return name
 
 
-def _appendix_rows(review):
-    """The year's petitions, read in chunks (values only) so memory stays flat for thousands of rows."""
-    start, end = review_period(review.charter, review.year, review.kind)
-    unit = review.charter.unit
+def appendix_rows_compute(charter, year, kind, as_of):
+    """The petitions of the appendix as JSON rows, as they stand at `as_of` (frozen into a ReviewSnapshot when
+    the figures are generated). An answer dated after the cut-off is not shown, as the figures do not count it."""
+    start, end = review_period(charter, year, kind)
+    unit = charter.unit
     rows = (
-        Petition.objects.filter(unit=review.charter.unit, received_on__gte=start, received_on__lte=end)
+        Scope(charter, start, end)
+        .petitions()
         .order_by("received_on", "id")
         .values_list("pk", "received_on", "content", "field", "lead_agency__name", "due_date", "answered_on", "status")
     )
+    result = []
     for index, (pk, received, content, field, agency, due, answered, status) in enumerate(
         rows.iterator(chunk_size=500), start=1
     ):
+        if answered and answered > as_of:
+            answered, status = None, Status.FORWARDED
+        result.append(
+            {
+                "index": index,
+                "reference": Petition.reference_for(pk),
+                "received_on": received.isoformat(),
+                "content": content if len(content) <= APPENDIX_CONTENT_CHARS else _shorten(content),
+                "field": field_label(field),
+                "agency": _without_place(agency, unit),
+                "due_date": due.isoformat() if due else "",
+                "answered_on": answered.isoformat() if answered else "",
+                "state": PETITION_STATE_VI.get(status, status),
+                "late": bool(answered and due and answered > due),
+            }
+        )
+    return result
+
+
+def _vn_date(iso):
+    return datetime.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
+
+
+def _appendix_rows(review, data):
+    """The frozen appendix rows of a version's figures (older versions without a snapshot: computed now)."""
+
+    stats = data["stats"]
+    snapshot = ReviewSnapshot.objects.filter(pk=stats.get("snapshot"), review=review).first()
+    if snapshot is not None:
+        rows = snapshot.rows
+    else:
+        rows = appendix_rows_compute(
+            review.charter, review.year, review.kind, datetime.date.fromisoformat(stats["as_of"])
+        )
+    for row in rows:
         yield {
-            "index": index,
-            "reference": Petition.reference_for(pk),
-            "received_on": received,
-            "content": content if len(content) <= APPENDIX_CONTENT_CHARS else _shorten(content),
-            "field": field_label(field),
-            "agency": _without_place(agency, unit),
-            "due_date": due,
-            "answered_on": answered,
-            "state": PETITION_STATE_VI.get(status, status),
-            "late": bool(answered and due and answered > due),
+            **row,
+            "received_on": _vn_date(row["received_on"]),
+            "due_date": _vn_date(row["due_date"]),
+            "answered_on": _vn_date(row["answered_on"]),
         }
 
 
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+DECISION_VI = {
+    "keep": "Hội nghị thống nhất tiếp tục thực hiện Quy chế phối hợp số {number}.",
+    "amend": "Hội nghị thống nhất sửa đổi, bổ sung Quy chế phối hợp số {number} cho phù hợp với tình hình thực tế.",
+    "replace": "Hội nghị thống nhất xây dựng, ký kết Quy chế phối hợp mới thay thế Quy chế phối hợp số {number}.",
+}
+
+
+def _dash(value):
+    return "—" if value is None else vn_int(value)
+
+
+class Tables:
+    """Numbers the tables in print order, so that a table left out leaves no gap."""
+
+    def __init__(self):
+        self.count = 0
+
+    def table(self, caption, header, rows, *, footer=None):
+        self.count += 1
+        aligns = []
+        for column, title in enumerate(header):
+            values = [row[column] for row in rows]
+            if title in ("STT", "Điều"):
+                aligns.append("c")
+            elif values and all(_NUMERIC.match(value or "") for value in values):
+                aligns.append("n")
+            else:
+                aligns.append("")
+        footer = footer or []
+        return {
+            "kind": "table",
+            "caption": f"Bảng {self.count}. {caption}",
+            "header": header,
+            "aligns": aligns,
+            "rows": rows,
+            "cells": [list(zip(row, aligns, strict=True)) for row in rows],
+            "footer": list(zip(footer, aligns, strict=True)) if footer else [],
+        }
+
+
+_NUMERIC = re.compile(r"^(?:[\d.]+|—)$")
+
+
+def _paragraphs(blocks, heading_kind="heading"):
+    out = []
+    for block in blocks:
+        if block["kind"] == "heading":
+            out.append({"kind": heading_kind, "text": f"{block['number']}. {block['text']}"})
+        else:
+            out.append({"kind": "paragraph", "text": block["text"]})
+    return out
+
+
+FIELD_TABLE_HEADER = ["Lĩnh vực", "Tiếp nhận", "Đã chuyển", "Đã trả lời", "Đúng hạn", "Quá hạn", "Trả lại"]
+FIELD_TABLE_HEADER.append("Chưa thỏa đáng")
+
+
+def petitions_sentence(petitions, *, period_word="trong năm"):
+    """The petitions paragraph, saying only what was recorded: a measure whose base is empty is left out."""
+    received = petitions["received"]
+    if not received:
+        return ""
+    parts = [f"Tổng số ý kiến, kiến nghị cử tri tiếp nhận {period_word} là {vn_int(received)}"]
+    if petitions.get("from_voter_contact"):
+        parts[0] += f", trong đó {vn_int(petitions['from_voter_contact'])} ý kiến, kiến nghị qua tiếp xúc cử tri"
+    forwarded = petitions["forwarded"]
+    if forwarded:
+        parts.append(f"đã chuyển {vn_int(forwarded)} kiến nghị đến cơ quan có thẩm quyền")
+        answered = petitions["answered"]
+        if answered:
+            text = f"đã trả lời {vn_int(answered)} kiến nghị (đạt {vn_percent(answered, forwarded)})"
+            on_time, late = petitions["answered_on_time"], petitions["answered_late"]
+            details = []
+            if on_time:
+                details.append(
+                    f"{vn_int(on_time)} kiến nghị trả lời đúng hạn ({vn_percent(on_time, answered)} số đã trả lời)"
+                )
+            if late:
+                details.append(f"{vn_int(late)} kiến nghị trả lời chậm")
+            if details:
+                text += ", trong đó " + ", ".join(details)
+            parts.append(text)
+        else:
+            parts.append("chưa có kiến nghị được trả lời tính đến ngày chốt số liệu")
+        if petitions["overdue"]:
+            parts.append(f"{vn_int(petitions['overdue'])} kiến nghị quá hạn chưa trả lời")
+    else:
+        parts.append("chưa có kiến nghị được chuyển đến cơ quan có thẩm quyền tính đến ngày chốt số liệu")
+    if petitions["returned"]:
+        parts.append(f"{vn_int(petitions['returned'])} kiến nghị bị trả lại do chuyển sai thẩm quyền")
+    if petitions["unsatisfactory"]:
+        parts.append(f"{vn_int(petitions['unsatisfactory'])} nội dung trả lời được đánh giá chưa thỏa đáng")
+    return "; ".join(parts) + "."
+
+
+def statistics_blocks(stats, tables, *, year, is_end_of_term):
+    """The figures of the report as blocks (caption + table, paragraphs); tables without any figure are left
+    out and the others keep consecutive numbers."""
+    blocks = []
+    comparison = comparison_rows(stats)
+    if comparison["rows"]:
+        years = comparison["years"]
+        header = ["STT", "Chỉ tiêu", "Nhiệm kỳ" if is_end_of_term else f"Năm {year}", *[f"Năm {y}" for y in years]]
+        if years:
+            header.append("So sánh")
+        rows = []
+        for index, row in enumerate(comparison["rows"], start=1):
+            cells = [str(index), row["label"], _dash(row["current"]), *[_dash(v) for v in row["previous"]]]
+            if years:
+                cells.append("; ".join(change for change in row["changes"] if change))
+            rows.append(cells)
+        caption = "Các chỉ tiêu chủ yếu" + (" so với các năm trước" if years else "")
+        blocks.append(tables.table(caption, header, rows))
+        if years and any(entry.get("empty") for entry in stats.get("previous", [])):
+            blocks.append({"kind": "note", "text": "Dấu “—”: năm không có số liệu trong hệ thống."})
+
+    meetings = [(meeting_label(kind), count) for kind, count in stats["meetings"]["by_kind"].items() if count]
+    if meetings:
+        rows = [[str(i), label, vn_int(count)] for i, (label, count) in enumerate(meetings, start=1)]
+        blocks.append(
+            tables.table(
+                "Các cuộc họp, hoạt động phối hợp theo loại",
+                ["STT", "Loại hoạt động", "Số cuộc"],
+                rows,
+                footer=["", "Tổng cộng", vn_int(stats["meetings"]["total"])],
+            )
+        )
+
+    petitions = stats["petitions"]
+    sentence = petitions_sentence(petitions, period_word="trong nhiệm kỳ" if is_end_of_term else "trong năm")
+    if sentence:
+        blocks.append({"kind": "paragraph", "text": sentence})
+    if petitions["received"] and petitions["by_field"]:
+        keys = ("received", "forwarded", "answered", "answered_on_time", "overdue", "returned", "unsatisfactory")
+        rows = [[field_label(row["field"]), *[vn_int(row[key]) for key in keys]] for row in petitions["by_field"]]
+        blocks.append(
+            tables.table(
+                "Ý kiến, kiến nghị cử tri theo lĩnh vực",
+                FIELD_TABLE_HEADER,
+                rows,
+                footer=["Tổng cộng", *[vn_int(petitions[key]) for key in keys]],
+            )
+        )
+    if petitions["by_agency"]:
+        keys = ("forwarded", "answered", "answered_on_time", "answered_late", "overdue", "returned")
+        rows = [[row["name"], *[vn_int(row[key]) for key in keys]] for row in petitions["by_agency"]]
+        blocks.append(
+            tables.table(
+                "Kết quả trả lời kiến nghị theo cơ quan giải quyết",
+                ["Cơ quan giải quyết", "Được chuyển", "Đã trả lời", "Đúng hạn", "Trả lời chậm", "Quá hạn", "Trả lại"],
+                rows,
+            )
+        )
+
+    tasks = stats["tasks"]
+    if tasks["total"]["total"] or tasks["total"]["cancelled"]:
+        keys = ("total", "done_on_time", "done_late", "open", "overdue")
+        rows = []
+        for row in tasks["by_article"]:
+            if not row["total"]:
+                continue
+            number = str(row["article_number"]) if row["article_number"] else "–"
+            title = row["article_title"] or "Nhiệm vụ không gắn với điều cụ thể"
+            rows.append([number, title, *[vn_int(row[key]) for key in keys]])
+        if rows:
+            blocks.append(
+                tables.table(
+                    "Thực hiện nhiệm vụ theo các điều của Quy chế",
+                    ["Điều", "Nội dung", "Tổng số", "Đúng hạn", "Chậm", "Đang thực hiện", "Quá hạn"],
+                    rows,
+                    footer=["", "Tổng cộng", *[vn_int(tasks["total"][key]) for key in keys]],
+                )
+            )
+
+    documents = stats["documents"]
+    if documents["total"]:
+        keys = ("total", "on_time", "late", "undelivered")
+        rows = [[row["name"], *[vn_int(row[key]) for key in keys]] for row in documents["by_agency"]]
+        blocks.append(
+            tables.table(
+                "Tài liệu trình kỳ họp theo cơ quan chịu trách nhiệm",
+                ["Cơ quan", "Tổng số", "Đúng hạn", "Gửi chậm", "Quá hạn chưa gửi"],
+                rows,
+                footer=["Tổng cộng", *[vn_int(documents[key]) for key in keys]],
+            )
+        )
+    return blocks
+
+
+def version_is_approved(data):
+    return data.get("status") == "approved"
+
+
+def signature_layout(signers):
+    """Rows of signature blocks (Decree 30): one to three side by side, four as two rows of two."""
+    per_row = 2 if len(signers) == 4 else max(len(signers), 1)
+    return [signers[i : i + per_row] for i in range(0, len(signers), per_row)]
+
+
 def report_context(review, data, *, with_appendix=False):
-    """Everything the report template needs, from a version's saved `data` (texts and frozen statistics)."""
+    """Everything the report (PDF and Word) prints, from a version's saved `data` (texts and frozen figures)
+    only: re-rendering a version gives the same text whatever happened since."""
     charter = review.charter
     stats = data["stats"]
-    petitions = stats["petitions"]
     year = review.year
-    issued_on = datetime.date.fromisoformat(data["issued_on"]) if data.get("issued_on") else None
-    parties = _parties(charter)
-    meetings = [
-        {"label": meeting_label(kind), "count": count} for kind, count in stats["meetings"]["by_kind"].items() if count
-    ]
-    by_field = [{**row, "label": field_label(row["field"])} for row in petitions["by_field"]]
-    # Two signers side by side fit the text width; four print as two rows of two.
-    per_row = 2 if len(parties) in (2, 4) else max(len(parties), 1)
-    signature_rows = [parties[i : i + per_row] for i in range(0, len(parties), per_row)]
-    context = {
-        "signature_rows": signature_rows,
+    is_end_of_term = review.kind == ReviewKind.END_OF_TERM
+    approved = version_is_approved(data)
+    issued_on = datetime.date.fromisoformat(data["issued_on"]) if data.get("issued_on") and approved else None
+    issuers = [issuer["line"] for issuer in stats.get("issuers") or issuers_of(charter)]
+    charter_number = (stats.get("charter") or {}).get("number") or charter.number
+    signers = data.get("signers") or signers_default(charter)
+    as_of = datetime.date.fromisoformat(stats["as_of"])
+    computed = datetime.date.fromisoformat(stats["cut_off"]) if stats.get("cut_off") else None
+
+    tables = Tables()
+    sections = []
+
+    def section(title, blocks):
+        if blocks:
+            sections.append({"title": title, "blocks": blocks})
+
+    period = "NHIỆM KỲ" if is_end_of_term else f"NĂM {year}"
+    section("ĐÁNH GIÁ CHUNG", _paragraphs(text_blocks(data.get("general_assessment", ""))))
+    results = _paragraphs(text_blocks(data.get("results", "")))
+    figures = statistics_blocks(stats, tables, year=year, is_end_of_term=is_end_of_term)
+    if figures:
+        cut_off = f"số liệu tính đến ngày {as_of:%d/%m/%Y}"
+        if computed and computed != as_of:
+            cut_off += f", tổng hợp ngày {computed:%d/%m/%Y}"
+        results.append({"kind": "subheading", "text": f"Số liệu tổng hợp kết quả phối hợp ({cut_off})"})
+        results.extend(figures)
+    section(f"KẾT QUẢ THỰC HIỆN QUY CHẾ PHỐI HỢP {period}", results)
+    problems = []
+    shortcomings = _paragraphs(text_blocks(data.get("shortcomings", "")), "minor")
+    causes = _paragraphs(text_blocks(data.get("causes", "")), "minor")
+    if shortcomings:
+        problems += [{"kind": "heading", "text": "1. Tồn tại, hạn chế"}, *shortcomings]
+    if causes:
+        problems += [{"kind": "heading", "text": f"{2 if shortcomings else 1}. Nguyên nhân"}, *causes]
+    section("TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", problems)
+    conclusions = _paragraphs(text_blocks(data.get("conference_conclusions", "")))
+    decision = data.get("charter_decision") or ""
+    if decision in DECISION_VI:
+        conclusions.append({"kind": "paragraph", "text": DECISION_VI[decision].format(number=charter_number)})
+    conclusions += _paragraphs(text_blocks(data.get("charter_decision_note", "")))
+    kind_word = "TỔNG KẾT" if is_end_of_term else "SƠ KẾT"
+    section(f"KẾT LUẬN CỦA HỘI NGHỊ {kind_word} VÀ VỀ QUY CHẾ PHỐI HỢP", conclusions)
+    next_period = "NHIỆM KỲ TỚI" if is_end_of_term else f"NĂM {year + 1}"
+    section(f"PHƯƠNG HƯỚNG, NHIỆM VỤ VÀ GIẢI PHÁP {next_period}", _paragraphs(text_blocks(data.get("next_tasks", ""))))
+    section("KIẾN NGHỊ, ĐỀ XUẤT", _paragraphs(text_blocks(data.get("recommendations", ""))))
+    for index, item in enumerate(sections):
+        item["heading"] = f"{ROMAN[index]}. {item['title']}"
+
+    summary = data["summary"]
+    number = data.get("number") if approved else ""
+    return {
         "asset_base": ASSET_BASE,
         "review": review,
-        "charter": charter,
         "year": year,
-        "next_year": year + 1,
-        "is_end_of_term": review.kind == ReviewKind.END_OF_TERM,
-        "parties": parties,
-        "reference": f"{data.get('number') or chr(0xA0) * 6}/{data['symbol']}",
+        "is_end_of_term": is_end_of_term,
+        "is_draft": not approved,
+        "version_number": data.get("_version"),
+        "issuers": issuers,
+        "reference": f"{number or chr(0xA0) * 6}/{data['symbol']}",
         "date_line": date_line(data["place"], issued_on, issued_on.year if issued_on else year + 1),
-        "summary": data["summary"],
-        "closing": f"Trên đây là báo cáo {data['summary'][:1].lower()}{data['summary'][1:]}./.",
+        "summary": summary,
         "introduction": data.get("introduction", ""),
-        "results": text_blocks(data["results"]),
-        "shortcomings": text_blocks(data["shortcomings"]),
-        "causes": text_blocks(data["causes"]),
-        "next_tasks": text_blocks(data["next_tasks"]),
-        "recommendations": text_blocks(data["recommendations"]),
+        "sections": sections,
+        "closing": f"Trên đây là báo cáo {summary[:1].lower()}{summary[1:]}./.",
+        "signature_rows": signature_layout(signers),
+        "signer_count": len(signers),
         "recipients": [line.strip() for line in (data.get("recipients") or "").splitlines() if line.strip()],
-        "stats": stats,
-        "comparison": comparison_rows(stats),
-        "meetings": meetings,
-        "meetings_total": stats["meetings"]["total"],
-        "petitions": petitions,
-        "answered_share": vn_percent(petitions["answered"], petitions["forwarded"]),
-        "on_time_share": vn_percent(petitions["answered_on_time"], petitions["answered"]),
-        "by_field": by_field,
-        "by_agency": petitions["by_agency"],
-        "tasks": stats["tasks"],
-        "documents": stats["documents"],
-        "as_of": datetime.date.fromisoformat(stats["as_of"]),
+        "as_of": as_of,
         "with_appendix": with_appendix,
     }
-    return context
 
 
 def report_html(review, data, *, with_appendix=False):
@@ -216,11 +430,14 @@ def report_html(review, data, *, with_appendix=False):
 
 
 def appendix_html(review, data, rows, *, first_part, start_page):
+    approved = version_is_approved(data)
     context = {
         "asset_base": ASSET_BASE,
         "year": review.year,
         "is_end_of_term": review.kind == ReviewKind.END_OF_TERM,
-        "reference": f"{data.get('number') or chr(0xA0) * 6}/{data['symbol']}",
+        "is_draft": not approved,
+        "as_of": datetime.date.fromisoformat(data["stats"]["as_of"]),
+        "reference": f"{(data.get('number') if approved else '') or chr(0xA0) * 6}/{data['symbol']}",
         "rows": rows,
         "first_part": first_part,
         "start_page": start_page,
@@ -235,7 +452,7 @@ def appendix_parts(review, data, *, start_page):
     Each part is laid out alone, so memory holds one part, not the whole list. A part's last page is
     dropped and its rows carried into the next part (found through the rows' anchors), so no page
     in the middle of the list is left half empty."""
-    rows = iter(_appendix_rows(review))
+    rows = iter(_appendix_rows(review, data))
     buffer, exhausted, first_part, page = [], False, True, start_page
     while True:
         while len(buffer) < APPENDIX_PART_ROWS and not exhausted:

@@ -5,7 +5,7 @@ from django.db.models import Count, Min, Q
 from charters.models import Charter, CharterStatus
 from coordination.permissions import agency_of, is_site_admin, visible_unit_ids
 
-from .models import AnnualReview, ReportFile, ReportStatus, ReviewVersion
+from .models import AnnualReview, ReportFile, ReportStatus, ReviewKind, ReviewVersion
 
 
 def visible_reviews(user):
@@ -40,6 +40,27 @@ def reviewable_charters(user):
     if agency is None:
         return queryset.none()
     return queryset.filter(party_links__agency=agency).order_by("-effective_from")
+
+
+def charter_review_states(user, year):
+    """Each charter the user's agency is a party to (every charter for site administrators) that was valid in
+    `year`, with its annual review of that year (or None) and the approvals counted: the list's "state of
+    every charter's review"."""
+    import datetime
+
+    charters = list(
+        reviewable_charters(user).filter(
+            term__start_date__lte=datetime.date(year, 12, 31), term__end_date__gte=datetime.date(year, 1, 1)
+        )
+    )
+    reviews = {
+        review.charter_id: review
+        for review in AnnualReview.objects.filter(charter__in=charters, year=year, kind=ReviewKind.ANNUAL).annotate(
+            approvals_count=Count("approvals", distinct=True),
+            parties_count=Count("charter__party_links", distinct=True),
+        )
+    }
+    return [{"charter": charter, "review": reviews.get(charter.pk)} for charter in charters]
 
 
 def review_versions(review):

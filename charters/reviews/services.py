@@ -23,29 +23,35 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from charters.models import Charter, CharterStatus
+from charters.uploads import validate_pdf_upload
 from coordination.audit import audit_record, diff, snapshot
 from coordination.locking import ConflictError, versioned_update
 from coordination.permissions import agency_of, ensure
 from coordination.queueing import enqueue, enqueue_on_commit
 
 from . import permissions
+from .docx import report_docx
 from .models import (
     VERSIONED_FIELDS,
     AnnualReview,
+    ApprovalMethod,
     ReportFile,
+    ReportFormat,
     ReportStatus,
     ReviewApproval,
     ReviewKind,
+    ReviewSnapshot,
     ReviewStatus,
     ReviewVersion,
     report_storage,
 )
-from .report import report_pdf
+from .report import appendix_rows_compute, report_pdf
 from .stats import statistics_compute
 from .text import (
     introduction_default,
     narrative_prefill,
     recipients_default,
+    signers_default,
     summary_default,
     symbol_default,
 )
@@ -72,7 +78,22 @@ def _version_data(review):
     data = snapshot(review, EDITABLE_FIELDS)
     data["status"] = review.status
     data["stats"] = review.stats
+    data["_version"] = review.version
     return data
+
+
+def _figures_freeze(review, *, today=None):
+    """Compute the figures and freeze the appendix's petitions with them (one snapshot per computation)."""
+
+    stats = statistics_compute(review.charter, review.year, kind=review.kind, today=today)
+    as_of = datetime.date.fromisoformat(stats["as_of"])
+    frozen = ReviewSnapshot.objects.create(
+        review=review,
+        as_of=as_of,
+        rows=appendix_rows_compute(review.charter, review.year, review.kind, as_of),
+    )
+    stats["snapshot"] = frozen.pk
+    return stats
 
 
 def _version_save(review, *, actor, action):
@@ -116,6 +137,7 @@ def review_create(*, actor, charter, year, kind=ReviewKind.ANNUAL, idempotency_t
         summary=summary_default(year, kind),
         introduction=introduction_default(charter, year, parties),
         recipients=recipients_default(charter, parties),
+        signers=signers_default(charter),
         stats=stats,
         stats_computed_at=timezone.now(),
         idempotency_token=idempotency_token or None,
@@ -130,6 +152,13 @@ def review_create(*, actor, charter, year, kind=ReviewKind.ANNUAL, idempotency_t
         if idempotency_token:
             return AnnualReview.objects.get(idempotency_token=idempotency_token)
         raise
+    as_of = datetime.date.fromisoformat(stats["as_of"])
+
+    frozen = ReviewSnapshot.objects.create(
+        review=review, as_of=as_of, rows=appendix_rows_compute(charter, year, kind, as_of)
+    )
+    review.stats["snapshot"] = frozen.pk
+    review.save(update_fields=["stats"])
     _version_save(review, actor=actor, action="create")
     audit_record(
         actor=actor,
@@ -175,7 +204,7 @@ def review_stats_refresh(*, actor, review, version, today=None):
         raise ReviewConflict
     if review.status != ReviewStatus.DRAFT:
         raise ValidationError(_("The figures of a submitted review are frozen."))
-    review.stats = statistics_compute(review.charter, review.year, kind=review.kind, today=today)
+    review.stats = _figures_freeze(review, today=today)
     review.stats_computed_at = timezone.now()
     _bump(review, expected_version=version, fields=["stats", "stats_computed_at"])
     _version_save(review, actor=actor, action="stats_refresh")
@@ -233,6 +262,10 @@ def review_approve(*, actor, review, agency, comment=""):
         changes={"agency": agency.name},
         summary=_("Approved by %(agency)s") % {"agency": agency.name},
     )
+    return _approved_if_complete(review, parties=parties, actor=actor)
+
+
+def _approved_if_complete(review, *, parties, actor):
     approved = set(ReviewApproval.objects.filter(review=review).values_list("agency_id", flat=True))
     if parties <= approved:
         version = review.version
@@ -241,6 +274,93 @@ def review_approve(*, actor, review, agency, comment=""):
         _bump(review, expected_version=version, fields=["status", "approved_at"])
         _version_save(review, actor=actor, action="approve")
         audit_record(actor=actor, obj=review, action="status_change", changes={"status": ["submitted", "approved"]})
+    return review
+
+
+@transaction.atomic
+def review_approval_record(*, actor, review, agency, signed_copy, signed_on=None, comment=""):
+    """Record a party's approval given on paper: the secretariat uploads the copy its leader signed.
+
+    A party whose leader has no account (or is away) approves this way, so the approval never deadlocks.
+    The file is checked by content (a PDF, within the size limit); who recorded it, when, and the file's
+    SHA-256 are kept on the approval and in the audit log."""
+    import hashlib
+
+    review = AnnualReview.objects.select_for_update().select_related("charter__unit").get(pk=review.pk)
+    if review.status != ReviewStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted review can be approved."))
+    parties = party_agency_ids(review)
+    if agency.pk not in parties:
+        raise ValidationError(_("Only the charter's parties approve its review."))
+    if ReviewApproval.objects.filter(review=review, agency=agency).exists():
+        raise ValidationError(_("This agency has already approved this review."))
+    validate_pdf_upload(signed_copy)
+    digest = hashlib.sha256()
+    for chunk in signed_copy.chunks():
+        digest.update(chunk)
+    signed_copy.seek(0)
+    approval = ReviewApproval(
+        review=review,
+        agency=agency,
+        approved_by=None,
+        recorded_by=actor,
+        method=ApprovalMethod.SIGNED_COPY,
+        review_version=review.version,
+        signed_on=signed_on,
+        comment=comment,
+        signed_copy_sha256=digest.hexdigest(),
+    )
+    approval.signed_copy.save("signed.pdf", signed_copy, save=False)
+    approval.full_clean(exclude=["approved_by"])  # no leader account approved: the copy stands for it
+    approval.save()
+    audit_record(
+        actor=actor,
+        obj=review,
+        action="approve_signed_copy",
+        changes={
+            "agency": agency.name,
+            "file": approval.signed_copy.name,
+            "sha256": approval.signed_copy_sha256,
+            "signed_on": signed_on.isoformat() if signed_on else None,
+            "version": review.version,
+        },
+        summary=_("Signed copy of %(agency)s recorded") % {"agency": agency.name},
+    )
+    return _approved_if_complete(review, parties=parties, actor=actor)
+
+
+@transaction.atomic
+def review_reopen(*, actor, review, version, reason):
+    """Approved → draft, to issue a corrected report: the approved version and its files are kept (versions are
+    never deleted), the approvals are withdrawn (kept in the audit log) and the reason is recorded."""
+    review = AnnualReview.objects.select_for_update().select_related("charter__unit").get(pk=review.pk)
+    if review.version != version:
+        raise ReviewConflict
+    if review.status != ReviewStatus.APPROVED:
+        raise ValidationError(_("Only an approved review can be reopened."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the approved review is reopened."))
+    approved_version = review.version
+    withdrawn = list(ReviewApproval.objects.filter(review=review).values_list("agency__name", flat=True))
+    ReviewApproval.objects.filter(review=review).delete()
+    review.status = ReviewStatus.DRAFT
+    review.submitted_at = None
+    review.approved_at = None
+    _bump(review, expected_version=version, fields=["status", "submitted_at", "approved_at"])
+    _version_save(review, actor=actor, action="reopen")
+    audit_record(
+        actor=actor,
+        obj=review,
+        action="reopen",
+        changes={
+            "status": ["approved", "draft"],
+            "approved_version": approved_version,
+            "approvals_withdrawn": withdrawn,
+            "reason": reason[:500],
+        },
+        summary=reason[:500],
+    )
     return review
 
 
@@ -274,25 +394,25 @@ def review_return(*, actor, review, version, reason):
 # --- PDF reports -------------------------------------------------------------------------------
 
 
-def _report_create(*, actor, review, with_appendix):
+def _report_create(*, actor, review, with_appendix, format=ReportFormat.PDF):
     review = AnnualReview.objects.select_related("charter__unit").get(pk=review.pk)
     source = ReviewVersion.objects.filter(review=review, number=review.version).first()
     if source is None:  # a review saved without a version row (e.g. loaded by hand)
         source = _version_save(review, actor=actor, action="snapshot")
     report = ReportFile.objects.create(
-        review=review, source_version=source, with_appendix=with_appendix, requested_by=actor
+        review=review, source_version=source, with_appendix=with_appendix, format=format, requested_by=actor
     )
     audit_record(
         actor=actor,
         obj=review,
         action="report_request",
-        changes={"report": report.pk, "version": source.number, "appendix": with_appendix},
+        changes={"report": report.pk, "version": source.number, "appendix": with_appendix, "format": format},
     )
     return report
 
 
 @transaction.atomic
-def report_request(*, actor, review, with_appendix=False):
+def report_request(*, actor, review, with_appendix=False, format=ReportFormat.PDF):
     """Queue a rendering of the review's current version; the worker picks it up after commit.
 
     The same version already queued, rendering or rendered (a double click, a resent form) is not rendered
@@ -300,7 +420,9 @@ def report_request(*, actor, review, with_appendix=False):
     ensure(permissions.can_render_review(actor, review))
     current = AnnualReview.objects.select_for_update().get(pk=review.pk)
     existing = (
-        ReportFile.objects.filter(review=current, source_version__number=current.version, with_appendix=with_appendix)
+        ReportFile.objects.filter(
+            review=current, source_version__number=current.version, with_appendix=with_appendix, format=format
+        )
         .exclude(status=ReportStatus.FAILED)
         .first()
     )
@@ -310,7 +432,7 @@ def report_request(*, actor, review, with_appendix=False):
             # attempt now, not at the next sweep. The claim still lets only one render take the job.
             enqueue_on_commit(RENDER_TASK, existing.pk)
         return existing
-    report = _report_create(actor=actor, review=review, with_appendix=with_appendix)
+    report = _report_create(actor=actor, review=review, with_appendix=with_appendix, format=format)
     # A broker outage must not turn the saved request into an error page: `reports_requeue` queues it later.
     enqueue_on_commit(RENDER_TASK, report.pk)
     return report
@@ -340,11 +462,11 @@ def report_is_stuck(report, *, now=None):
 
 
 @transaction.atomic
-def report_request_sync(*, review, with_appendix=False, actor=None):
+def report_request_sync(*, review, with_appendix=False, actor=None, format=ReportFormat.PDF):
     """A queued report row for the caller to render itself (`manage.py render_report`)."""
     if actor is not None:  # None: the render_report command, a system operation
         ensure(permissions.can_render_review(actor, review))
-    return _report_create(actor=actor, review=review, with_appendix=with_appendix)
+    return _report_create(actor=actor, review=review, with_appendix=with_appendix, format=format)
 
 
 def _stale_before(now=None):
@@ -412,7 +534,7 @@ class ClaimHeartbeat:
 
 
 def _final_name(report):
-    return f"{REPORT_DIR}/{report.review_id}/{report.pk}-{secrets.token_hex(8)}.pdf"
+    return f"{REPORT_DIR}/{report.review_id}/{report.pk}-{secrets.token_hex(8)}.{report.format}"
 
 
 def _write_atomically(name, data):
@@ -444,7 +566,7 @@ def report_render(*, report_id, claim_token=None):
     report = ReportFile.objects.select_related("review__charter__unit", "source_version").get(pk=report_id)
     with ClaimHeartbeat(report_id, claim_token):
         try:
-            pdf, pages = report_pdf(report)
+            pdf, pages = report_docx(report) if report.format == ReportFormat.DOCX else report_pdf(report)
             name = _final_name(report)
             _write_atomically(name, pdf)
         except Exception as exc:  # any failure is shown on the page; the worker must not die on it

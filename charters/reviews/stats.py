@@ -9,14 +9,14 @@ import datetime
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from charters.models import Task, TaskOrigin, TaskStatus
+from charters.models import Charter, Task, TaskOrigin, TaskStatus
 from coordination.models import Agency
 from meetings.models import VOTER_CONTACT_KINDS, Meeting, MeetingKind, SessionDocument
 from voters.models import Answer, Evaluation, EvaluationResult, Forwarding, Petition, Source, Status
 
 from .models import AnnualReview, ReviewKind, ReviewStatus
 
-STATS_SCHEMA = 1
+STATS_SCHEMA = 2
 # Figures compared with the previous years, in the order the report lists them.
 HEADLINE_KEYS = (
     "meetings_total",
@@ -48,10 +48,84 @@ def _day_start(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _meeting_counts(unit, start, end):
-    counts = Meeting.objects.filter(
-        unit=unit, starts_at__gte=_day_start(start), starts_at__lt=_day_start(end + datetime.timedelta(days=1))
-    ).aggregate(
+def charter_validity(charter):
+    """First and last day the charter governed coordination: from its effective (or signing) day to the day
+    before its successor took effect, or the end of its term."""
+    start = charter.effective_from or charter.signed_on or charter.term.start_date
+    end = charter.term.end_date
+
+    successor = (
+        Charter.objects.filter(supersedes=charter, effective_from__isnull=False).order_by("effective_from").first()
+    )
+    if successor is not None:
+        end = min(end, successor.effective_from - datetime.timedelta(days=1))
+    return start, end
+
+
+class Scope:
+    """Which records are this charter's, in a period (the rule is written down in the README):
+
+    - a meeting linked to the charter counts; a meeting linked to no charter counts when it was held in the
+      charter's unit, hosted by one of its parties, while the charter was valid; a meeting linked to another
+      charter never counts;
+    - a petition counts when it was raised at a meeting that counts, or — raised elsewhere or at a meeting
+      linked to no charter — when a party of the charter took it in, in the charter's unit, while it was valid;
+    - a task counts when it belongs to the charter (tasks always carry their charter);
+    - a session document counts when its meeting counts.
+    Two charters of one unit therefore count different records as soon as their parties, links or periods
+    differ."""
+
+    def __init__(self, charter, start, end):
+        self.charter = charter
+        self.start, self.end = start, end
+        self.party_ids = list(charter.party_links.values_list("agency_id", flat=True))
+        valid_from, valid_to = charter_validity(charter)
+        self.free_start, self.free_end = max(start, valid_from), min(end, valid_to)
+
+    @property
+    def has_free_period(self):
+        return self.free_start <= self.free_end
+
+    def meetings_q(self, prefix=""):
+        linked = Q(**{f"{prefix}charter": self.charter})
+        if not self.has_free_period:
+            return linked
+        free = Q(
+            **{
+                f"{prefix}charter__isnull": True,
+                f"{prefix}unit": self.charter.unit_id,
+                f"{prefix}host_agency__in": self.party_ids,
+                f"{prefix}starts_at__gte": _day_start(self.free_start),
+                f"{prefix}starts_at__lt": _day_start(self.free_end + datetime.timedelta(days=1)),
+            }
+        )
+        return linked | free
+
+    def meetings(self):
+        return Meeting.objects.filter(
+            self.meetings_q(),
+            starts_at__gte=_day_start(self.start),
+            starts_at__lt=_day_start(self.end + datetime.timedelta(days=1)),
+        )
+
+    def petitions_q(self):
+        at_meeting = Q(meeting__isnull=False) & self.meetings_q("meeting__")
+        if not self.has_free_period:
+            return at_meeting
+        free = (Q(meeting__isnull=True) | Q(meeting__charter__isnull=True)) & Q(
+            unit=self.charter.unit_id,
+            originating_agency__in=self.party_ids,
+            received_on__gte=self.free_start,
+            received_on__lte=self.free_end,
+        )
+        return at_meeting | free
+
+    def petitions(self):
+        return Petition.objects.filter(self.petitions_q(), received_on__gte=self.start, received_on__lte=self.end)
+
+
+def _meeting_counts(scope):
+    counts = scope.meetings().aggregate(
         total=Count("pk"),
         **{kind.value: Count("pk", filter=Q(kind=kind)) for kind in MeetingKind},
     )
@@ -84,9 +158,9 @@ def _petition_conditions(as_of):
     }
 
 
-def _petitions_base(unit, start, end, as_of):
+def _petitions_base(scope, as_of):
     as_of_end = _day_start(as_of + datetime.timedelta(days=1))
-    return Petition.objects.filter(unit=unit, received_on__gte=start, received_on__lte=end).annotate(
+    return scope.petitions().annotate(
         was_forwarded=Exists(Forwarding.objects.filter(petition=OuterRef("pk"), dispatch_date__lte=as_of)),
         was_returned=Exists(Forwarding.objects.filter(petition=OuterRef("pk"), returned_at__lt=as_of_end)),
         # Answers are often judged at the year-end session or later: every judgement known when the
@@ -113,8 +187,8 @@ def _reanswer_cycle(base, as_of):
     )
 
 
-def _petition_counts(unit, start, end, as_of):
-    base = _petitions_base(unit, start, end, as_of)
+def _petition_counts(scope, as_of):
+    base = _petitions_base(scope, as_of)
     conditions = _petition_conditions(as_of)
     totals = base.aggregate(
         **{name: Count("pk", filter=condition) if condition else Count("pk") for name, condition in conditions.items()},
@@ -195,12 +269,8 @@ def _task_counts(charter, start, end, as_of):
     return result
 
 
-def _document_counts(unit, start, end, as_of):
-    base = SessionDocument.objects.filter(
-        meeting__unit=unit,
-        meeting__starts_at__gte=_day_start(start),
-        meeting__starts_at__lt=_day_start(end + datetime.timedelta(days=1)),
-    )
+def _document_counts(scope, as_of):
+    base = SessionDocument.objects.filter(meeting__in=scope.meetings().values("pk"))
     conditions = {
         "total": Q(),
         "on_time": Q(delivered_on__isnull=False, delivered_on__lte=F("due_date")),
@@ -218,32 +288,40 @@ def _document_counts(unit, start, end, as_of):
     return totals
 
 
+def _measured(value, base):
+    """A figure is recorded only when what it counts exists: no session documents at all means "late
+    documents" has no data (None, printed "—" or left out), not zero."""
+    return value if base else None
+
+
 def headline_of(stats):
-    """The figures compared year on year, from a full statistics dict."""
+    """The figures compared year on year, from a full statistics dict; None where nothing was recorded."""
     meetings, petitions, tasks = stats["meetings"], stats["petitions"], stats["tasks"]
+    documents = stats["documents"]
+    tasks_all = tasks["total"]["total"]
     return {
-        "meetings_total": meetings["total"],
-        "council_sessions": meetings["by_kind"].get(MeetingKind.COUNCIL_SESSION.value, 0),
-        "voter_contact": meetings["voter_contact"],
-        "supervision": meetings["by_kind"].get(MeetingKind.SUPERVISION.value, 0),
-        "petitions_received": petitions["received"],
-        "petitions_forwarded": petitions["forwarded"],
-        "petitions_answered": petitions["answered"],
-        "petitions_answered_on_time": petitions["answered_on_time"],
-        "petitions_overdue": petitions["overdue"],
-        "tasks_planned": tasks["planned"]["total"],
-        "tasks_arising": tasks["arising"]["total"],
-        "tasks_done": tasks["total"]["done_on_time"] + tasks["total"]["done_late"],
-        "documents_late": stats["documents"]["late"],
+        "meetings_total": meetings["total"] or None,
+        "council_sessions": meetings["by_kind"].get(MeetingKind.COUNCIL_SESSION.value, 0) or None,
+        "voter_contact": meetings["voter_contact"] or None,
+        "supervision": meetings["by_kind"].get(MeetingKind.SUPERVISION.value, 0) or None,
+        "petitions_received": petitions["received"] or None,
+        "petitions_forwarded": _measured(petitions["forwarded"], petitions["received"]),
+        "petitions_answered": _measured(petitions["answered"], petitions["forwarded"]),
+        "petitions_answered_on_time": _measured(petitions["answered_on_time"], petitions["answered"]),
+        "petitions_overdue": _measured(petitions["overdue"], petitions["forwarded"]),
+        "tasks_planned": tasks["planned"]["total"] or None,
+        "tasks_arising": tasks["arising"]["total"] or None,
+        "tasks_done": _measured(tasks["total"]["done_on_time"] + tasks["total"]["done_late"], tasks_all),
+        "documents_late": _measured(documents["late"], documents["total"]),
     }
 
 
 def statistics_compute(charter, year, *, kind=ReviewKind.ANNUAL, today=None, with_previous=True):
-    """All figures of `charter`'s unit and parties for `year`, as JSON-ready data."""
+    """All figures of `charter` (see `Scope`) for `year`, as JSON-ready data."""
     today = today or timezone.localdate()
     start, end = review_period(charter, year, kind)
     as_of = min(today, end)
-    unit = charter.unit
+    scope = Scope(charter, start, end)
     stats = {
         "schema": STATS_SCHEMA,
         "year": year,
@@ -252,10 +330,14 @@ def statistics_compute(charter, year, *, kind=ReviewKind.ANNUAL, today=None, wit
         "period_end": end.isoformat(),
         "as_of": as_of.isoformat(),
         "computed_at": timezone.now().isoformat(),
-        "meetings": _meeting_counts(unit, start, end),
-        "petitions": _petition_counts(unit, start, end, as_of),
+        "cut_off": today.isoformat(),
+        "charter": {"number": charter.number, "title": charter.title},
+        # Earlier years are only compared: their header is not printed.
+        "issuers": issuers_of(charter) if with_previous else [],
+        "meetings": _meeting_counts(scope),
+        "petitions": _petition_counts(scope, as_of),
         "tasks": _task_counts(charter, start, end, as_of),
-        "documents": _document_counts(unit, start, end, as_of),
+        "documents": _document_counts(scope, as_of),
     }
     stats["headline"] = headline_of(stats)
     if with_previous and kind == ReviewKind.ANNUAL:
@@ -270,7 +352,7 @@ def previous_headlines(charter, year, *, today=None):
     frozen = {}
     reviews = (
         AnnualReview.objects.filter(
-            charter__unit=charter.unit,
+            charter=charter,
             kind=ReviewKind.ANNUAL,
             year__gte=year - COMPARED_YEARS,
             year__lt=year,
@@ -290,5 +372,50 @@ def previous_headlines(charter, year, *, today=None):
         else:
             computed = statistics_compute(charter, earlier, today=today, with_previous=False)
             figures, source = computed["headline"], "computed"
-        previous.append({"year": earlier, "source": source, "figures": figures, "empty": not any(figures.values())})
+        empty = not any(figures.values())
+        # A year with no records at all prints "—" in every cell, never 0.
+        figures = {key: (None if empty or value is None else value) for key, value in figures.items()}
+        previous.append({"year": earlier, "source": source, "figures": figures, "empty": empty})
     return previous
+
+
+ISSUER_BODY_VI = {
+    "HDND": "THƯỜNG TRỰC HĐND",
+    "UBND": "ỦY BAN NHÂN DÂN",
+    "MTTQ": "BAN THƯỜNG TRỰC ỦY BAN MTTQ VIỆT NAM",
+    "DBQH": "ĐOÀN ĐẠI BIỂU QUỐC HỘI",
+}
+
+
+UNIT_PREFIXES = ("Thành phố ", "Tỉnh ", "Quận ", "Huyện ", "Thị xã ", "Phường ", "Xã ", "Đặc khu ")
+
+
+def unit_full_name(unit):
+    """ "Tỉnh Bắc Kạn" also for a unit stored as "Bắc Kạn" with its division type "tỉnh"."""
+    if unit.name.startswith(UNIT_PREFIXES) or not unit.division_type:
+        return unit.name
+    division = unit.division_type.strip()
+    if division.lower().startswith("thành phố"):
+        division = "thành phố"
+    return f"{division[:1].upper()}{division[1:]} {unit.name}"
+
+
+def unit_upper(unit):
+    """ "TỈNH BẮC KẠN", with non-breaking spaces so the header never breaks inside a unit's name."""
+    return unit_full_name(unit).upper().replace(" ", "\u00a0")
+
+
+def issuers_of(charter):
+    """The issuing agencies as the header names them, frozen with the figures: each in full with its unit
+    ("ỦY BAN NHÂN DÂN TỈNH BẮC KẠN"), never "UBND TỈNH"."""
+    unit = charter.unit
+    issuers = []
+    for link in charter.party_links.select_related("agency").order_by("order", "id"):
+        agency = link.agency
+        body = ISSUER_BODY_VI.get(agency.kind)
+        if body is None:
+            name = agency.name.upper()
+            full = unit_full_name(unit).upper()
+            body = name[: -len(full) - 1] if name.endswith(" " + full) else name
+        issuers.append({"kind": agency.kind, "agency": agency.name, "line": f"{body} {unit_upper(unit)}"})
+    return issuers

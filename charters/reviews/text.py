@@ -4,6 +4,8 @@ This is document text (the report is a Vietnamese administrative document), so i
 Vietnamese here rather than translated; the secretariat edits it before the report is issued.
 """
 
+import re
+
 from django.utils import translation
 
 from meetings.models import MeetingKind
@@ -73,9 +75,9 @@ def vn_int(value):
 
 
 def vn_percent(part, whole):
-    """Share as "82,5%"; "0%" when there is nothing to share."""
+    """Share as "82,5%"; "" when there is nothing to share (never an invented "0%")."""
     if not whole:
-        return "0%"
+        return ""
     return _decimal(part * 100 / whole) + "%"
 
 
@@ -86,7 +88,7 @@ def _decimal(number):
 
 def change_phrase(current, previous, previous_year):
     """ "tăng 8,3% so với năm 2024" / "giảm 12% so với năm 2024" / "bằng năm 2024"; "" when nothing to compare."""
-    if previous is None or not previous:
+    if current is None or not previous:
         return ""
     if current == previous:
         return f"bằng năm {previous_year}"
@@ -96,25 +98,35 @@ def change_phrase(current, previous, previous_year):
 
 
 def change_ratio(current, previous):
-    """The change in percent (8.3, -20.0), or None when the previous figure is zero."""
-    if not previous:
+    """The change in percent (8.3, -20.0), or None when either figure is missing or the previous one is zero."""
+    if current is None or not previous:
         return None
     return round((current - previous) * 100 / previous, 1)
 
 
 def comparison_rows(stats):
-    """Rows for the figures table: label, this year's figure, the previous years' and the change phrases."""
-    previous = [entry for entry in stats.get("previous", []) if not entry.get("empty")]
+    """Rows for the figures table: label, this year's figure, the previous years' and the change phrases.
+
+    A figure with no data is None (printed "—"); a row with no data in any year is left out. A previous
+    year with no records keeps its column, all "—"."""
+    previous = list(stats.get("previous", []))
+    if previous and all(entry.get("empty") for entry in previous):
+        previous = []
     rows = []
     for key, label in HEADLINE_LABELS_VI.items():
-        current = stats["headline"].get(key, 0)
+        current = stats["headline"].get(key)
+        values = [entry["figures"].get(key) for entry in previous]
+        if current is None and all(value is None for value in values):
+            continue
         rows.append(
             {
                 "key": key,
                 "label": label,
                 "current": current,
-                "previous": [entry["figures"].get(key, 0) for entry in previous],
-                "changes": [change_phrase(current, entry["figures"].get(key, 0), entry["year"]) for entry in previous],
+                "previous": values,
+                "changes": [
+                    change_phrase(current, value, entry["year"]) for value, entry in zip(values, previous, strict=True)
+                ],
             }
         )
     return {"years": [entry["year"] for entry in previous], "rows": rows}
@@ -122,9 +134,9 @@ def comparison_rows(stats):
 
 def _with_changes(key, stats):
     """ "273 (tăng 8,3% so với năm 2024; tăng 56,9% so với năm 2023)" for a headline figure."""
-    current = stats["headline"].get(key, 0)
+    current = stats["headline"].get(key) or 0
     phrases = [
-        change_phrase(current, entry["figures"].get(key, 0), entry["year"])
+        change_phrase(current, entry["figures"].get(key), entry["year"])
         for entry in stats.get("previous", [])
         if not entry.get("empty")
     ]
@@ -132,49 +144,97 @@ def _with_changes(key, stats):
     return f"{vn_int(current)} ({'; '.join(phrases)})" if phrases else vn_int(current)
 
 
+NOTHING_RECORDED = "Trong kỳ báo cáo không phát sinh hoạt động phối hợp về lĩnh vực này được ghi nhận trong hệ thống."
+
+
 def _area_paragraph(code, stats, year):
+    """The figures of one catalogue area as a sentence; "" when the area has no figure of its own, and the
+    "không phát sinh" wording when nothing was recorded — never a sentence built on zeros."""
     meetings = stats["meetings"]["by_kind"]
     petitions = stats["petitions"]
     documents = stats["documents"]
     if code == "council-sessions":
-        text = (
-            f"Các cơ quan đã phối hợp chuẩn bị và tổ chức {vn_int(meetings.get('council_session', 0))} kỳ họp "
-            f"HĐND trong năm {year}. Tổng số tài liệu trình kỳ họp là {vn_int(documents['total'])}, trong đó "
-            f"{vn_int(documents['on_time'])} tài liệu gửi đúng thời hạn"
-        )
-        if documents["late"]:
-            text += f", {vn_int(documents['late'])} tài liệu gửi chậm so với quy định"
-        if documents["undelivered"]:
-            text += f", {vn_int(documents['undelivered'])} tài liệu quá hạn chưa gửi"
-        return text + "."
+        sessions = meetings.get("council_session", 0)
+        if not sessions and not documents["total"]:
+            return NOTHING_RECORDED
+        parts = []
+        if sessions:
+            parts.append(f"Các cơ quan đã phối hợp chuẩn bị và tổ chức {vn_int(sessions)} kỳ họp HĐND trong năm {year}")
+        if documents["total"]:
+            text = f"tổng số tài liệu trình kỳ họp là {vn_int(documents['total'])}"
+            details = []
+            if documents["on_time"]:
+                details.append(f"{vn_int(documents['on_time'])} tài liệu gửi đúng thời hạn")
+            if documents["late"]:
+                details.append(f"{vn_int(documents['late'])} tài liệu gửi chậm so với quy định")
+            if documents["undelivered"]:
+                details.append(f"{vn_int(documents['undelivered'])} tài liệu quá hạn chưa gửi")
+            if details:
+                text += ", trong đó " + ", ".join(details)
+            parts.append(text)
+        sentence = ". ".join(parts) if len(parts) == 1 else f"{parts[0]}; {parts[1]}"
+        return sentence[:1].upper() + sentence[1:] + "."
     if code == "voter-contact":
-        return (
-            f"Đã tổ chức {_with_changes('voter_contact', stats)} cuộc tiếp xúc cử tri trước và sau các kỳ họp. "
-            f"Tổng số ý kiến, kiến nghị cử tri tiếp nhận là {_with_changes('petitions_received', stats)}; "
-            f"đã chuyển {vn_int(petitions['forwarded'])} kiến nghị đến cơ quan có thẩm quyền giải quyết; "
-            f"đã trả lời {vn_int(petitions['answered'])} kiến nghị "
-            f"(đạt {vn_percent(petitions['answered'], petitions['forwarded'])} số kiến nghị đã chuyển), "
-            f"trong đó {vn_int(petitions['answered_on_time'])} kiến nghị trả lời đúng hạn."
-        )
+        contacts = stats["meetings"]["voter_contact"]
+        if not contacts and not petitions["received"]:
+            return NOTHING_RECORDED
+        parts = []
+        if contacts:
+            parts.append(
+                f"Đã tổ chức {_with_changes('voter_contact', stats)} cuộc tiếp xúc cử tri trước và sau các kỳ họp"
+            )
+        if petitions["received"]:
+            text = f"tổng số ý kiến, kiến nghị cử tri tiếp nhận là {_with_changes('petitions_received', stats)}"
+            if petitions["forwarded"]:
+                text += f"; đã chuyển {vn_int(petitions['forwarded'])} kiến nghị đến cơ quan có thẩm quyền giải quyết"
+                if petitions["answered"]:
+                    text += (
+                        f"; đã trả lời {vn_int(petitions['answered'])} kiến nghị "
+                        f"(đạt {vn_percent(petitions['answered'], petitions['forwarded'])} số kiến nghị đã chuyển)"
+                    )
+                    if petitions["answered_on_time"]:
+                        text += f", trong đó {vn_int(petitions['answered_on_time'])} kiến nghị trả lời đúng hạn"
+            parts.append(text)
+        sentence = "; ".join(parts)
+        return sentence[:1].upper() + sentence[1:] + "."
     if code == "citizen-reception":
-        dialogues = meetings.get("dialogue", 0)
+        receptions, dialogues = meetings.get("citizen_reception", 0), meetings.get("dialogue", 0)
+        if not receptions and not dialogues:
+            return NOTHING_RECORDED
+        done = []
+        if receptions:
+            done.append(f"{vn_int(receptions)} buổi tiếp công dân")
+        if dialogues:
+            done.append(f"{vn_int(dialogues)} cuộc đối thoại với Nhân dân")
         return (
-            f"Các cơ quan phối hợp tổ chức {vn_int(meetings.get('citizen_reception', 0))} buổi tiếp công dân"
-            + (f" và {vn_int(dialogues)} cuộc đối thoại với Nhân dân" if dialogues else "")
-            + "; tiếp nhận, phân loại và chuyển đơn thư đến cơ quan có thẩm quyền giải quyết theo quy định."
+            f"Các cơ quan phối hợp tổ chức {' và '.join(done)}; tiếp nhận, phân loại và chuyển đơn thư đến cơ quan "
+            "có thẩm quyền giải quyết theo quy định."
         )
     if code == "supervision":
-        return (
-            f"Đã phối hợp tổ chức {_with_changes('supervision', stats)} cuộc giám sát, khảo sát và "
-            f"{vn_int(meetings.get('explanation_hearing', 0))} phiên giải trình; theo dõi, đôn đốc việc thực "
-            f"hiện kiến nghị sau giám sát. Có {vn_int(petitions['unsatisfactory'])} nội dung trả lời được đánh giá "
-            f"chưa thỏa đáng và đã đề nghị cơ quan có thẩm quyền xem xét, trả lời lại."
-        )
+        visits, hearings = meetings.get("supervision", 0), meetings.get("explanation_hearing", 0)
+        if not visits and not hearings and not petitions["unsatisfactory"]:
+            return NOTHING_RECORDED
+        done = []
+        if visits:
+            done.append(f"{_with_changes('supervision', stats)} cuộc giám sát, khảo sát")
+        if hearings:
+            done.append(f"{vn_int(hearings)} phiên giải trình")
+        text = ""
+        if done:
+            text = f"Đã phối hợp tổ chức {' và '.join(done)}; theo dõi, đôn đốc việc thực hiện kiến nghị sau giám sát."
+        if petitions["unsatisfactory"]:
+            text += (
+                f" Có {vn_int(petitions['unsatisfactory'])} nội dung trả lời được đánh giá chưa thỏa đáng và đã đề "
+                "nghị cơ quan có thẩm quyền xem xét, trả lời lại."
+            )
+        return text.strip()
     if code == "information":
+        briefings = meetings.get("joint_briefing", 0)
+        if not briefings:
+            return NOTHING_RECORDED
         return (
-            f"Duy trì chế độ giao ban, trao đổi thông tin giữa các cơ quan với "
-            f"{vn_int(meetings.get('joint_briefing', 0))} cuộc họp giao ban trong năm; kịp thời cung cấp thông tin, "
-            f"báo cáo phục vụ công tác lãnh đạo, chỉ đạo."
+            f"Duy trì chế độ giao ban, trao đổi thông tin giữa các cơ quan với {vn_int(briefings)} cuộc họp giao ban "
+            "trong năm; kịp thời cung cấp thông tin, báo cáo phục vụ công tác lãnh đạo, chỉ đạo."
         )
     return ""
 
@@ -183,7 +243,8 @@ def _article_line(row):
     done = row["done_on_time"] + row["done_late"]
     number = f"Điều {row['article_number']}" if row["article_number"] else "Nhiệm vụ khác"
     title = f" ({row['article_title']})" if row.get("article_title") else ""
-    text = f"{number}{title}: {vn_int(row['total'])} nhiệm vụ, đã hoàn thành {vn_int(done)}"
+    text = f"{number}{title}: {vn_int(row['total'])} nhiệm vụ"
+    text += f", đã hoàn thành {vn_int(done)}" if done else ", chưa có nhiệm vụ hoàn thành"
     if row["done_late"]:
         text += f" (trong đó {vn_int(row['done_late'])} nhiệm vụ hoàn thành chậm)"
     if row["open"]:
@@ -202,32 +263,46 @@ def narrative_prefill(charter, stats):
     planned, arising = tasks["planned"], tasks["arising"]
 
     sections = []
+    article_rows = {row["article_id"]: row for row in tasks["by_article"] if row["article_id"]}
     seen = set()
-    areas = [
-        article.area
-        for article in charter.articles.select_related("area").order_by("number")
-        if article.area_id is not None
-    ]
-    for area in areas:
-        if area.pk in seen:
-            continue
-        seen.add(area.pk)
-        paragraph = _area_paragraph(area.code, stats, year)
+    for article in charter.articles.select_related("area").order_by("number"):
+        if article.area_id is not None:
+            if article.area_id in seen:
+                continue
+            seen.add(article.area_id)
+            paragraph = _area_paragraph(article.area.code, stats, year)
+            title = article.area.name
+        else:
+            # A free area of this charter (e.g. "xử lý các vấn đề phát sinh giữa hai kỳ họp"): its article's tasks.
+            row = article_rows.get(article.pk)
+            paragraph = _article_line(row) if row and row["total"] else NOTHING_RECORDED
+            title = article.title
         if paragraph:
-            sections.append((area.name, paragraph))
+            sections.append((title, paragraph))
     if not sections:
         sections.append(("Tiếp xúc cử tri", _area_paragraph("voter-contact", stats, year)))
 
     done_planned = planned["done_on_time"] + planned["done_late"]
-    work = (
-        f"Chương trình công tác năm {year} gồm {_with_changes('tasks_planned', stats)} nhiệm vụ; đã hoàn thành "
-        f"{vn_int(done_planned)} nhiệm vụ ({vn_percent(done_planned, planned['total'])}), trong đó "
-        f"{vn_int(planned['done_on_time'])} nhiệm vụ đúng tiến độ. Ngoài ra, các cơ quan đã triển khai "
-        f"{vn_int(arising['total'])} nhiệm vụ mới phát sinh, hoàn thành "
-        f"{vn_int(arising['done_on_time'] + arising['done_late'])} nhiệm vụ."
-    )
-    article_lines = "\n".join(f"- {_article_line(row)}" for row in tasks["by_article"] if row["total"])
-    sections.append(("Thực hiện chương trình công tác", work + ("\n" + article_lines if article_lines else "")))
+    work_parts = []
+    if planned["total"]:
+        text = f"Chương trình công tác năm {year} gồm {_with_changes('tasks_planned', stats)} nhiệm vụ; " + (
+            f"đã hoàn thành {vn_int(done_planned)} nhiệm vụ ({vn_percent(done_planned, planned['total'])})"
+            if done_planned
+            else "chưa có nhiệm vụ hoàn thành tính đến ngày chốt số liệu"
+        )
+        if planned["done_on_time"]:
+            text += f", trong đó {vn_int(planned['done_on_time'])} nhiệm vụ đúng tiến độ"
+        work_parts.append(text + ".")
+    if arising["total"]:
+        done_arising = arising["done_on_time"] + arising["done_late"]
+        text = f"Các cơ quan đã triển khai {vn_int(arising['total'])} nhiệm vụ mới phát sinh"
+        if done_arising:
+            text += f", hoàn thành {vn_int(done_arising)} nhiệm vụ"
+        work_parts.append(text + ".")
+    if work_parts:
+        article_lines = "\n".join(f"- {_article_line(row)}" for row in tasks["by_article"] if row["total"])
+        work = " ".join(work_parts)
+        sections.append(("Thực hiện chương trình công tác", work + ("\n" + article_lines if article_lines else "")))
 
     results = "\n\n".join(f"{index}. {title}\n{text}" for index, (title, text) in enumerate(sections, start=1))
 
@@ -246,26 +321,33 @@ def narrative_prefill(charter, stats):
             f"{vn_int(petitions['unsatisfactory'])} nội dung trả lời được đánh giá chưa thỏa đáng."
         )
     if documents["late"] or documents["undelivered"]:
+        counted = []
+        if documents["late"]:
+            counted.append(f"{vn_int(documents['late'])} tài liệu gửi chậm")
+        if documents["undelivered"]:
+            counted.append(f"{vn_int(documents['undelivered'])} tài liệu quá hạn chưa gửi")
         shortcomings_items.append(
-            f"Việc gửi tài liệu kỳ họp có lúc còn chậm ({vn_int(documents['late'])} tài liệu gửi chậm, "
-            f"{vn_int(documents['undelivered'])} tài liệu quá hạn chưa gửi), ảnh hưởng đến thời gian thẩm tra."
+            f"Việc gửi tài liệu kỳ họp có lúc còn chậm ({', '.join(counted)}), ảnh hưởng đến thời gian thẩm tra."
         )
     late_tasks = tasks["total"]["done_late"] + tasks["total"]["overdue"]
     if late_tasks:
         shortcomings_items.append(
             f"{vn_int(late_tasks)} nhiệm vụ trong chương trình công tác hoàn thành chậm hoặc quá hạn chưa hoàn thành."
         )
-    if not shortcomings_items:
-        shortcomings_items.append(
-            "Công tác phối hợp có nội dung chưa chặt chẽ, thông tin trao đổi có lúc chưa kịp thời."
-        )
+    # Only what the figures show: with no recorded shortcoming the secretariat writes this part itself.
     shortcomings = "\n".join(f"- {item}" for item in shortcomings_items)
 
-    causes = (
-        "- Khối lượng công việc lớn, nhiều nhiệm vụ mới phát sinh trong năm; một số cơ quan chưa bố trí đủ thời "
-        "gian cho việc chuẩn bị tài liệu và trả lời kiến nghị.\n"
-        "- Việc theo dõi, đôn đốc thực hiện kiến nghị sau giám sát và sau tiếp xúc cử tri có lúc chưa thường xuyên."
-    )
+    cause_items = []
+    if arising["total"]:
+        cause_items.append(
+            "Khối lượng công việc lớn, nhiều nhiệm vụ mới phát sinh trong năm; một số cơ quan chưa bố trí đủ thời "
+            "gian cho việc chuẩn bị tài liệu và trả lời kiến nghị."
+        )
+    if petitions["overdue"] or petitions["unsatisfactory"]:
+        cause_items.append(
+            "Việc theo dõi, đôn đốc thực hiện kiến nghị sau giám sát và sau tiếp xúc cử tri có lúc chưa thường xuyên."
+        )
+    causes = "\n".join(f"- {item}" for item in cause_items) if shortcomings_items else ""
     next_year = year + 1
     next_tasks = (
         f"- Tiếp tục thực hiện nghiêm Quy chế phối hợp số {charter.number}; xây dựng chương trình công tác năm "
@@ -280,12 +362,22 @@ def narrative_prefill(charter, stats):
         "- Đề nghị các cơ quan gửi tài liệu trình kỳ họp đúng thời gian quy định để bảo đảm chất lượng thẩm tra."
     )
     return {
+        "general_assessment": general_assessment_default(charter, stats),
         "results": results,
         "shortcomings": shortcomings,
         "causes": causes,
         "next_tasks": next_tasks,
         "recommendations": recommendations,
     }
+
+
+def general_assessment_default(charter, stats):
+    """A starting point for "Đánh giá chung", to be rewritten by the secretariat after the conference."""
+    return (
+        f"Năm {stats['year']}, các cơ quan đã chủ động triển khai thực hiện Quy chế phối hợp số {charter.number}, "
+        "bảo đảm nguyên tắc và yêu cầu phối hợp; công tác phối hợp đi vào nền nếp, góp phần thực hiện thắng lợi "
+        "các nhiệm vụ chính trị của địa phương."
+    )
 
 
 def introduction_default(charter, year, parties):
@@ -320,3 +412,99 @@ def recipients_default(charter, parties):
     lines.append("Các sở, ban, ngành liên quan;")
     lines.append("Lưu: VT.")
     return "\n".join(lines)
+
+
+def _upper(text):
+    return (text or "").upper()
+
+
+# "TM." (on behalf of) lines of the signature blocks, by agency kind (Decree 30/2020, Appendix I).
+COLLECTIVE_VI = {
+    "HDND": "THƯỜNG TRỰC HĐND",
+    "UBND": "ỦY BAN NHÂN DÂN",
+    "MTTQ": "BAN THƯỜNG TRỰC",
+    "DBQH": "ĐOÀN ĐẠI BIỂU QUỐC HỘI",
+}
+_DEPUTY = re.compile(r"^(Phó (?:Chủ tịch|Trưởng đoàn))(?: Thường trực)?\b", re.IGNORECASE)
+_HEAD = re.compile(r"^(Chủ tịch|Trưởng đoàn|Bí thư)\b", re.IGNORECASE)
+
+
+def signature_lines(kind, agency_name, position):
+    """["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"] for a deputy; ["TM. …", "CHỦ TỊCH"] for the head."""
+    lines = [f"TM. {COLLECTIVE_VI.get(kind, _upper(agency_name))}"]
+    position = (position or "").strip()
+    deputy = _DEPUTY.match(position)
+    head = _HEAD.match(position)
+    if deputy:
+        title = deputy.group(1)
+        lines.append("KT. " + _upper(title.split(" ", 1)[1]))
+        lines.append(_upper(title))
+    elif head:
+        lines.append(_upper(head.group(1)))
+    elif position:
+        lines.append(_upper(position))
+    return lines
+
+
+def issuer_line(agency_name, unit):
+    """The agency as the header names it: the place is implied by the document ("UBND THÀNH PHỐ")."""
+    name = agency_name.strip()
+    for suffix in (unit.place_name, unit.name):
+        if suffix and name.endswith(" " + suffix) and len(name) > len(suffix) + 1:
+            name = name[: -len(suffix) - 1]
+            break
+    return _upper(name)
+
+
+def _parties(charter):
+    parties = []
+    for link in charter.party_links.select_related("agency").order_by("order", "id"):
+        parties.append(
+            {
+                "agency": link.agency.name,
+                "agency_upper": issuer_line(link.agency.name, charter.unit),
+                "signer_name": link.signer_name,
+                "title_lines": signature_lines(link.agency.kind, link.agency.name, link.signer_position),
+            }
+        )
+    return parties
+
+
+def signers_default(charter):
+    """The signature blocks of a report by default: one per party, in the charter's order, with its signer."""
+    return [
+        {
+            "lines": signature_lines(link.agency.kind, link.agency.name, link.signer_position),
+            "name": link.signer_name,
+        }
+        for link in charter.party_links.select_related("agency").order_by("order", "id")
+    ]
+
+
+SIGNER_PREFIXES = ("TM.", "KT.", "Q.", "TL.", "TUQ.")
+
+
+def signers_parse(text):
+    """Signature blocks typed as text: blocks separated by a blank line, the title lines as printed, the name
+    last. Returns [{"lines": [...], "name": "..."}]; raises ValueError with a Vietnamese-ready reason."""
+    blocks, current = [], []
+    for raw in [*(text or "").splitlines(), ""]:
+        line = " ".join(raw.split())
+        if line:
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    signers = []
+    for block in blocks:
+        if len(block) < 2:
+            raise ValueError("block")
+        lines = [_upper(line) for line in block[:-1]]
+        signers.append({"lines": lines, "name": block[-1]})
+    if len(signers) > 4:
+        raise ValueError("count")
+    return signers
+
+
+def signers_text(signers):
+    return "\n\n".join("\n".join([*signer["lines"], signer["name"]]) for signer in signers or [])

@@ -16,5 +16,13 @@ urlpatterns = [
     path("reviews/<int:pk>/reports/", views.report_files, name="review_report_files"),
     path("reviews/<int:pk>/reports/new/", views.report_request, name="review_report_request"),
     path("reviews/<int:pk>/reports/<int:file_pk>.pdf", views.report_download, name="review_report_download"),
+    path(
+        "reviews/<int:pk>/reports/<int:file_pk>.docx",
+        views.report_download,
+        {"format": "docx"},
+        name="review_report_download_docx",
+    ),
+    path("reviews/<int:pk>/signed-copy/", views.review_approval_record, name="review_approval_record"),
+    path("reviews/<int:pk>/reopen/", views.review_reopen, name="review_reopen"),
     path("reviews/<int:pk>/<slug:action>/", views.review_action, name="review_action"),
 ]

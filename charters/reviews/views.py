@@ -20,13 +20,22 @@ from meetings.models import MeetingKind
 from voters.models import Field
 
 from . import selectors, services
-from .forms import ReportRequestForm, ReviewCreateForm, ReviewEditForm, ReviewReturnForm
-from .models import AnnualReview, ReportStatus, ReviewKind
+from .forms import (
+    ReportRequestForm,
+    ReviewCreateForm,
+    ReviewEditForm,
+    ReviewReopenForm,
+    ReviewReturnForm,
+    SignedCopyForm,
+)
+from .models import AnnualReview, ReportFormat, ReportStatus, ReviewKind
 from .permissions import (
     can_approve_review,
     can_draft_review,
     can_edit_review,
+    can_record_signed_copy,
     can_render_review,
+    can_reopen_review,
     can_return_review,
     charter_reviews_for,
     report_file_for,
@@ -61,14 +70,18 @@ def _label(choices, code):
 
 def figures_table(stats):
     """This year's headline figures beside the previous years', with the change in percent."""
-    previous = [entry for entry in stats.get("previous", []) if not entry.get("empty")]
+    previous = list(stats.get("previous", []))
+    if previous and all(entry.get("empty") for entry in previous):
+        previous = []
     rows = []
     for key, label in HEADLINE_LABELS.items():
-        current = stats["headline"].get(key, 0)
+        current = stats["headline"].get(key)
         cells = []
         for entry in previous:
-            value = entry["figures"].get(key, 0)
+            value = entry["figures"].get(key)
             cells.append({"value": value, "change": change_ratio(current, value)})
+        if current is None and all(cell["value"] is None for cell in cells):
+            continue  # nothing recorded for this figure in any year
         rows.append({"label": label, "current": current, "previous": cells})
     return {"years": [entry["year"] for entry in previous], "rows": rows}
 
@@ -100,6 +113,11 @@ def review_list(request):
     ]
     for item in charters:
         item.next_review_year = _next_year(item)
+    try:
+        year = int(request.GET.get("year") or 0) or _default_year()
+    except ValueError:
+        year = _default_year()
+    year = min(max(year, 2000), 2100)
     return render(
         request,
         "charters/reviews/review_list.html",
@@ -109,6 +127,10 @@ def review_list(request):
             "unit": unit,
             "charters": charters,
             "default_year": _default_year(),
+            "year": year,
+            "years": list(range(_default_year() + 1, _default_year() - 5, -1)),
+            "states": selectors.charter_review_states(user, year),
+            "can_draft": {item.pk for item in charters},
         },
     )
 
@@ -176,6 +198,11 @@ def _detail_context(request, review, *, edit_form=None):
         "party_rows": [{"party": party, "approval": approvals.get(party.agency_id)} for party in parties],
         "edit_form": edit_form,
         "return_form": ReviewReturnForm(initial={"version": review.version}),
+        "reopen_form": ReviewReopenForm(initial={"version": review.version}),
+        "signed_copy_form": SignedCopyForm(agencies=[row.agency for row in parties if row.agency_id not in approvals])
+        if can_record_signed_copy(user, review)
+        else None,
+        "can_reopen": can_reopen_review(user, review),
         "report_form": ReportRequestForm(),
         "versions": selectors.review_versions(review),
         **_report_files_context(review),
@@ -220,8 +247,16 @@ def _version_from(request):
 
 
 WORKFLOW = {
-    "refresh": ("edit", services.review_stats_refresh, "The figures were recomputed from the current data."),
-    "submit": ("edit", services.review_submit, "The review was submitted to the parties' leaders for approval."),
+    "refresh": (
+        "edit",
+        services.review_stats_refresh,
+        gettext_lazy("The figures were recomputed from the current data."),
+    ),
+    "submit": (
+        "edit",
+        services.review_submit,
+        gettext_lazy("The review was submitted to the parties' leaders for approval."),
+    ),
 }
 
 
@@ -237,7 +272,7 @@ def review_action(request, pk, action):
     except (ValidationError, ConflictError) as error:
         _messages_from(request, error)
     else:
-        messages.success(request, _(done))
+        messages.success(request, done)
     return redirect("charters:review_detail", pk=review.pk)
 
 
@@ -277,12 +312,66 @@ def review_return(request, pk):
 
 @login_required
 @require_POST
+def review_approval_record(request, pk):
+    review = review_for(request.user, pk, action="record_signed_copy")
+    parties = list(review.charter.party_links.select_related("agency"))
+    form = SignedCopyForm(request.POST, request.FILES, agencies=[party.agency for party in parties])
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
+        return redirect("charters:review_detail", pk=review.pk)
+    agency = next(party.agency for party in parties if party.agency_id == form.cleaned_data["agency"])
+    try:
+        services.review_approval_record(
+            actor=request.user,
+            review=review,
+            agency=agency,
+            signed_copy=form.cleaned_data["signed_copy"],
+            signed_on=form.cleaned_data["signed_on"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        _messages_from(request, error)
+    else:
+        messages.success(request, _("The signed copy was recorded as %(agency)s's approval.") % {"agency": agency.name})
+    return redirect("charters:review_detail", pk=review.pk)
+
+
+@login_required
+@require_POST
+def review_reopen(request, pk):
+    review = review_for(request.user, pk, action="reopen")
+    form = ReviewReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the approved review is reopened."))
+        return redirect("charters:review_detail", pk=review.pk)
+    try:
+        services.review_reopen(
+            actor=request.user, review=review, version=form.cleaned_data["version"], reason=form.cleaned_data["reason"]
+        )
+    except (ValidationError, services.ReviewConflict) as error:
+        _messages_from(request, error)
+    else:
+        messages.success(request, _("The review was reopened as a new draft; the approved version is kept."))
+    return redirect("charters:review_detail", pk=review.pk)
+
+
+@login_required
+@require_POST
 def report_request(request, pk):
     review = review_for(request.user, pk, action="render")
     form = ReportRequestForm(request.POST)
-    with_appendix = form.is_valid() and form.cleaned_data["with_appendix"]
-    services.report_request(actor=request.user, review=review, with_appendix=with_appendix)
-    messages.info(request, _("The PDF is being prepared; this page shows when it is ready."))
+    valid = form.is_valid()
+    with_appendix = valid and form.cleaned_data["with_appendix"]
+    report_format = form.cleaned_data["format"] if valid else ReportFormat.PDF
+    report = services.report_request(
+        actor=request.user, review=review, with_appendix=with_appendix, format=report_format
+    )
+    if report.status == ReportStatus.READY:
+        messages.info(request, _("This version was already printed: its file is in the list below."))
+    else:
+        messages.info(request, _("The file is being prepared; this page shows when it is ready."))
     return redirect("charters:review_detail", pk=review.pk)
 
 
@@ -299,12 +388,12 @@ def _report_files_context(review):
 
 
 @login_required
-def report_download(request, pk, file_pk):
+def report_download(request, pk, file_pk, format=ReportFormat.PDF):
     report = report_file_for(request.user, pk, file_pk)
-    if report.status != ReportStatus.READY or not report.file:
+    if report.status != ReportStatus.READY or not report.file or report.format != format:
         raise Http404
     response = FileResponse(
-        report.file.open("rb"), as_attachment=True, filename=report.download_name, content_type="application/pdf"
+        report.file.open("rb"), as_attachment=True, filename=report.download_name, content_type=report.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -183,8 +183,31 @@ def _at(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
 
 
+# Reviews of charters no longer in force, as the seeds report them: Bắc Kạn reviewed its 2023 charter year.
+PAST_REVIEWS = [("backan", "03/QCPH-HĐND-UBND-UBMTTQ", 2023)]
+
+
+def _past_reviews(context):
+    for key, number, year in PAST_REVIEWS:
+        demo_unit = context.units.get(key)
+        charter = demo_unit and Charter.objects.filter(unit=demo_unit.unit, number=number).first()
+        if charter is None or charter.status == CharterStatus.DRAFT:
+            continue
+        if AnnualReview.objects.filter(charter=charter, year=year, kind=ReviewKind.ANNUAL).exists():
+            continue
+        review_create(
+            actor=context.admin,
+            charter=charter,
+            year=year,
+            kind=ReviewKind.ANNUAL,
+            idempotency_token=f"demo-review-{charter.pk}-{year}",
+            today=context.today,
+        )
+
+
 @transaction.atomic
 def seed(context):
+    _past_reviews(context)
     for demo_unit in context.units.values():
         charter = (
             Charter.objects.filter(unit=demo_unit.unit, status=CharterStatus.IN_FORCE)

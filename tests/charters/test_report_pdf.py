@@ -8,10 +8,19 @@ import pytest
 from pypdf import PdfReader
 
 from charters.reviews.report import date_line, signature_lines
-from charters.reviews.services import report_request_sync, review_update
+from charters.reviews.services import (
+    report_request_sync,
+    review_approve,
+    review_stats_refresh,
+    review_submit,
+    review_update,
+)
 from charters.reviews.tasks import review_report_render
+from coordination.models import Role
 from tests.charters import review_factories as rf
 from tests.charters.review_fixtures import *  # noqa: F403
+from tests.charters.review_fixtures import TODAY
+from tests.factories import member
 
 
 def _render(review, *, with_appendix=False):
@@ -35,11 +44,22 @@ def _font_names(reader):
     return names
 
 
+def approve_all(review, agencies):
+    """Every party's leader approves (only an approved version prints its number and date)."""
+    for kind in ("hdnd", "ubnd", "mttq"):
+        agency = getattr(agencies, kind)
+        leader = member(agency, Role.LEADER, username=f"{kind}_approver")
+        review = review_approve(actor=leader, review=review, agency=agency)
+    return review
+
+
 @pytest.fixture
-def issued_review(review, secretariat):
-    return review_update(
+def issued_review(review, secretariat, agencies):
+    review = review_update(
         actor=secretariat, review=review, version=review.version, number="15", issued_on=date(2026, 2, 5)
     )
+    review = review_submit(actor=secretariat, review=review, version=review.version)
+    return approve_all(review, agencies)
 
 
 @pytest.mark.smoke
@@ -51,13 +71,16 @@ def test_the_report_reads_back_with_the_decree_30_header_and_the_figures(issued_
     assert "Số: 15/BC-HĐND-UBND-MTTQ" in first
     assert "Đà Nẵng, ngày 05 tháng 02 năm 2026" in first
     assert "BÁO CÁO" in first
-    assert "THƯỜNG TRỰC HĐND THÀNH PHỐ" in first
-    assert "UBND THÀNH PHỐ" in first
+    assert "THƯỜNG TRỰC HĐND THÀNH PHỐ ĐÀ NẴNG" in first
+    assert "ỦY BAN NHÂN DÂN THÀNH PHỐ ĐÀ NẴNG" in first
+    assert "UBND THÀNH PHỐ" not in first
+    assert "DỰ THẢO" not in first
 
     whole = " ".join(" ".join(_text(page) for page in reader.pages).split())
-    assert "I. KẾT QUẢ THỰC HIỆN QUY CHẾ PHỐI HỢP NĂM 2025" in whole
-    assert "II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN" in whole
-    assert "III. PHƯƠNG HƯỚNG, NHIỆM VỤ VÀ GIẢI PHÁP NĂM 2026" in whole
+    assert "I. ĐÁNH GIÁ CHUNG" in whole
+    assert "II. KẾT QUẢ THỰC HIỆN QUY CHẾ PHỐI HỢP NĂM 2025" in whole
+    assert "III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN" in whole
+    assert "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ VÀ GIẢI PHÁP NĂM 2026" in whole
     # The figures are those counted from the database (see test_review_stats for the hand count).
     assert "Tổng số ý kiến, kiến nghị cử tri tiếp nhận trong năm là 7, trong đó" in whole
     assert "đã chuyển 6 kiến nghị" in whole
@@ -111,11 +134,11 @@ def test_the_bundled_font_is_embedded(issued_review):
             assert "/FontFile2" in descriptor
 
 
-def test_the_appendix_lists_the_year_petitions_on_landscape_pages(issued_review, year_data, agencies):
+def test_the_appendix_lists_the_year_petitions_on_landscape_pages(review, secretariat, year_data, agencies):
     for day in range(1, 41):
         rf.petition(year_data.unit, agencies.hdnd, received=date(2025, 3, 1 + day % 28), field="health")
-    # The figures are frozen: the new petitions are in the appendix (the live list), not in the tables.
-    _report, reader = _render(issued_review, with_appendix=True)
+    review = review_stats_refresh(actor=secretariat, review=review, version=review.version, today=TODAY)
+    _report, reader = _render(review, with_appendix=True)
     last = reader.pages[-1]
     assert float(last.mediabox.width) > float(last.mediabox.height)
     assert float(reader.pages[0].mediabox.width) < float(reader.pages[0].mediabox.height)
@@ -150,13 +173,14 @@ def test_signature_lines_sign_on_behalf_of_the_collective():
     ]
 
 
-def test_a_long_appendix_is_laid_out_in_parts_without_gaps(issued_review, year_data, agencies, monkeypatch):
+def test_a_long_appendix_is_laid_out_in_parts_without_gaps(review, secretariat, year_data, agencies, monkeypatch):
     from charters.reviews import report as review_report
 
     monkeypatch.setattr(review_report, "APPENDIX_PART_ROWS", 20)
     for day in range(60):
         rf.petition(year_data.unit, agencies.hdnd, received=date(2025, 4, 1 + day % 28), content=f"Kiến nghị số {day}")
-    report, reader = _render(issued_review, with_appendix=True)
+    review = review_stats_refresh(actor=secretariat, review=review, version=review.version, today=TODAY)
+    report, reader = _render(review, with_appendix=True)
     assert len(reader.pages) == report.pages
     whole = " ".join(_text(page) for page in reader.pages)
     references = [word for word in whole.split() if word.startswith("KN-")]

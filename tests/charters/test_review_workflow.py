@@ -29,7 +29,7 @@ def test_generated_review_has_frozen_figures_and_prefilled_sentences(review, yea
     assert review.place == "Đà Nẵng"
     assert "Kết quả thực hiện Quy chế phối hợp công tác năm 2025" in review.summary
     # The narrative carries the figures in sentences the secretariat can edit.
-    assert "Tổng số ý kiến, kiến nghị cử tri tiếp nhận là 7" in review.results
+    assert "tổng số ý kiến, kiến nghị cử tri tiếp nhận là 7" in review.results
     assert "Còn 1 kiến nghị cử tri quá hạn" in review.shortcomings
     assert ReviewVersion.objects.filter(review=review, number=1, action="create").exists()
     assert AuditEvent.objects.filter(object_id=str(review.pk), action="create").exists()

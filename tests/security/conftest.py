@@ -83,6 +83,12 @@ def world(agencies, reference_data, actors, clerk, secretariat):
     report.file.save(f"reports/bao-cao-{review.pk}.pdf", ContentFile(PDF), save=False)
     report.size, report.pages = len(PDF), 1
     report.save()
+    report_docx = ReportFile(
+        review=review, source_version=review.versions.get(number=1), status=ReportStatus.READY, format="docx"
+    )
+    report_docx.file.save(f"reports/bao-cao-{review.pk}.docx", ContentFile(b"PK\x03\x04word"), save=False)
+    report_docx.size = 8
+    report_docx.save()
 
     session = CouncilSessionFactory(host_agency=agencies.hdnd, participating_agencies=[agencies.ubnd])
     meeting_services.meeting_record_minutes(actor=clerk, meeting=session, text="", file=pdf_upload("bien-ban.pdf"))
@@ -142,6 +148,7 @@ def world(agencies, reference_data, actors, clerk, secretariat):
         task=task,
         review=review,
         report=report,
+        report_docx=report_docx,
         session=session,
         conclusion=conclusion,
         document=document,

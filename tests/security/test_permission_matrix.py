@@ -112,6 +112,14 @@ MATRIX = {
         lambda w: w.review.pk,
         lambda w: w.report.pk,
     ),
+    "charters:review_report_download_docx": E(
+        "charters:review_report_download_docx",
+        "L 200 403 404 200 200 200",
+        lambda w: w.review.pk,
+        lambda w: w.report_docx.pk,
+    ),
+    "charters:review_approval_record": P("charters:review_approval_record", lambda w: w.review.pk),
+    "charters:review_reopen": P("charters:review_reopen", lambda w: w.review.pk),
     "charters:review_action": P("charters:review_action", lambda w: w.review.pk, "submit"),
     # Meetings: readable by the unit; host and participating agencies' clerks and secretariat edit.
     "meetings:list": E("meetings:list", "L 200 200 200 200 200 200"),

@@ -230,7 +230,7 @@ def test_the_reanswer_reason_shows_on_the_petition_page_to_the_answering_agency(
 
 
 def test_the_annual_review_counts_the_reanswer_cycle(answered, clerk, department_clerk, agencies):
-    from charters.review_stats import statistics_compute
+    from charters.reviews.stats import statistics_compute
     from tests.charters import review_factories
 
     services.petition_evaluate(actor=clerk, petition=answered, result="unsatisfactory", comment="Chưa rõ.")

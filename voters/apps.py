@@ -17,7 +17,6 @@ class VotersConfig(AppConfig):
     verbose_name = _("Voter petitions")
 
     def ready(self):
-        from coordination.templatetags.ui import ACTION_LABELS
+        from coordination.audit import audit_labels_register
 
-        for code, label in AUDIT_ACTION_LABELS.items():
-            ACTION_LABELS.setdefault(code, label)
+        audit_labels_register(AUDIT_ACTION_LABELS)

@@ -16,30 +16,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-register = template.Library()
+from coordination.audit import audit_action_label
 
-# Labels for the audit actions written by the services; unknown codes fall back to a readable form.
-ACTION_LABELS = {
-    "create": _("Created"),
-    "update": _("Updated"),
-    "delete": _("Deleted"),
-    "profile_update": _("Profile updated"),
-    "membership_set": _("Membership set"),
-    "password_change": _("Password changed"),
-    "sign": _("Signed"),
-    "forward": _("Forwarded"),
-    "reforward": _("Forwarded again"),
-    "answer": _("Answered"),
-    "close": _("Closed"),
-    "reopen": _("Reopened"),
-    "return": _("Returned"),
-    "classify": _("Classified"),
-    "cancel": _("Cancelled"),
-    "complete": _("Completed"),
-    "status_change": _("Status changed"),
-    "attach": _("File attached"),
-    "merge": _("Merged"),
-}
+register = template.Library()
 
 # Status code → Bootstrap colour for `status_badge`. Apps may pass `tone` explicitly instead.
 STATUS_TONES = {
@@ -104,10 +83,8 @@ def vn_datetime(value):
 
 @register.filter
 def action_label(code):
-    """A readable, translated label for an audit action code."""
-    if code in ACTION_LABELS:
-        return ACTION_LABELS[code]
-    return str(code).replace("_", " ").capitalize()
+    """A readable, translated label for an audit action code (registered in `coordination.audit`)."""
+    return audit_action_label(code)
 
 
 @register.filter

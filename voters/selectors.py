@@ -1,16 +1,22 @@
 """Reads of voter petitions, shaped for the pages that use them."""
 
-import datetime
-
-from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from coordination.audit import audit_events_for
 from coordination.text import fold, search_terms
 
-from .models import AWAITING_ANSWER, NOT_YET_FORWARDED, Answer, Evaluation, EvaluationResult, Forwarding, Petition
+from .models import (
+    AWAITING_ANSWER,
+    NOT_YET_FORWARDED,
+    Answer,
+    Evaluation,
+    EvaluationResult,
+    Forwarding,
+    Petition,
+    PetitionQuerySet,
+)
 from .permissions import petition_get_for, petitions_visible_to, with_personal_data_flag
 
 LIST_RELATED = ("unit", "originating_agency", "lead_agency", "meeting", "commune")
@@ -100,14 +106,13 @@ def petition_counts(queryset, today=None):
     """Awaiting answer, overdue and due soon, in one query over the (unit, status, due_date) index: only
     rows awaiting an answer are read, never the whole table."""
     today = today or timezone.localdate()
-    soon = today + datetime.timedelta(days=settings.DUE_SOON_DAYS)
     # Counting rows / due dates rather than ids: every column read is then in that index, so PostgreSQL
     # answers from the index alone instead of visiting ~4,000 rows of a province (5-13 ms per list page at
     # 1,000,000 petitions). COUNT(due_date) equals COUNT(id) under filters that require a due date.
     return queryset.filter(status__in=AWAITING_ANSWER).aggregate(
         awaiting=Count("*"),
-        overdue=Count("due_date", filter=Q(due_date__lt=today)),
-        due_soon=Count("due_date", filter=Q(due_date__gte=today, due_date__lte=soon)),
+        overdue=Count("due_date", filter=PetitionQuerySet.q_overdue(today)),
+        due_soon=Count("due_date", filter=PetitionQuerySet.q_due_soon(today)),
     )
 
 
@@ -175,15 +180,14 @@ def petition_measure_q(name, today):
 
     Forwarded: sent to a competent agency at least once (any state after classified). Answered: has an
     answer date (a reopened petition loses it). On time: answered on or before the due date (or without
-    one); late mirrors `PetitionQuerySet.answered_late`. Overdue mirrors `PetitionQuerySet.overdue`.
+    one), late and overdue: the `PetitionQuerySet` conditions themselves (`q_answered_on_time`, …).
     Returned: sent back at least once as the wrong authority. Unsatisfactory: an answer was judged so."""
-    answered = Q(answered_on__isnull=False)
     conditions = {
         "forwarded": ~Q(status__in=NOT_YET_FORWARDED),
-        "answered": answered,
-        "answered_on_time": answered & (Q(due_date__isnull=True) | Q(answered_on__lte=F("due_date"))),
-        "answered_late": answered & Q(due_date__isnull=False, answered_on__gt=F("due_date")),
-        "overdue": Q(status__in=AWAITING_ANSWER, due_date__lt=today),
+        "answered": PetitionQuerySet.q_answered(),
+        "answered_on_time": PetitionQuerySet.q_answered_on_time(),
+        "answered_late": PetitionQuerySet.q_answered_late(),
+        "overdue": PetitionQuerySet.q_overdue(today),
         "returned": Q(Exists(Forwarding.objects.filter(petition=OuterRef("pk"), returned_at__isnull=False))),
         # Judgements are few: one uncorrelated (hashed) subquery costs less than a probe per petition.
         "unsatisfactory": Q(

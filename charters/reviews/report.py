@@ -3,10 +3,11 @@
 import datetime
 import re
 
+from django.db.models import BooleanField, ExpressionWrapper
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from voters.models import Petition, Status
+from voters.models import Petition, PetitionQuerySet, Status
 
 from .models import ReviewKind
 from .pdf import ASSET_BASE, pdf_concatenate, render_document, render_pdf
@@ -137,9 +138,12 @@ def _appendix_rows(review):
     rows = (
         Petition.objects.filter(unit=review.charter.unit, received_on__gte=start, received_on__lte=end)
         .order_by("received_on", "id")
-        .values_list("pk", "received_on", "content", "field", "lead_agency__name", "due_date", "answered_on", "status")
+        .annotate(late=ExpressionWrapper(PetitionQuerySet.q_answered_late(), output_field=BooleanField()))
+        .values_list(
+            "pk", "received_on", "content", "field", "lead_agency__name", "due_date", "answered_on", "status", "late"
+        )
     )
-    for index, (pk, received, content, field, agency, due, answered, status) in enumerate(
+    for index, (pk, received, content, field, agency, due, answered, status, late) in enumerate(
         rows.iterator(chunk_size=500), start=1
     ):
         yield {
@@ -152,7 +156,7 @@ def _appendix_rows(review):
             "due_date": due,
             "answered_on": answered,
             "state": PETITION_STATE_VI.get(status, status),
-            "late": bool(answered and due and answered > due),
+            "late": bool(late),
         }
 
 

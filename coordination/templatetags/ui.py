@@ -10,8 +10,7 @@ from django.template import Context
 from django.template.base import render_value_in_context
 from django.utils import formats, timezone
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -238,13 +237,10 @@ def audit_change_rows(rows):
             value = str(value)
         return conditional_escape(value) if isinstance(value, str) else render_value_in_context(value, context)
 
-    # Every cell went through cell() (escaped), so the rows are joined as they are.
-    return mark_safe(  # noqa: S308
-        "".join(
-            f'<tr><td>{cell(label)}</td><td class="change-old">{cell(change_value(old))}</td>'
-            f'<td class="change-new">{cell(change_value(new))}</td></tr>'
-            for label, old, new in rows
-        )
+    return format_html_join(
+        "",
+        '<tr><td>{}</td><td class="change-old">{}</td><td class="change-new">{}</td></tr>',
+        ((cell(label), cell(change_value(old)), cell(change_value(new))) for label, old, new in rows),
     )
 
 

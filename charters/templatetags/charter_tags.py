@@ -28,7 +28,7 @@ def task_state_badge(task, today):
 @register.filter
 def overdue_on(task, today):
     """`{% if task|overdue_on:today %}`: the task is overdue (`Task.is_overdue`, the twin of `TaskQuerySet.overdue`)."""
-    return task.is_overdue(today)
+    return task is not None and today is not None and task.is_overdue(today)
 
 
 @register.filter

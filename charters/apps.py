@@ -10,16 +10,17 @@ class ChartersConfig(AppConfig):
 
     def ready(self):
         # The shared timeline labels audit actions; these are the ones the charter services write.
-        from coordination.templatetags.ui import ACTION_LABELS
+        from coordination.audit import audit_labels_register
 
-        for code, label in {
-            "bring_into_force": _("Brought into force"),
-            "supersede": _("Superseded"),
-            "expire": _("Expired"),
-            "scan_attach": _("Signed scan uploaded"),
-            "obligation_create": _("Duty added"),
-            "obligation_update": _("Duty changed"),
-            "tasks_generate": _("Work programme generated"),
-            "regenerate": _("Updated from the duty"),
-        }.items():
-            ACTION_LABELS.setdefault(code, label)
+        audit_labels_register(
+            {
+                "bring_into_force": _("Brought into force"),
+                "supersede": _("Superseded"),
+                "expire": _("Expired"),
+                "scan_attach": _("Signed scan uploaded"),
+                "obligation_create": _("Duty added"),
+                "obligation_update": _("Duty changed"),
+                "tasks_generate": _("Work programme generated"),
+                "regenerate": _("Updated from the duty"),
+            }
+        )

@@ -6,7 +6,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from coordination.models import PARTY_KINDS, Agency, CoordinationArea, DeadlineRule, Term
+from coordination.models import CoordinationArea, DeadlineRule, Term
 from coordination.widgets import ChoiceLabelsMixin, DateInput, PlainSelect
 
 from .models import Cadence, CharterStatus, Obligation, TaskOrigin, TaskStatus
@@ -174,13 +174,6 @@ class BaseArticleFormSet(forms.BaseFormSet):
 
 
 ArticleFormSet = formset_factory(ArticleForm, formset=BaseArticleFormSet, extra=0, max_num=200, absolute_max=200)
-
-
-def party_agencies(unit_ids=None):
-    queryset = Agency.objects.filter(kind__in=PARTY_KINDS, is_active=True).select_related("unit")
-    if unit_ids is not None:
-        queryset = queryset.filter(unit_id__in=unit_ids)
-    return queryset.order_by("unit__name", "kind")
 
 
 class ObligationForm(ChoiceLabelsMixin, forms.ModelForm):

@@ -1,5 +1,7 @@
 """Charters, their parties, articles and obligations, and the work-programme tasks."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -203,12 +205,18 @@ class TaskOrigin(models.TextChoices):
     CONCLUSION = "conclusion", _("Meeting conclusion")
 
 
-class TaskQuerySet(models.QuerySet):
-    """Derived task states. Overdue and due-soon depend on `today`, so they are never stored.
+def due_soon_days(days=None):
+    """The "due soon" window in days: `days` when given, else settings.DUE_SOON_DAYS."""
+    return settings.DUE_SOON_DAYS if days is None else days
 
-    The `q_*` helpers return the same conditions as `Q` objects with a relation prefix, so
-    other querysets can count tasks (e.g. `Count("tasks", filter=TaskQuerySet.q_overdue(today, "tasks__"))`).
-    """
+
+class TaskQuerySet(models.QuerySet):
+    """Derived task states, each defined once here as a `q_*` condition with its Python twin on `Task` beside
+    it (`Task.is_overdue`, `is_due_soon`, `is_pending`, `done_on_time`): overdue and due soon depend on
+    `today`, so they are never stored.
+
+    The `q_*` helpers return the conditions as `Q` objects with a relation prefix, so other querysets can
+    count tasks (e.g. `Count("tasks", filter=TaskQuerySet.q_overdue(today, "tasks__"))`)."""
 
     @staticmethod
     def q_open(prefix=""):
@@ -216,26 +224,33 @@ class TaskQuerySet(models.QuerySet):
 
     @staticmethod
     def q_overdue(today, prefix=""):
+        """Open and due before `today`. Twin: `Task.is_overdue`."""
         return Q(**{f"{prefix}status": TaskStatus.OPEN, f"{prefix}due_date__lt": today})
 
     @staticmethod
-    def q_due_soon(today, days, prefix=""):
-        from datetime import timedelta
+    def q_pending(today, prefix=""):
+        """Open and not yet overdue (due today or later). Twin: `Task.is_pending`."""
+        return Q(**{f"{prefix}status": TaskStatus.OPEN, f"{prefix}due_date__gte": today})
 
+    @staticmethod
+    def q_due_soon(today, days=None, prefix=""):
+        """Open and due from `today` to `today + days` (settings.DUE_SOON_DAYS by default). Twin: `Task.is_due_soon`."""
         return Q(
             **{
                 f"{prefix}status": TaskStatus.OPEN,
                 f"{prefix}due_date__gte": today,
-                f"{prefix}due_date__lte": today + timedelta(days=days),
+                f"{prefix}due_date__lte": today + timedelta(days=due_soon_days(days)),
             }
         )
 
     @staticmethod
     def q_done_on_time(prefix=""):
+        """Done on or before the due date. Twin: `Task.done_on_time` (True)."""
         return Q(**{f"{prefix}status": TaskStatus.DONE, f"{prefix}completed_on__lte": F(f"{prefix}due_date")})
 
     @staticmethod
     def q_done_late(prefix=""):
+        """Done after the due date. Twin: `Task.done_on_time` (False)."""
         return Q(**{f"{prefix}status": TaskStatus.DONE, f"{prefix}completed_on__gt": F(f"{prefix}due_date")})
 
     def open(self):
@@ -244,7 +259,10 @@ class TaskQuerySet(models.QuerySet):
     def overdue(self, today):
         return self.filter(self.q_overdue(today))
 
-    def due_soon(self, today, days=7):
+    def pending(self, today):
+        return self.filter(self.q_pending(today))
+
+    def due_soon(self, today, days=None):
         return self.filter(self.q_due_soon(today, days))
 
     def done_on_time(self):
@@ -335,15 +353,34 @@ class Task(models.Model):
     def __str__(self):
         return self.title
 
+    # The Python twins of the `TaskQuerySet` conditions (same rule, for one loaded task).
     def is_overdue(self, today):
+        """Twin of `TaskQuerySet.q_overdue`."""
         return self.status == TaskStatus.OPEN and self.due_date < today
 
-    def is_due_soon(self, today, days=7):
-        return self.status == TaskStatus.OPEN and 0 <= (self.due_date - today).days <= days
+    def is_pending(self, today):
+        """Twin of `TaskQuerySet.q_pending`."""
+        return self.status == TaskStatus.OPEN and self.due_date >= today
+
+    def is_due_soon(self, today, days=None):
+        """Twin of `TaskQuerySet.q_due_soon`."""
+        return self.status == TaskStatus.OPEN and today <= self.due_date <= today + timedelta(days=due_soon_days(days))
+
+    def state_on(self, today):
+        """The task's state shown by its badge: done_on_time, done_late, cancelled, overdue, due_soon or open."""
+        if self.status == TaskStatus.DONE:
+            return "done_on_time" if self.done_on_time else "done_late"
+        if self.status == TaskStatus.CANCELLED:
+            return "cancelled"
+        if self.is_overdue(today):
+            return "overdue"
+        if self.is_due_soon(today):
+            return "due_soon"
+        return "open"
 
     @property
     def done_on_time(self):
-        """True/False for a done task; None otherwise."""
+        """True/False for a done task (twins of `q_done_on_time` / `q_done_late`); None otherwise."""
         if self.status != TaskStatus.DONE or not self.completed_on:
             return None
         return self.completed_on <= self.due_date

@@ -1,7 +1,5 @@
 """Reads for the charter and task pages, each shaped for its page (related rows and counts loaded up front)."""
 
-from datetime import timedelta
-
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -19,9 +17,7 @@ def _compliance_counts(today, prefix="tasks__"):
         "tasks_total": Count("tasks", filter=~Q(**{f"{prefix}status": TaskStatus.CANCELLED}), distinct=True),
         "tasks_done_on_time": Count("tasks", filter=TaskQuerySet.q_done_on_time(prefix), distinct=True),
         "tasks_done_late": Count("tasks", filter=TaskQuerySet.q_done_late(prefix), distinct=True),
-        "tasks_open": Count(
-            "tasks", filter=TaskQuerySet.q_open(prefix) & Q(**{f"{prefix}due_date__gte": today}), distinct=True
-        ),
+        "tasks_open": Count("tasks", filter=TaskQuerySet.q_pending(today, prefix), distinct=True),
         "tasks_overdue": Count("tasks", filter=TaskQuerySet.q_overdue(today, prefix), distinct=True),
     }
 
@@ -210,10 +206,6 @@ def agencies_for_filter(user):
     )
 
 
-def due_soon_cutoff(today, days):
-    return today + timedelta(days=days)
-
-
 # --- Drill-down of the leaders' dashboard --------------------------------------------------------------
 # The dashboard counts tasks with these conditions and links to the task list filtered by the same ones.
 TASK_STATES = ("active", "done_on_time", "done_late", "pending", "overdue")
@@ -226,7 +218,7 @@ def task_state_q(name, today):
         "active": ~Q(status=TaskStatus.CANCELLED),
         "done_on_time": TaskQuerySet.q_done_on_time(),
         "done_late": TaskQuerySet.q_done_late(),
-        "pending": TaskQuerySet.q_open() & ~TaskQuerySet.q_overdue(today),
+        "pending": TaskQuerySet.q_pending(today),
         "overdue": TaskQuerySet.q_overdue(today),
     }
     return conditions[name]

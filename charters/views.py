@@ -16,8 +16,15 @@ from django.views.decorators.http import require_POST
 
 from coordination.audit import audit_events_for
 from coordination.forms import call_service_into_form, form_errors_from
-from coordination.models import PARTY_KINDS, AdministrativeUnit, Agency, Term
-from coordination.permissions import ensure, ensure_unit_visible, is_site_admin, membership_of, visible_unit_ids
+from coordination.models import PARTY_KINDS, AdministrativeUnit, Term
+from coordination.permissions import (
+    ensure,
+    ensure_unit_visible,
+    is_site_admin,
+    membership_of,
+    pickable_agencies,
+    visible_unit_ids,
+)
 from coordination.query import query_year
 from coordination.text import fold
 
@@ -55,18 +62,6 @@ def _visible_units(user):
     units = AdministrativeUnit.objects.filter(charters__isnull=False).distinct().order_by("level", "name")
     ids = visible_unit_ids(user)
     return units if ids is None else units.filter(pk__in=ids)
-
-
-def _unit_agencies(user, unit=None):
-    """Agencies a task or duty may be given to: those of the user's unit (all units' for an administrator)."""
-    queryset = Agency.objects.filter(is_active=True).select_related("unit")
-    if unit is not None:
-        return queryset.filter(unit=unit).order_by("kind", "name")
-    ids = visible_unit_ids(user)
-    membership = membership_of(user)
-    if ids is not None and membership is not None:
-        queryset = queryset.filter(unit_id=membership.agency.unit_id)
-    return queryset.order_by("unit__name", "kind", "name")
 
 
 # --- Charters ------------------------------------------------------------------------------------------------
@@ -107,7 +102,8 @@ def _charter_form_context(request, *, charter=None):
         unit_ids = None
     else:
         unit_ids = [membership.agency.unit_id]
-    agencies = forms.party_agencies(unit_ids)
+    # The signing bodies of the charter's unit (a new charter: of the member's own unit).
+    agencies = pickable_agencies(user, unit=charter.unit_id if charter else None, own_unit=True, kinds=PARTY_KINDS)
     others = visible_charters(user).select_related("unit").order_by("unit__name", "-effective_from")
     if unit_ids is not None:
         others = others.filter(unit_id__in=unit_ids)
@@ -402,7 +398,7 @@ def article_detail(request, pk, article_pk):
     today = _today()
     article = get_object_or_404(selectors.charter_articles(charter, today=today), pk=article_pk)
     can_edit = can_edit_obligations(user, charter)
-    agencies = _unit_agencies(user, unit=charter.unit)
+    agencies = pickable_agencies(user, unit=charter.unit)
     form = forms.ObligationForm(
         request.POST or None, agencies=agencies, initial={"responsible_agency": article.lead_agency}
     )
@@ -445,7 +441,7 @@ def obligation_edit(request, pk, obligation_pk):
     obligation = get_object_or_404(
         Obligation.objects.select_related("article", "article__charter"), pk=obligation_pk, article__charter=charter
     )
-    agencies = _unit_agencies(user, unit=charter.unit)
+    agencies = pickable_agencies(user, unit=charter.unit)
     # The instance is bound only for display: on POST the service compares the stored values with the new ones.
     form = forms.ObligationEditForm(
         request.POST or None,
@@ -524,7 +520,8 @@ def task_list(request):
 
 
 def _task_form_choices(user, unit=None):
-    agencies = _unit_agencies(user, unit=unit)
+    # A task's agencies: those of its unit (a new task: of the member's own unit).
+    agencies = pickable_agencies(user, unit=unit, own_unit=True)
     articles = (
         Article.objects.filter(charter__status__in=[CharterStatus.IN_FORCE, CharterStatus.SIGNED])
         .select_related("charter")

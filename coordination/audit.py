@@ -5,8 +5,47 @@ import decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent
+
+# Labels of the audit action codes, shown on the timelines: the generic ones here, each app's own codes
+# registered by the app (`audit_labels_register`, called from its AppConfig.ready()).
+_ACTION_LABELS = {
+    "create": _("Created"),
+    "update": _("Updated"),
+    "delete": _("Deleted"),
+    "profile_update": _("Profile updated"),
+    "membership_set": _("Membership set"),
+    "password_change": _("Password changed"),
+    "sign": _("Signed"),
+    "forward": _("Forwarded"),
+    "reforward": _("Forwarded again"),
+    "answer": _("Answered"),
+    "close": _("Closed"),
+    "reopen": _("Reopened"),
+    "reanswer": _("Re-answer requested"),
+    "return": _("Returned"),
+    "classify": _("Classified"),
+    "cancel": _("Cancelled"),
+    "complete": _("Completed"),
+    "status_change": _("Status changed"),
+    "attach": _("File attached"),
+    "merge": _("Merged"),
+}
+
+
+def audit_labels_register(labels):
+    """Add readable labels for the audit action codes an app's services write ({code: label}). Called from
+    the app's AppConfig.ready(); a code already labelled keeps its first label."""
+    for code, label in labels.items():
+        _ACTION_LABELS.setdefault(code, label)
+
+
+def audit_action_label(code):
+    """The readable, translated label of an audit action code; an unregistered code in a readable form."""
+    label = _ACTION_LABELS.get(code)
+    return label if label is not None else str(code).replace("_", " ").capitalize()
 
 
 def _plain(value):

@@ -1,48 +1,52 @@
 """The deadline engine: working-day calendar and due dates computed from `DeadlineRule` data."""
 
+import threading
 from datetime import date, timedelta
-from functools import lru_cache
 
 import holidays
 from django.db.models import Q
 
 from .models import DayType, DeadlineRule, Direction
 
+# Vietnam's calendar as the `holidays` library publishes it: public holidays (Tết included), substituted days
+# off, and the Saturdays the government makes working days in exchange (e.g. Saturday 22/08/2026 for Monday
+# 31/08/2026). Every working-day answer below comes from the library's own working-day API, so a make-up
+# Saturday counts as worked.
+_CALENDAR = holidays.country_holidays("VN", years=())
+_CALENDAR_LOCK = threading.Lock()
 
-@lru_cache(maxsize=64)
-def _holidays_for(year):
-    # Vietnam's public holidays, including Tết and substituted days off, as the government publishes them.
-    return frozenset(holidays.country_holidays("VN", years=year).keys())
+
+def _calendar(*days):
+    """The calendar with the years around `days` loaded (a working-day walk may cross a year end). A calendar
+    missing a year is replaced by a new one built whole, never filled in while another thread reads it."""
+    global _CALENDAR
+    years = {day.year + offset for day in days for offset in (-1, 0, 1)}
+    calendar = _CALENDAR
+    if years <= calendar.years:
+        return calendar
+    with _CALENDAR_LOCK:
+        if not years <= _CALENDAR.years:
+            _CALENDAR = holidays.country_holidays("VN", years=_CALENDAR.years | years)
+        return _CALENDAR
 
 
 def is_working_day(day):
-    """Monday to Friday and not a Vietnamese public holiday."""
-    return day.weekday() < 5 and day not in _holidays_for(day.year)
+    """A working day in Vietnam: Monday to Friday that is no public holiday or day off, or a make-up Saturday."""
+    return _calendar(day).is_working_day(day)
 
 
 def working_days_add(start, amount, *, forward=True):
     """The day `amount` working days after (or before) `start`; `start` itself is not counted."""
-    step = timedelta(days=1 if forward else -1)
-    day = start
-    remaining = amount
-    while remaining > 0:
-        day += step
-        if is_working_day(day):
-            remaining -= 1
-    return day
+    if amount <= 0:
+        return start
+    return _calendar(start).get_nth_working_day(start, amount if forward else -amount)
 
 
 def working_days_between(start, end):
     """Working days after `start` up to and including `end` (0 when end <= start)."""
     if end <= start:
         return 0
-    count = 0
-    day = start
-    while day < end:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            count += 1
-    return count
+    return _calendar(start, end).get_working_days_count(start + timedelta(days=1), end)
 
 
 def deadline_compute(rule, anchor_date):

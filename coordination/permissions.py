@@ -10,7 +10,7 @@ from django.db.models import F
 from django.db.models.lookups import In
 from django.http import Http404
 
-from .models import AdministrativeUnit, Membership, Role
+from .models import AdministrativeUnit, Agency, Membership, Role
 
 
 def membership_of(user):
@@ -93,6 +93,25 @@ def filter_by_unit(queryset, user, field="unit"):
     if not ids:
         return queryset.none()
     return queryset.filter(InUnits(F(f"{field}_id"), list(ids)))
+
+
+def pickable_agencies(user, *, unit=None, own_unit=False, kinds=None):
+    """The agencies `user` may pick in a form or a filter: active ones of the units the user sees (a site
+    administrator: all), with their unit loaded, ordered by unit, kind and name. The one rule every app's
+    agency choices use.
+
+    `unit` (a unit or its id): only its agencies (a record already tied to a unit: a meeting, a charter, a task).
+    `own_unit`: a member only their own unit's (charter parties, a new task); a site administrator still all.
+    `kinds`: only agencies of these kinds (e.g. the parties that sign a charter)."""
+    queryset = filter_by_unit(Agency.objects.filter(is_active=True).select_related("unit"), user)
+    if unit is not None:
+        queryset = queryset.filter(unit=unit)
+    elif own_unit and not is_site_admin(user):
+        membership = membership_of(user)
+        queryset = queryset.filter(unit_id=membership.agency.unit_id) if membership else queryset.none()
+    if kinds is not None:
+        queryset = queryset.filter(kind__in=kinds)
+    return queryset.order_by("unit__name", "kind", "name")
 
 
 def can_see_unit(user, unit_id):

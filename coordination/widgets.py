@@ -2,9 +2,12 @@
 and communes), dates typed as dd/mm/yyyy, and empty choices that say what to choose."""
 
 from django import forms
-from django.utils.html import conditional_escape, escape
-from django.utils.safestring import mark_safe
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+
+OPTION = '<option value="{}"{}>{}</option>'
+OPTGROUP = '<optgroup label="{}">{}</optgroup>'
+SELECT = '<select name="{}"{}>{}</select>'
 
 
 class PlainSelect(forms.Select):
@@ -21,31 +24,40 @@ class PlainSelect(forms.Select):
             attrs["multiple"] = True
         values = self.format_value(value)
         has_selected = False
-        parts = []
+        parts = []  # runs of options and optgroups, each written by one format_html_join / format_html
+        run = []
         for option_value, option_label in self.choices:
             if option_value is None:
                 option_value = ""
             grouped = isinstance(option_label, (list, tuple))
             options = option_label if grouped else ((option_value, option_label),)
-            rendered = []
+            rows = []
             for subvalue, sublabel in options:
                 text = str(subvalue)
                 selected = (not has_selected or self.allow_multiple_selected) and text in values
                 has_selected |= selected
-                marker = " selected" if selected else ""
-                rendered.append(f'<option value="{escape(text)}"{marker}>{conditional_escape(sublabel)}</option>')
+                # The value escaped even when it is safe text, as Django's option template does.
+                rows.append((escape(text), " selected" if selected else "", sublabel))
             if grouped:
-                parts.append(f'<optgroup label="{conditional_escape(option_value)}">{"".join(rendered)}</optgroup>')
+                if run:
+                    parts.append(format_html_join("", OPTION, run))
+                    run = []
+                parts.append(format_html(OPTGROUP, option_value, format_html_join("", OPTION, rows)))
             else:
-                parts.extend(rendered)
+                run.extend(rows)
+        if run:
+            parts.append(format_html_join("", OPTION, run))
         # Attributes in the order Django's attrs.html writes them (booleans bare, False/None left out).
-        attributes = "".join(
-            f" {escape(key)}" if value is True else f' {escape(key)}="{conditional_escape(value)}"'
-            for key, value in attrs.items()
-            if value is not False and value is not None
+        attributes = format_html_join(
+            "",
+            " {}{}",
+            (
+                (escape(key), "" if value is True else format_html('="{}"', value))
+                for key, value in attrs.items()
+                if value is not False and value is not None
+            ),
         )
-        # Every name, value and label went through escape/conditional_escape.
-        return mark_safe(f'<select name="{escape(name)}"{attributes}>{"".join(parts)}</select>')  # noqa: S308
+        return format_html(SELECT, escape(name), attributes, format_html_join("", "{}", ((p,) for p in parts)))
 
 
 class DateInput(forms.DateInput):

@@ -16,11 +16,10 @@ class MeetingsConfig(AppConfig):
         # Tests (and anything else) that move MEDIA_ROOT get a storage at the new place.
         setting_changed.connect(private_storage_reset, dispatch_uid="meetings_private_storage_reset")
 
-        # The shared timeline labels audit actions from one dict; the meetings' own actions are added
-        # here so their (translated) labels live in this app's catalog.
-        from coordination.templatetags.ui import ACTION_LABELS
+        # The shared timeline labels audit actions (registered in coordination.audit); the meetings' own
+        # actions are registered here so their (translated) labels live in this app's catalog.
+        from coordination.audit import audit_labels_register
 
         from .audit_labels import MEETING_ACTION_LABELS
 
-        for code, label in MEETING_ACTION_LABELS.items():
-            ACTION_LABELS.setdefault(code, label)
+        audit_labels_register(MEETING_ACTION_LABELS)

@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from charters.models import Article, Charter
 from coordination.models import AdministrativeUnit, CoordinationArea
-from coordination.permissions import InUnits, agency_of, filter_by_unit, is_site_admin, visible_unit_ids
+from coordination.permissions import (
+    InUnits,
+    agency_of,
+    filter_by_unit,
+    is_site_admin,
+    pickable_agencies,
+    visible_unit_ids,
+)
 from coordination.query import date_bounds
 from coordination.widgets import ChoiceLabelsMixin, DateInput, DateTimeInput, PlainSelect
 
@@ -24,7 +31,6 @@ from .models import (
     MeetingKind,
     MeetingSubkind,
 )
-from .permissions import agencies_for_choice
 from .services import minutes_file_validate
 
 DATE_WIDGET = DateInput()
@@ -66,7 +72,7 @@ class MeetingFilterForm(ChoiceLabelsMixin, forms.Form):
         self.fields["unit"].widget.choices = [("", _("All units")), *offered]
         # The queryset validates a submitted value (one lookup); the options are (id, label) rows, not
         # hundreds of model instances: a province offers ~300 agencies.
-        agencies = agencies_for_choice(user)
+        agencies = pickable_agencies(user)
         self.fields["agency"].queryset = agencies
         self.fields["agency"].widget.choices = [
             ("", _("All agencies")),
@@ -127,7 +133,7 @@ class MeetingForm(ChoiceLabelsMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        agencies = agencies_for_choice(user)
+        agencies = pickable_agencies(user)
         self.fields["host_agency"].queryset = agencies
         self.fields["participating_agencies"].queryset = agencies
         self.fields["participating_agencies"].label_from_instance = lambda agency: agency.name

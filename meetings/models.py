@@ -405,23 +405,44 @@ class DocumentState(models.TextChoices):
 
 
 class SessionDocumentQuerySet(models.QuerySet):
+    """A document's states, each defined once here as a `q_*` condition; the Python twin is
+    `SessionDocument.state_on` (and `with_state` the same rule as one annotated column)."""
+
+    @staticmethod
+    def q_on_time():
+        return Q(delivered_on__isnull=False, delivered_on__lte=models.F("due_date"))
+
+    @staticmethod
+    def q_late():
+        return Q(delivered_on__isnull=False, delivered_on__gt=models.F("due_date"))
+
+    @staticmethod
+    def q_overdue(today):
+        """Not delivered and due before `today`."""
+        return Q(delivered_on__isnull=True, due_date__lt=today)
+
+    @staticmethod
+    def q_behind(today):
+        """Delivered late or overdue: what the meeting list counts as late documents."""
+        return SessionDocumentQuerySet.q_late() | SessionDocumentQuerySet.q_overdue(today)
+
     def late(self):
-        return self.filter(delivered_on__isnull=False, delivered_on__gt=models.F("due_date"))
+        return self.filter(self.q_late())
 
     def overdue(self, today=None):
-        today = today or timezone.localdate()
-        return self.filter(delivered_on__isnull=True, due_date__lt=today)
+        return self.filter(self.q_overdue(today or timezone.localdate()))
+
+    def undelivered(self):
+        return self.filter(delivered_on__isnull=True)
 
     def with_state(self, today=None):
         """Annotate `db_state` (a DocumentState value) computed in the database, for filtering and counting."""
         today = today or timezone.localdate()
         return self.annotate(
             db_state=models.Case(
-                models.When(
-                    delivered_on__isnull=False, delivered_on__gt=models.F("due_date"), then=models.Value("late")
-                ),
+                models.When(self.q_late(), then=models.Value("late")),
                 models.When(delivered_on__isnull=False, then=models.Value("on_time")),
-                models.When(due_date__lt=today, then=models.Value("overdue")),
+                models.When(self.q_overdue(today), then=models.Value("overdue")),
                 default=models.Value("pending"),
                 output_field=models.CharField(),
             )
@@ -460,6 +481,7 @@ class SessionDocument(models.Model):
             raise ValidationError(_("Documents are due only before council sessions."))
 
     def state_on(self, today=None):
+        """Twin of `SessionDocumentQuerySet.with_state` (and of its `q_*` conditions)."""
         today = today or timezone.localdate()
         if self.delivered_on:
             return DocumentState.LATE if self.delivered_on > self.due_date else DocumentState.ON_TIME

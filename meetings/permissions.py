@@ -8,7 +8,7 @@ site administrators do everything; another unit's meetings answer 404.
 
 from django.shortcuts import get_object_or_404
 
-from coordination.models import Agency, Role
+from coordination.models import Role
 from coordination.permissions import (
     agency_of,
     can_see_unit,
@@ -86,15 +86,7 @@ def meeting_for_edit(user, pk, queryset=None):
     return meeting
 
 
-def agencies_for_choice(user):
-    """Agencies a user may name on a meeting: those of their visible units."""
-    return filter_by_unit(Agency.objects.filter(is_active=True).select_related("unit"), user).order_by(
-        "unit__name", "kind", "name"
-    )
-
-
 __all__ = [
-    "agencies_for_choice",
     "agency_of",
     "can_create_meeting",
     "can_edit_meeting",

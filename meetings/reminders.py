@@ -14,11 +14,9 @@ from .models import MINUTES_RULE_CODE, Meeting, SessionDocument
 
 def session_document_items(schedule):
     """Session documents not yet delivered, due on one of the schedule's dates; one query."""
-    documents = SessionDocument.objects.overdue(schedule.today) | SessionDocument.objects.filter(
-        delivered_on__isnull=True, due_date__gte=schedule.today
-    )
     rows = (
-        documents.filter(due_date__in=schedule.due_dates)
+        SessionDocument.objects.undelivered()
+        .filter(due_date__in=schedule.due_dates)
         .values_list("pk", "title", "due_date", "responsible_agency_id", "meeting_id", "meeting__unit_id")
         .order_by("due_date", "pk")
     )

@@ -2,13 +2,21 @@
 
 import datetime
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from coordination.permissions import agency_of, filter_by_unit, is_site_admin
 
-from .models import AgendaItem, Attendance, Conclusion, Meeting, SessionDocument, minutes_missing_q
+from .models import (
+    AgendaItem,
+    Attendance,
+    Conclusion,
+    Meeting,
+    SessionDocument,
+    SessionDocumentQuerySet,
+    minutes_missing_q,
+)
 
 
 def meeting_list(*, user, filters=None, today=None):
@@ -48,7 +56,7 @@ def _late_documents_count(today):
     """Documents of the meeting delivered late or overdue, as a subquery (no join multiplying rows)."""
     late = (
         SessionDocument.objects.filter(meeting=OuterRef("pk"))
-        .filter(Q(delivered_on__gt=F("due_date")) | Q(delivered_on__isnull=True, due_date__lt=today))
+        .filter(SessionDocumentQuerySet.q_behind(today))
         .order_by()
         .values("meeting")
         .annotate(count=Count("id"))
@@ -139,9 +147,9 @@ def session_documents_late_by_agency(*, unit_ids=None, date_from=None, date_to=N
         queryset.values("responsible_agency", "responsible_agency__name")
         .annotate(
             total=Count("id"),
-            late=Count("id", filter=Q(delivered_on__gt=F("due_date"))),
-            overdue=Count("id", filter=Q(delivered_on__isnull=True, due_date__lt=today)),
-            on_time=Count("id", filter=Q(delivered_on__lte=F("due_date"))),
+            late=Count("id", filter=SessionDocumentQuerySet.q_late()),
+            overdue=Count("id", filter=SessionDocumentQuerySet.q_overdue(today)),
+            on_time=Count("id", filter=SessionDocumentQuerySet.q_on_time()),
         )
         .order_by("-late", "-overdue", "responsible_agency__name")
     )

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from coordination.audit import audit_events_for
 from coordination.forms import call_service_into_form, form_errors_from
-from coordination.permissions import ensure
+from coordination.permissions import ensure, pickable_agencies
 from coordination.query import query_date
 from coordination.templatetags.ui import badge_html
 
@@ -167,7 +167,7 @@ def _petition_url(pk):
 def meeting_detail(request, pk):
     meeting = permissions.meeting_for_view(request.user, pk, selectors.meeting_detail_queryset())
     can_edit = permissions.can_edit_meeting(request.user, meeting)
-    agencies = permissions.agencies_for_choice(request.user).filter(unit=meeting.unit)
+    agencies = pickable_agencies(request.user, unit=meeting.unit)
     context = {
         "meeting": meeting,
         "can_edit": can_edit,
@@ -192,7 +192,7 @@ def meeting_detail(request, pk):
 
 
 def _formsets(request, user, meeting=None):
-    agencies = permissions.agencies_for_choice(user)
+    agencies = pickable_agencies(user)
     if meeting is not None:
         agencies = agencies.filter(unit=meeting.unit)
     data = request.POST if request.method == "POST" else None
@@ -289,7 +289,7 @@ def meeting_minutes(request, pk):
     meeting = permissions.meeting_for_edit(
         request.user, pk, Meeting.objects.select_related("unit").prefetch_related("participating_agencies")
     )
-    agencies = permissions.agencies_for_choice(request.user).filter(unit=meeting.unit)
+    agencies = pickable_agencies(request.user, unit=meeting.unit)
     data = request.POST if request.method == "POST" else None
     form = forms.MinutesForm(
         data, request.FILES or None, initial={"minutes_text": meeting.minutes_text, "version": meeting.version}
@@ -350,7 +350,7 @@ def minutes_file(request, pk):
 @require_POST
 def conclusion_add(request, pk):
     meeting = permissions.meeting_for_edit(request.user, pk)
-    agencies = permissions.agencies_for_choice(request.user).filter(unit=meeting.unit)
+    agencies = pickable_agencies(request.user, unit=meeting.unit)
     form = forms.ConclusionAddForm(request.POST, agencies=agencies, prefix="conclusion")
     if form.is_valid():
         try:
@@ -390,7 +390,7 @@ def conclusion_task_create(request, pk, conclusion_pk):
 def session_document_add(request, pk):
     meeting = permissions.meeting_for_edit(request.user, pk)
     ensure(meeting.kind == MeetingKind.COUNCIL_SESSION)
-    agencies = permissions.agencies_for_choice(request.user).filter(unit=meeting.unit)
+    agencies = pickable_agencies(request.user, unit=meeting.unit)
     form = forms.SessionDocumentForm(
         request.POST,
         agencies=agencies,

@@ -17,12 +17,10 @@ class VotersConfig(AppConfig):
     verbose_name = _("Voter petitions")
 
     def ready(self):
+        from coordination.audit import audit_labels_register
         from coordination.reminders import register_digest_figures
-        from coordination.templatetags.ui import ACTION_LABELS
 
         from .reminders import petition_digest_figures
 
         register_digest_figures(petition_digest_figures)
-
-        for code, label in AUDIT_ACTION_LABELS.items():
-            ACTION_LABELS.setdefault(code, label)
+        audit_labels_register(AUDIT_ACTION_LABELS)

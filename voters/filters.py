@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from coordination.models import AdministrativeUnit, Agency
-from coordination.permissions import visible_unit_ids
+from coordination.permissions import pickable_agencies, visible_unit_ids
 from coordination.widgets import DateInput, PlainSelect, label_empty_choices
 from meetings.models import PETITION_INTAKE_KINDS, Meeting
 
@@ -104,10 +104,8 @@ class PetitionFilter(django_filters.FilterSet):
         self.today = today or timezone.localdate()
         ids = visible_unit_ids(user)
         units = AdministrativeUnit.objects.all() if ids is None else AdministrativeUnit.objects.filter(pk__in=ids)
-        agencies = Agency.objects.filter(is_active=True).select_related("unit")
         meetings = Meeting.objects.all()
         if ids is not None:
-            agencies = agencies.filter(unit_id__in=ids)
             meetings = meetings.filter(unit_id__in=ids)
         # Petitions belong to the unit of the office that took them in: only units with agencies qualify.
         # EXISTS rather than a DISTINCT join: a probe of the agencies' unit index per unit instead of hashing
@@ -115,7 +113,7 @@ class PetitionFilter(django_filters.FilterSet):
         self.filters["unit"].queryset = units.filter(Exists(Agency.objects.filter(unit=OuterRef("pk")))).order_by(
             "level", "name"
         )
-        self.filters["agency"].queryset = agencies.order_by("unit__name", "kind", "name")
+        self.filters["agency"].queryset = pickable_agencies(user)
         self.filters["lead_agency"].queryset = self.filters["agency"].queryset
         recent = meetings.filter(kind__in=PETITION_INTAKE_KINDS).order_by("-starts_at", "-id")
         offered = Q(pk__in=recent.values("pk")[:MEETING_CHOICES])

@@ -110,23 +110,59 @@ class EvaluationResult(models.TextChoices):
     UNSATISFACTORY = "unsatisfactory", _("Unsatisfactory")
 
 
+def due_soon_days(days=None):
+    """The "due soon" window in days: `days` when given, else settings.DUE_SOON_DAYS."""
+    return settings.DUE_SOON_DAYS if days is None else days
+
+
 class PetitionQuerySet(models.QuerySet):
-    """Overdue and due-soon are derived from the due date and the state, never stored."""
+    """Derived petition states, each defined once here as a `q_*` condition with its Python twin on
+    `Petition` beside it (`is_overdue`, `is_due_soon`, `is_answered_on_time`, `is_answered_late`). Overdue and
+    due soon depend on `today`, so they are never stored."""
+
+    @staticmethod
+    def q_overdue(today):
+        """Awaiting the lead agency's answer and due before `today`. Twin: `Petition.is_overdue`."""
+        return Q(status__in=AWAITING_ANSWER, due_date__lt=today)
+
+    @staticmethod
+    def q_due_soon(today, days=None):
+        """Awaiting an answer, due from `today` to `today + days` (settings.DUE_SOON_DAYS by default).
+        Twin: `Petition.is_due_soon`."""
+        return Q(
+            status__in=AWAITING_ANSWER,
+            due_date__gte=today,
+            due_date__lte=today + datetime.timedelta(days=due_soon_days(days)),
+        )
+
+    @staticmethod
+    def q_answered():
+        return Q(answered_on__isnull=False)
+
+    @staticmethod
+    def q_answered_on_time():
+        """Answered on or before the due date (or without one). Twin: `Petition.is_answered_on_time`."""
+        return Q(answered_on__isnull=False) & (Q(due_date__isnull=True) | Q(answered_on__lte=models.F("due_date")))
+
+    @staticmethod
+    def q_answered_late():
+        """Answered after the due date. Twin: `Petition.is_answered_late`."""
+        return Q(answered_on__isnull=False, due_date__isnull=False, answered_on__gt=models.F("due_date"))
 
     def awaiting_answer(self):
         return self.filter(status__in=AWAITING_ANSWER)
 
     def overdue(self, today):
-        return self.filter(status__in=AWAITING_ANSWER, due_date__lt=today)
+        return self.filter(self.q_overdue(today))
 
     def due_soon(self, today, days=None):
-        days = settings.DUE_SOON_DAYS if days is None else days
-        return self.filter(
-            status__in=AWAITING_ANSWER, due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days)
-        )
+        return self.filter(self.q_due_soon(today, days))
+
+    def answered_on_time(self):
+        return self.filter(self.q_answered_on_time())
 
     def answered_late(self):
-        return self.filter(answered_on__isnull=False, due_date__isnull=False, answered_on__gt=models.F("due_date"))
+        return self.filter(self.q_answered_late())
 
     def group_primaries(self):
         """One row per group: petitions that are not grouped under another."""
@@ -258,16 +294,28 @@ class Petition(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    # The Python twins of the `PetitionQuerySet` conditions (same rule, for one loaded petition).
     def is_overdue(self, today):
+        """Twin of `PetitionQuerySet.q_overdue`."""
         return self.status in AWAITING_ANSWER and self.due_date is not None and self.due_date < today
 
     def is_due_soon(self, today, days=None):
-        days = settings.DUE_SOON_DAYS if days is None else days
+        """Twin of `PetitionQuerySet.q_due_soon`."""
         return (
             self.status in AWAITING_ANSWER
             and self.due_date is not None
-            and today <= self.due_date <= today + datetime.timedelta(days=days)
+            and today <= self.due_date <= today + datetime.timedelta(days=due_soon_days(days))
         )
+
+    @property
+    def is_answered_on_time(self):
+        """Twin of `PetitionQuerySet.q_answered_on_time`."""
+        return self.answered_on is not None and (self.due_date is None or self.answered_on <= self.due_date)
+
+    @property
+    def is_answered_late(self):
+        """Twin of `PetitionQuerySet.q_answered_late`."""
+        return self.answered_on is not None and self.due_date is not None and self.answered_on > self.due_date
 
 
 class Forwarding(models.Model):

@@ -3,10 +3,11 @@
 import datetime
 import re
 
+from django.db.models import BooleanField, ExpressionWrapper
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from voters.models import Petition, Status
+from voters.models import Petition, PetitionQuerySet, Status
 
 from .models import ReviewKind, ReviewSnapshot
 from .pdf import ASSET_BASE, pdf_concatenate, render_document, render_pdf
@@ -96,14 +97,17 @@ def appendix_rows_compute(charter, year, kind, as_of):
         Scope(charter, start, end)
         .petitions()
         .order_by("received_on", "id")
-        .values_list("pk", "received_on", "content", "field", "lead_agency__name", "due_date", "answered_on", "status")
+        .annotate(late=ExpressionWrapper(PetitionQuerySet.q_answered_late(), output_field=BooleanField()))
+        .values_list(
+            "pk", "received_on", "content", "field", "lead_agency__name", "due_date", "answered_on", "status", "late"
+        )
     )
     result = []
-    for index, (pk, received, content, field, agency, due, answered, status) in enumerate(
+    for index, (pk, received, content, field, agency, due, answered, status, late) in enumerate(
         rows.iterator(chunk_size=500), start=1
     ):
         if answered and answered > as_of:
-            answered, status = None, Status.FORWARDED
+            answered, status, late = None, Status.FORWARDED, False
         result.append(
             {
                 "index": index,
@@ -115,7 +119,7 @@ def appendix_rows_compute(charter, year, kind, as_of):
                 "due_date": due.isoformat() if due else "",
                 "answered_on": answered.isoformat() if answered else "",
                 "state": PETITION_STATE_VI.get(status, status),
-                "late": bool(answered and due and answered > due),
+                "late": bool(late),
             }
         )
     return result

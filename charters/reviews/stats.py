@@ -9,10 +9,10 @@ import datetime
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from charters.models import Charter, Task, TaskOrigin, TaskStatus
+from charters.models import Charter, Task, TaskOrigin, TaskQuerySet, TaskStatus
 from coordination.models import Agency
-from meetings.models import VOTER_CONTACT_KINDS, Meeting, MeetingKind, SessionDocument
-from voters.models import Answer, Evaluation, EvaluationResult, Forwarding, Petition, Source, Status
+from meetings.models import VOTER_CONTACT_KINDS, Meeting, MeetingKind, SessionDocument, SessionDocumentQuerySet
+from voters.models import Answer, Evaluation, EvaluationResult, Forwarding, Petition, PetitionQuerySet, Source, Status
 
 from .models import AnnualReview, ReviewKind, ReviewStatus
 
@@ -148,8 +148,9 @@ def _petition_conditions(as_of):
         "received": Q(),
         "forwarded": Q(was_forwarded=True),
         "answered": answered,
-        "answered_on_time": answered & (Q(due_date__isnull=True) | Q(answered_on__lte=F("due_date"))),
-        "answered_late": answered & Q(due_date__isnull=False, answered_on__gt=F("due_date")),
+        # On time and late: the petitions' own conditions, among those answered by `as_of`.
+        "answered_on_time": answered & PetitionQuerySet.q_answered_on_time(),
+        "answered_late": answered & PetitionQuerySet.q_answered_late(),
         "overdue": Q(was_forwarded=True, due_date__lt=as_of)
         & ~Q(status__in=NOT_AWAITING)
         & (Q(answered_on__isnull=True) | Q(answered_on__gt=as_of)),
@@ -239,10 +240,10 @@ def _petition_counts(scope, as_of):
 def _task_conditions(as_of):
     return {
         "total": ~Q(status=TaskStatus.CANCELLED),
-        "done_on_time": Q(status=TaskStatus.DONE, completed_on__lte=F("due_date")),
-        "done_late": Q(status=TaskStatus.DONE, completed_on__gt=F("due_date")),
-        "open": Q(status=TaskStatus.OPEN),
-        "overdue": Q(status=TaskStatus.OPEN, due_date__lt=as_of),
+        "done_on_time": TaskQuerySet.q_done_on_time(),
+        "done_late": TaskQuerySet.q_done_late(),
+        "open": TaskQuerySet.q_open(),
+        "overdue": TaskQuerySet.q_overdue(as_of),
         "cancelled": Q(status=TaskStatus.CANCELLED),
     }
 
@@ -273,9 +274,9 @@ def _document_counts(scope, as_of):
     base = SessionDocument.objects.filter(meeting__in=scope.meetings().values("pk"))
     conditions = {
         "total": Q(),
-        "on_time": Q(delivered_on__isnull=False, delivered_on__lte=F("due_date")),
-        "late": Q(delivered_on__isnull=False, delivered_on__gt=F("due_date")),
-        "undelivered": Q(delivered_on__isnull=True, due_date__lt=as_of),
+        "on_time": SessionDocumentQuerySet.q_on_time(),
+        "late": SessionDocumentQuerySet.q_late(),
+        "undelivered": SessionDocumentQuerySet.q_overdue(as_of),
     }
     counted = {name: Count("pk", filter=c) if c else Count("pk") for name, c in conditions.items()}
     totals = base.aggregate(**counted)

@@ -1,14 +1,12 @@
-"""Template helpers of the charter pages: a task's derived state as a badge, compliance percentages."""
+"""Template helpers of the charter pages: a task's derived state (defined on `Task`) as a badge, compliance
+percentages."""
 
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from charters.models import TaskStatus
 from coordination.templatetags.ui import badge_html
 
 register = template.Library()
-
-DUE_SOON_DAYS = 7
 
 TASK_STATES = {
     "done_on_time": (_("Done on time"), "success"),
@@ -20,23 +18,17 @@ TASK_STATES = {
 }
 
 
-def task_state(task, today):
-    if task.status == TaskStatus.DONE:
-        return "done_on_time" if task.done_on_time else "done_late"
-    if task.status == TaskStatus.CANCELLED:
-        return "cancelled"
-    if task.is_overdue(today):
-        return "overdue"
-    if task.is_due_soon(today, DUE_SOON_DAYS):
-        return "due_soon"
-    return "open"
-
-
 @register.simple_tag
 def task_state_badge(task, today):
     """The task's state as a status badge (one per row of the task list)."""
-    label, tone = TASK_STATES[task_state(task, today)]
+    label, tone = TASK_STATES[task.state_on(today)]
     return badge_html(label, tone)
+
+
+@register.filter
+def overdue_on(task, today):
+    """`{% if task|overdue_on:today %}`: the task is overdue (`Task.is_overdue`, the twin of `TaskQuerySet.overdue`)."""
+    return task is not None and today is not None and task.is_overdue(today)
 
 
 @register.filter

@@ -10,37 +10,14 @@ from django.template import Context
 from django.template.base import render_value_in_context
 from django.utils import formats, timezone
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-register = template.Library()
+from coordination.audit import audit_action_label
 
-# Labels for the audit actions written by the services; unknown codes fall back to a readable form.
-ACTION_LABELS = {
-    "create": _("Created"),
-    "update": _("Updated"),
-    "delete": _("Deleted"),
-    "profile_update": _("Profile updated"),
-    "membership_set": _("Membership set"),
-    "password_change": _("Password changed"),
-    "sign": _("Signed"),
-    "forward": _("Forwarded"),
-    "reforward": _("Forwarded again"),
-    "answer": _("Answered"),
-    "close": _("Closed"),
-    "reopen": _("Reopened"),
-    "reanswer": _("Re-answer requested"),
-    "return": _("Returned"),
-    "classify": _("Classified"),
-    "cancel": _("Cancelled"),
-    "complete": _("Completed"),
-    "status_change": _("Status changed"),
-    "attach": _("File attached"),
-    "merge": _("Merged"),
-}
+register = template.Library()
 
 # Status code → Bootstrap colour for `status_badge`. Apps may pass `tone` explicitly instead.
 STATUS_TONES = {
@@ -106,10 +83,8 @@ def vn_datetime(value):
 
 @register.filter
 def action_label(code):
-    """A readable, translated label for an audit action code."""
-    if code in ACTION_LABELS:
-        return ACTION_LABELS[code]
-    return str(code).replace("_", " ").capitalize()
+    """A readable, translated label for an audit action code (registered in `coordination.audit`)."""
+    return audit_action_label(code)
 
 
 @register.filter
@@ -263,13 +238,10 @@ def audit_change_rows(rows):
             value = str(value)
         return conditional_escape(value) if isinstance(value, str) else render_value_in_context(value, context)
 
-    # Every cell went through cell() (escaped), so the rows are joined as they are.
-    return mark_safe(  # noqa: S308
-        "".join(
-            f'<tr><td>{cell(label)}</td><td class="change-old">{cell(change_value(old))}</td>'
-            f'<td class="change-new">{cell(change_value(new))}</td></tr>'
-            for label, old, new in rows
-        )
+    return format_html_join(
+        "",
+        '<tr><td>{}</td><td class="change-old">{}</td><td class="change-new">{}</td></tr>',
+        ((cell(label), cell(change_value(old)), cell(change_value(new))) for label, old, new in rows),
     )
 
 

@@ -67,3 +67,23 @@ def test_timeline_loads_actors_in_one_query(clerk, django_assert_num_queries):
     with django_assert_num_queries(1):
         names = [event.actor.display_name for event in events]
     assert len(names) == 5
+
+
+def test_audit_labels_are_registered_by_each_app_through_the_audit_module():
+    from django.utils import translation
+
+    from coordination.audit import audit_action_label, audit_labels_register
+    from coordination.templatetags.ui import action_label
+
+    with translation.override("en"):
+        # The core's own, and one code from each app's ready() (charters, meetings, voters).
+        assert str(audit_action_label("forward")) == "Forwarded"
+        assert str(audit_action_label("tasks_generate")) == "Work programme generated"
+        assert str(audit_action_label("minutes_record")) == "Minutes recorded"
+        assert str(audit_action_label("acknowledge")) == "Receipt acknowledged"
+        # An unknown code is shown readably; the template filter answers the same.
+        assert audit_action_label("some_new_action") == "Some new action"
+        assert str(action_label("minutes_record")) == "Minutes recorded"
+        # A code already labelled keeps its first label.
+        audit_labels_register({"forward": "Something else"})
+        assert str(audit_action_label("forward")) == "Forwarded"

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import holidays
 import pytest
 
 from coordination.deadlines import (
@@ -32,6 +33,45 @@ def test_ten_working_days_across_tet_2027():
 def test_working_days_skip_weekends_and_national_day():
     # Friday 28 Aug 2026 + 3 working days: 31 Aug (substituted day off), 1 and 2 Sep are holidays.
     assert working_days_add(date(2026, 8, 28), 3) == date(2026, 9, 7)
+
+
+def test_make_up_saturday_22_08_2026_is_a_working_day():
+    # Monday 31/08/2026 is a day off (bridging to National Day, 1-2/09) made up by working Saturday 22/08/2026.
+    # The library knows it; the old weekday loop counted that Saturday as a day off.
+    calendar = holidays.country_holidays("VN", years=2026)
+    assert date(2026, 8, 22).weekday() == 5
+    assert calendar.is_working_day(date(2026, 8, 22))
+    assert is_working_day(date(2026, 8, 22))
+    assert not is_working_day(date(2026, 8, 23))  # the Sunday after stays a day off
+    assert not is_working_day(date(2026, 8, 31))
+    # Friday 21/08 + 1 working day is that Saturday; Friday to Monday spans two working days.
+    assert working_days_add(date(2026, 8, 21), 1) == date(2026, 8, 22)
+    assert working_days_add(date(2026, 8, 24), 1, forward=False) == date(2026, 8, 22)
+    assert working_days_between(date(2026, 8, 21), date(2026, 8, 24)) == 2
+
+
+@pytest.mark.django_db
+def test_sql_working_day_calendar_counts_the_make_up_saturday():
+    # The dashboard summary's WorkingDayOrdinal table is built from the same calendar: its differences are
+    # working_days_between, Saturday 22/08/2026 included.
+    from coordination.dashboard.summary import working_day_ordinals_rebuild
+    from coordination.models import WorkingDayOrdinal
+
+    working_day_ordinals_rebuild(date(2026, 8, 17), date(2026, 9, 7))
+    ordinal = dict(WorkingDayOrdinal.objects.values_list("day", "ordinal"))
+    assert ordinal[date(2026, 8, 22)] - ordinal[date(2026, 8, 21)] == 1
+    for start, end in [(date(2026, 8, 21), date(2026, 8, 24)), (date(2026, 8, 17), date(2026, 9, 7))]:
+        assert ordinal[end] - ordinal[start] == working_days_between(start, end)
+
+
+def test_working_days_at_a_year_end_and_far_from_today():
+    # A walk across 31 December, and a year the calendar has not loaded yet.
+    assert working_days_add(date(2026, 12, 30), 2) == date(2027, 1, 4)  # 31/12 Thu, 1/1 holiday, 4/1 Mon
+    assert working_days_add(date(2040, 3, 2), 1) == date(2040, 3, 5)
+
+
+def test_zero_working_days_is_the_anchor_itself():
+    assert working_days_add(date(2026, 8, 23), 0) == date(2026, 8, 23)
 
 
 def test_working_days_backwards():

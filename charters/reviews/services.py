@@ -287,6 +287,7 @@ def review_approval_record(*, actor, review, agency, signed_copy, signed_on=None
     import hashlib
 
     review = AnnualReview.objects.select_for_update().select_related("charter__unit").get(pk=review.pk)
+    ensure(permissions.can_draft_review(actor, review.charter))  # a party's secretariat records it
     if review.status != ReviewStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted review can be approved."))
     parties = party_agency_ids(review)
@@ -334,6 +335,7 @@ def review_reopen(*, actor, review, version, reason):
     """Approved → draft, to issue a corrected report: the approved version and its files are kept (versions are
     never deleted), the approvals are withdrawn (kept in the audit log) and the reason is recorded."""
     review = AnnualReview.objects.select_for_update().select_related("charter__unit").get(pk=review.pk)
+    ensure(permissions.can_draft_review(actor, review.charter))  # a party's secretariat reopens it
     if review.version != version:
         raise ReviewConflict
     if review.status != ReviewStatus.APPROVED:

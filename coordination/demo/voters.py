@@ -20,6 +20,7 @@ from coordination.deadlines import deadline_compute, deadline_rule_for, due_date
 from coordination.models import AdministrativeUnit, AgencyKind, AuditEvent, User
 from coordination.text import fold
 from meetings.models import Meeting, MeetingKind
+from voters import services
 from voters.models import Answer, Evaluation, Forwarding, Petition
 
 PER_UNIT = {"danang": 90, "hanoi": 80, "thanhhoa": 75, "backan": 45, "govap": 45}
@@ -258,8 +259,6 @@ def _live_handoffs(context, demo_unit, users):
     handoff notifications included): intake at the People's Council, a forward to the People's Committee
     with a department supporting, a bulk forward, a return as wrong authority, an answer, and an answer
     judged unsatisfactory (re-answer requested)."""
-    from . import services
-
     hdnd, ubnd = demo_unit.agencies[AgencyKind.HDND], demo_unit.agencies[AgencyKind.UBND]
     council = users.get(f"{LIVE_UNIT}.hdnd.clerk")
     committee = users.get(f"{LIVE_UNIT}.ubnd.clerk")

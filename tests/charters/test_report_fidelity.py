@@ -205,7 +205,7 @@ def _line_of(lines, text):
 
 
 @pytest.mark.parametrize(
-    "kinds", [("ubnd",), ("hdnd", "ubnd"), ("hdnd", "ubnd", "mttq"), ("dbqh", "hdnd", "ubnd", "mttq")]
+    "kinds", [("hdnd",), ("hdnd", "ubnd"), ("hdnd", "ubnd", "mttq"), ("dbqh", "hdnd", "ubnd", "mttq")]
 )
 def test_signature_blocks_and_recipients_are_placed_as_decree_30_sets(agencies, secretariat, kinds):
     charter = rf.charter_in_force(agencies, kinds=kinds)

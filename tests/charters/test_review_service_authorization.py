@@ -4,6 +4,7 @@ and nothing is written. The worker's own operations (render, requeue) take no us
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from charters.reviews import services
 from charters.reviews.models import AnnualReview, ReportFile, ReviewApproval, ReviewKind, ReviewVersion
@@ -30,13 +31,22 @@ CALLS = {
     "review_return": lambda actor, w: services.review_return(
         actor=actor, review=w["review"], version=w["review"].version, reason="Sửa số liệu"
     ),
+    "review_approval_record": lambda actor, w: services.review_approval_record(
+        actor=actor,
+        review=w["review"],
+        agency=w["agencies"].ubnd,
+        signed_copy=SimpleUploadedFile("signed.pdf", b"%PDF-1.4 signed copy", content_type="application/pdf"),
+    ),
+    "review_reopen": lambda actor, w: services.review_reopen(
+        actor=actor, review=w["review"], version=w["review"].version, reason="Sửa số liệu"
+    ),
     "report_request": lambda actor, w: services.report_request(actor=actor, review=w["review"]),
     "report_request_sync": lambda actor, w: services.report_request_sync(review=w["review"], actor=actor),
 }
 
 # The worker's and the commands' own operations: no user acts (report_request_sync only with actor=None).
 SYSTEM_OPERATIONS = {"report_request_sync", "reports_requeue", "report_claim", "report_render"}
-NOT_WRITES = {"party_agency_ids"}
+NOT_WRITES = {"party_agency_ids", "report_is_stuck"}
 
 
 @pytest.fixture

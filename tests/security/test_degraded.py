@@ -87,7 +87,7 @@ def test_healthz_reports_the_last_scan_and_the_oldest_waiting_render(client, wor
 
     from django.utils import timezone
 
-    from charters.models import ReportFile, ReportStatus
+    from charters.reviews.models import ReportFile, ReportStatus
     from charters.reviews.services import report_request, review_update
     from coordination.models import ReminderScan
 

@@ -13,7 +13,7 @@ from coordination.audit import audit_events_for
 from coordination.deadlines import working_days_add
 from coordination.models import Notification, ReminderLedger, Role
 from coordination.reminders import digest_groups, digest_message
-from tests.factories import member
+from tests.factories import TermFactory, member
 from voters import services
 from voters.models import Petition, Status
 
@@ -244,6 +244,17 @@ def test_the_annual_review_counts_the_reanswer_cycle(answered, clerk, department
         outcome="resolved",
     )
     charter = review_factories.charter_in_force(agencies)
+    # A review counts the petitions taken in while its charter was valid: the charter of the term the
+    # petition falls in (2026–2031).
+    charter.term = TermFactory(
+        name="2026–2031",
+        start_year=2026,
+        end_year=2031,
+        start_date=datetime.date(2026, 7, 1),
+        end_date=datetime.date(2031, 6, 30),
+    )
+    charter.effective_from = datetime.date(2026, 7, 1)
+    charter.save(update_fields=["term", "effective_from"])
     petitions = statistics_compute(charter, answered.received_on.year)["petitions"]
     assert petitions["answers_judged_unsatisfactory"] == 1
     assert petitions["reanswered"] == 1

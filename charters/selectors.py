@@ -241,3 +241,23 @@ def task_drill_down(
     if due_to:
         queryset = queryset.filter(due_date__lte=due_to)
     return queryset
+
+
+# --- reads for the aggregators (the dashboard, "waiting for you"): unevaluated querysets, grouped and
+# counted there.
+
+
+def tasks_due_between(start, end, *, agency=None, **filters):
+    """Tasks due in [start, end], filtered by `filters` (e.g. `unit=`, `unit_id__in=`,
+    `responsible_agency_id__in=`); with `agency`, those it is responsible for or supports (the task list's
+    agency filter)."""
+    queryset = Task.objects.filter(due_date__gte=start, due_date__lte=end, **filters)
+    if agency:
+        supporting = Task.supporting_agencies.through.objects.filter(agency=agency).values("task_id")
+        queryset = queryset.filter(Q(responsible_agency=agency) | Q(pk__in=supporting))
+    return queryset
+
+
+def open_tasks_of(agency):
+    """The open tasks `agency` is responsible for."""
+    return Task.objects.filter(TaskQuerySet.q_open(), responsible_agency=agency)

@@ -171,13 +171,12 @@ def petitions_for_meeting(meeting):
 # imported from here by them.
 
 
-def meetings_starting_between(start, end, *, unit_filter, agency=None):
-    """Meetings starting on a day in [start, end] matching `unit_filter` (a Q on the meeting's unit); with
-    `agency`, those it hosts or takes part in."""
+def meetings_starting_between(start, end, *, condition, agency=None):
+    """Meetings starting on a day in [start, end] matching `condition` (a Q: the dashboard's unit, a review's
+    scope); with `agency`, those it hosts or takes part in."""
     queryset = Meeting.objects.filter(
-        starts_at__gte=_day_start(start), starts_at__lt=_day_start(end + datetime.timedelta(days=1))
+        condition, starts_at__gte=_day_start(start), starts_at__lt=_day_start(end + datetime.timedelta(days=1))
     )
-    queryset = queryset.filter(unit_filter)
     if agency:
         participants = Meeting.participating_agencies.through.objects.filter(agency=agency).values("meeting_id")
         queryset = queryset.filter(Q(host_agency=agency) | Q(pk__in=participants))
@@ -197,3 +196,8 @@ def session_documents_due(*, unit_ids, start, end, today, agency=None):
     if agency is not None:
         queryset = queryset.filter(responsible_agency=agency)
     return queryset.with_state(today)
+
+
+def session_documents_of(meetings):
+    """The documents due before `meetings` (a queryset of their ids)."""
+    return SessionDocument.objects.filter(meeting__in=meetings)

@@ -433,8 +433,8 @@ def _day_start(day):
 
 def _meetings(scope, unit_filter=None):
     if unit_filter is not None:
-        return meetings_starting_between(scope.start, scope.end, unit_filter=unit_filter)
-    return meetings_starting_between(scope.start, scope.end, unit_filter=Q(unit=scope.unit), agency=scope.agency)
+        return meetings_starting_between(scope.start, scope.end, condition=unit_filter)
+    return meetings_starting_between(scope.start, scope.end, condition=Q(unit=scope.unit), agency=scope.agency)
 
 
 def _quarters_ended(scope):

@@ -8,6 +8,8 @@ from coordination.models import Agency
 from coordination.text import search_terms
 
 from .models import Article, Charter, CharterParty, Obligation, Task, TaskQuerySet, TaskStatus
+from .models import CharterStatus as CharterStatus  # re-exported: choice enums the reviews read
+from .models import TaskOrigin as TaskOrigin
 from .permissions import visible_charters, visible_tasks
 
 
@@ -241,3 +243,42 @@ def task_drill_down(
     if due_to:
         queryset = queryset.filter(due_date__lte=due_to)
     return queryset
+
+
+# --- reads for the aggregators (the dashboard, "waiting for you"): unevaluated querysets, grouped and
+# counted there.
+
+
+def tasks_due_between(start, end, *, agency=None, **filters):
+    """Tasks due in [start, end], filtered by `filters` (e.g. `unit=`, `unit_id__in=`,
+    `responsible_agency_id__in=`); with `agency`, those it is responsible for or supports (the task list's
+    agency filter)."""
+    queryset = Task.objects.filter(due_date__gte=start, due_date__lte=end, **filters)
+    if agency:
+        supporting = Task.supporting_agencies.through.objects.filter(agency=agency).values("task_id")
+        queryset = queryset.filter(Q(responsible_agency=agency) | Q(pk__in=supporting))
+    return queryset
+
+
+def open_tasks_of(agency):
+    """The open tasks `agency` is responsible for."""
+    return Task.objects.filter(TaskQuerySet.q_open(), responsible_agency=agency)
+
+
+def charter_successor(charter):
+    """The charter that superseded `charter` and took effect first, or None."""
+    return Charter.objects.filter(supersedes=charter, effective_from__isnull=False).order_by("effective_from").first()
+
+
+def charters_with_unit_and_term():
+    """Every charter, with its unit and term loaded (the review pages and services)."""
+    return Charter.objects.select_related("unit", "term")
+
+
+def charters_all():
+    return Charter.objects.all()
+
+
+def charter_parties(**filters):
+    """Party links (a charter, an agency, its order) matching `filters`."""
+    return CharterParty.objects.filter(**filters)

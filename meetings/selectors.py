@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from coordination.permissions import agency_of, filter_by_unit, is_site_admin
 
+from .models import VOTER_CONTACT_KINDS as VOTER_CONTACT_KINDS  # re-exported, as MeetingKind below
 from .models import (
     AgendaItem,
     Attendance,
@@ -17,6 +18,7 @@ from .models import (
     SessionDocumentQuerySet,
     minutes_missing_q,
 )
+from .models import MeetingKind as MeetingKind  # a choice enum the aggregators read
 
 
 def meeting_list(*, user, filters=None, today=None):
@@ -162,3 +164,40 @@ def petitions_for_meeting(meeting):
     except ImportError:
         return None
     return voters_petitions_for_meeting(meeting)
+
+
+# --- reads for the aggregators (the dashboard): unevaluated querysets, grouped and counted there --------
+# `minutes_missing_q` (the minutes-missing condition), `MeetingKind` and `VOTER_CONTACT_KINDS` are
+# imported from here by them.
+
+
+def meetings_starting_between(start, end, *, condition, agency=None):
+    """Meetings starting on a day in [start, end] matching `condition` (a Q: the dashboard's unit, a review's
+    scope); with `agency`, those it hosts or takes part in."""
+    queryset = Meeting.objects.filter(
+        condition, starts_at__gte=_day_start(start), starts_at__lt=_day_start(end + datetime.timedelta(days=1))
+    )
+    if agency:
+        participants = Meeting.participating_agencies.through.objects.filter(agency=agency).values("meeting_id")
+        queryset = queryset.filter(Q(host_agency=agency) | Q(pk__in=participants))
+    return queryset
+
+
+def session_documents_due(*, unit_ids, start, end, today, agency=None):
+    """Documents due before council sessions of `unit_ids` (None: every unit) with a due date in [start, end]
+    (either bound optional), annotated with their `db_state`."""
+    queryset = SessionDocument.objects.all()
+    if unit_ids is not None:
+        queryset = queryset.filter(meeting__unit_id__in=unit_ids)
+    if start:
+        queryset = queryset.filter(due_date__gte=start)
+    if end:
+        queryset = queryset.filter(due_date__lte=end)
+    if agency is not None:
+        queryset = queryset.filter(responsible_agency=agency)
+    return queryset.with_state(today)
+
+
+def session_documents_of(meetings):
+    """The documents due before `meetings` (a queryset of their ids)."""
+    return SessionDocument.objects.filter(meeting__in=meetings)

@@ -20,6 +20,8 @@ from .models import (
     PetitionQuerySet,
     Status,
 )
+from .models import Field as Field  # re-exported: choice enums the aggregators read
+from .models import Source as Source
 from .permissions import petition_get_for, petitions_visible_to, with_personal_data_flag
 
 LIST_RELATED = ("unit", "originating_agency", "lead_agency", "meeting", "commune")
@@ -266,3 +268,42 @@ def batch_duplicates(*, unit, rows):
             found[key] = {"repeats": repeats, "existing": existing}
         seen.append((key, content))
     return found
+
+
+# --- reads for the aggregators (the dashboard, its summary, "waiting for you") --------------------------
+# They return querysets, unevaluated, so that the aggregator groups and counts them in the same single
+# query as before. `Field` and `Status` (choice enums) are re-exported from here for them.
+
+
+def petitions_received_between(start, end, *conditions, agency=None, **filters):
+    """Petitions received in [start, end], matching `conditions` (Q objects) and `filters` (e.g. `unit=`,
+    `unit_id__in=`, `lead_agency_id__in=`); with `agency`, those it raised or leads (the petition list's
+    agency filter)."""
+    queryset = Petition.objects.filter(*conditions, received_on__gte=start, received_on__lte=end, **filters)
+    if agency:
+        queryset = queryset.filter(Q(originating_agency=agency) | Q(lead_agency=agency))
+    return queryset
+
+
+def petitions_all():
+    """Every petition, unordered (the summary groups them; "waiting for you" filters them)."""
+    return Petition.objects.order_by()
+
+
+def petition_reference(pk):
+    return Petition.reference_for(pk)
+
+
+def petition_forwardings(**filters):
+    """Forwardings (sendings to a lead agency, and their returns) matching `filters`."""
+    return Forwarding.objects.filter(**filters)
+
+
+def petition_evaluations(**filters):
+    """Evaluations of answers matching `filters`."""
+    return Evaluation.objects.filter(**filters)
+
+
+def petition_answers(**filters):
+    """Answers (and re-answers) matching `filters`."""
+    return Answer.objects.filter(**filters)

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from charters.models import Charter, CharterParty, CharterStatus
+from charters.selectors import CharterStatus, charter_parties, charters_all
 from coordination.models import AgencyKind, Role
 from coordination.reminders import ReminderItem, url_builder
 
@@ -26,7 +26,8 @@ def annual_review_items(schedule):
     for due in due_dates:
         year = due.year - 1
         rows = (
-            Charter.objects.filter(
+            charters_all()
+            .filter(
                 status__in=[CharterStatus.SIGNED, CharterStatus.IN_FORCE],
                 effective_from__lte=date(year, 12, 31),
             )
@@ -37,7 +38,7 @@ def annual_review_items(schedule):
     if not charters:
         return []
     responsible = {}
-    parties = CharterParty.objects.filter(charter_id__in={row[2] for row in charters}).order_by("order", "id")
+    parties = charter_parties(charter_id__in={row[2] for row in charters}).order_by("order", "id")
     for charter_id, agency_id, kind in parties.values_list("charter_id", "agency_id", "agency__kind"):
         # The HĐND party if it signed, else the first party.
         current_kind = responsible.get(charter_id, (None, None))[1]

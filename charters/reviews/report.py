@@ -7,7 +7,7 @@ from django.db.models import BooleanField, ExpressionWrapper
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from voters.models import Petition, PetitionQuerySet, Status
+from voters.selectors import PetitionQuerySet, Status, petition_reference
 
 from .models import ReviewKind, ReviewSnapshot
 from .pdf import ASSET_BASE, pdf_concatenate, render_document, render_pdf
@@ -111,7 +111,7 @@ def appendix_rows_compute(charter, year, kind, as_of):
         result.append(
             {
                 "index": index,
-                "reference": Petition.reference_for(pk),
+                "reference": petition_reference(pk),
                 "received_on": received.isoformat(),
                 "content": content if len(content) <= APPENDIX_CONTENT_CHARS else _shorten(content),
                 "field": field_label(field),

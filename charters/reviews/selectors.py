@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Min, Q
 
-from charters.models import Charter, CharterStatus
+from charters.selectors import CharterStatus, charters_all
 from coordination.permissions import agency_of, is_site_admin, visible_unit_ids
 
 from .models import AnnualReview, ReportFile, ReportStatus, ReviewKind, ReviewVersion
@@ -33,7 +33,7 @@ def review_list(*, user, unit=None, charter=None):
 
 def reviewable_charters(user):
     """Charters (signed, in force or ended) the user's agency is a party to, for the "new review" links."""
-    queryset = Charter.objects.exclude(status=CharterStatus.DRAFT).select_related("unit", "term")
+    queryset = charters_all().exclude(status=CharterStatus.DRAFT).select_related("unit", "term")
     if is_site_admin(user):
         return queryset.order_by("unit__name", "-effective_from")
     agency = agency_of(user)

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from charters.models import Charter, CharterStatus
+from charters.selectors import CharterStatus, charters_with_unit_and_term
 from charters.uploads import validate_pdf_upload
 from coordination.audit import audit_record, diff, snapshot
 from coordination.locking import ConflictError, versioned_update
@@ -121,7 +121,7 @@ def review_create(*, actor, charter, year, kind=ReviewKind.ANNUAL, idempotency_t
         existing = AnnualReview.objects.filter(idempotency_token=idempotency_token).first()
         if existing:
             return existing
-    charter = Charter.objects.select_related("unit", "term").get(pk=charter.pk)
+    charter = charters_with_unit_and_term().get(pk=charter.pk)
     if charter.status == CharterStatus.DRAFT:
         raise ValidationError(_("A charter that is not signed yet has nothing to review."))
     if AnnualReview.objects.filter(charter=charter, year=year, kind=kind).exists():

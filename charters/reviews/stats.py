@@ -9,10 +9,25 @@ import datetime
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from charters.models import Charter, Task, TaskOrigin, TaskQuerySet, TaskStatus
+from charters.selectors import TaskOrigin, TaskQuerySet, TaskStatus, charter_successor, tasks_due_between
 from coordination.models import Agency
-from meetings.models import VOTER_CONTACT_KINDS, Meeting, MeetingKind, SessionDocument, SessionDocumentQuerySet
-from voters.models import Answer, Evaluation, EvaluationResult, Forwarding, Petition, PetitionQuerySet, Source, Status
+from meetings.selectors import (
+    VOTER_CONTACT_KINDS,
+    MeetingKind,
+    SessionDocumentQuerySet,
+    meetings_starting_between,
+    session_documents_of,
+)
+from voters.selectors import (
+    EvaluationResult,
+    PetitionQuerySet,
+    Source,
+    Status,
+    petition_answers,
+    petition_evaluations,
+    petition_forwardings,
+    petitions_received_between,
+)
 
 from .models import AnnualReview, ReviewKind, ReviewStatus
 
@@ -54,9 +69,7 @@ def charter_validity(charter):
     start = charter.effective_from or charter.signed_on or charter.term.start_date
     end = charter.term.end_date
 
-    successor = (
-        Charter.objects.filter(supersedes=charter, effective_from__isnull=False).order_by("effective_from").first()
-    )
+    successor = charter_successor(charter)
     if successor is not None:
         end = min(end, successor.effective_from - datetime.timedelta(days=1))
     return start, end
@@ -102,11 +115,7 @@ class Scope:
         return linked | free
 
     def meetings(self):
-        return Meeting.objects.filter(
-            self.meetings_q(),
-            starts_at__gte=_day_start(self.start),
-            starts_at__lt=_day_start(self.end + datetime.timedelta(days=1)),
-        )
+        return meetings_starting_between(self.start, self.end, condition=self.meetings_q())
 
     def petitions_q(self):
         at_meeting = Q(meeting__isnull=False) & self.meetings_q("meeting__")
@@ -121,7 +130,7 @@ class Scope:
         return at_meeting | free
 
     def petitions(self):
-        return Petition.objects.filter(self.petitions_q(), received_on__gte=self.start, received_on__lte=self.end)
+        return petitions_received_between(self.start, self.end, self.petitions_q())
 
 
 def _meeting_counts(scope):
@@ -162,12 +171,12 @@ def _petition_conditions(as_of):
 def _petitions_base(scope, as_of):
     as_of_end = _day_start(as_of + datetime.timedelta(days=1))
     return scope.petitions().annotate(
-        was_forwarded=Exists(Forwarding.objects.filter(petition=OuterRef("pk"), dispatch_date__lte=as_of)),
-        was_returned=Exists(Forwarding.objects.filter(petition=OuterRef("pk"), returned_at__lt=as_of_end)),
+        was_forwarded=Exists(petition_forwardings(petition=OuterRef("pk"), dispatch_date__lte=as_of)),
+        was_returned=Exists(petition_forwardings(petition=OuterRef("pk"), returned_at__lt=as_of_end)),
         # Answers are often judged at the year-end session or later: every judgement known when the
         # review is generated counts.
         was_unsatisfactory=Exists(
-            Evaluation.objects.filter(petition=OuterRef("pk"), result=EvaluationResult.UNSATISFACTORY)
+            petition_evaluations(petition=OuterRef("pk"), result=EvaluationResult.UNSATISFACTORY)
         ),
     )
 
@@ -177,7 +186,7 @@ def _reanswer_cycle(base, as_of):
     were judged unsatisfactory (every judgement counts, a petition may go round twice), how many re-answers
     came in by `as_of`, and how many of those on time (on or before the due date the judgement set)."""
     reanswer = Q(is_reanswer=True, document_date__lte=as_of)
-    return Answer.objects.filter(petition__in=base.values("pk")).aggregate(
+    return petition_answers(petition__in=base.values("pk")).aggregate(
         answers_judged_unsatisfactory=Count(
             "evaluations", filter=Q(evaluations__result=EvaluationResult.UNSATISFACTORY), distinct=True
         ),
@@ -214,7 +223,7 @@ def _petition_counts(scope, as_of):
     )
     # A return belongs to the agency that sent the petition back, not to the current lead agency.
     returned_by_agency = dict(
-        Forwarding.objects.filter(
+        petition_forwardings(
             petition__in=base.values("pk"), returned_at__lt=_day_start(as_of + datetime.timedelta(days=1))
         )
         .order_by()
@@ -249,7 +258,7 @@ def _task_conditions(as_of):
 
 
 def _task_counts(charter, start, end, as_of):
-    base = Task.objects.filter(charter=charter, due_date__gte=start, due_date__lte=end)
+    base = tasks_due_between(start, end, charter=charter)
     conditions = _task_conditions(as_of)
     origins = {"planned": Q(origin=TaskOrigin.PLANNED), "arising": ~Q(origin=TaskOrigin.PLANNED)}
     flat = base.aggregate(
@@ -271,7 +280,7 @@ def _task_counts(charter, start, end, as_of):
 
 
 def _document_counts(scope, as_of):
-    base = SessionDocument.objects.filter(meeting__in=scope.meetings().values("pk"))
+    base = session_documents_of(scope.meetings().values("pk"))
     conditions = {
         "total": Q(),
         "on_time": SessionDocumentQuerySet.q_on_time(),

@@ -8,8 +8,8 @@ import re
 
 from django.utils import translation
 
-from meetings.models import MeetingKind
-from voters.models import Field
+from meetings.selectors import MeetingKind
+from voters.selectors import Field
 
 FIELD_LABELS_VI = {
     "land": "Đất đai",

@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from charters.models import Charter, CharterStatus
+from charters.selectors import CharterStatus, charters_with_unit_and_term
 from coordination.audit import audit_events_for
 from coordination.forms import call_service_into_form
 from coordination.locking import ConflictError
 from coordination.models import AdministrativeUnit
 from coordination.permissions import agency_of, ensure, visible_unit_ids
-from meetings.models import MeetingKind
-from voters.models import Field
+from meetings.selectors import MeetingKind
+from voters.selectors import Field
 
 from . import selectors, services
 from .forms import (
@@ -150,7 +150,7 @@ def _next_year(charter):
 @login_required
 def review_create(request, charter_pk):
     user = request.user
-    charter = get_object_or_404(Charter.objects.select_related("unit", "term"), pk=charter_pk)
+    charter = get_object_or_404(charters_with_unit_and_term(), pk=charter_pk)
     charter_reviews_for(user, charter)
     ensure(can_draft_review(user, charter))
     form = ReviewCreateForm(request.POST or None, initial={"year": request.GET.get("year") or _default_year()})

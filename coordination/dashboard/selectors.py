@@ -3,8 +3,11 @@
 Every figure is a `Figure` carrying the URL of the list it counts (petitions, meetings, tasks, session
 documents), built from the same scope (unit, period, agency) plus the measure's own filter. The
 conditions come from the owning apps (`voters.selectors.petition_measure_q`, `charters.selectors.
-task_state_q`, `meetings.models.minutes_missing_q`, `SessionDocument.objects.with_state`): the
-dashboard defines no "overdue" or "on time" of its own.
+task_state_q`, `meetings.selectors.minutes_missing_q`, `meetings.selectors.session_documents_due`): the
+dashboard defines no "overdue" or "on time" of its own. It reads the apps only through their selectors
+(the rows through `voters.selectors.petitions_received_between`, `charters.selectors.tasks_due_between`,
+`meetings.selectors.meetings_starting_between`…), never their models (import contract
+"aggregators-read-selectors").
 
 Petitions (totals, by field, the monthly trend, the agency and commune comparisons, the average working
 days to answer) are read from `PetitionMonthlySummary` when the scope is whole months (the default year
@@ -31,15 +34,26 @@ from django.utils import formats, timezone
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 
-from charters.models import Task
-from charters.selectors import TASK_STATES, task_state_q
+from charters.selectors import TASK_STATES, task_state_q, tasks_due_between
 from coordination.deadlines import is_working_day
 from coordination.models import AdministrativeUnit, Agency, PetitionMonthlySummary, Role
 from coordination.permissions import ensure_unit_visible, is_site_admin, membership_of, visible_unit_ids
 from coordination.query import query_date, query_int
-from meetings.models import VOTER_CONTACT_KINDS, Meeting, MeetingKind, SessionDocument, minutes_missing_q
-from voters.models import Field, Petition
-from voters.selectors import PETITION_MEASURES, petition_measure_q, petition_place, scope_label
+from meetings.selectors import (
+    VOTER_CONTACT_KINDS,
+    MeetingKind,
+    meetings_starting_between,
+    minutes_missing_q,
+    session_documents_due,
+)
+from voters.selectors import (
+    PETITION_MEASURES,
+    Field,
+    petition_measure_q,
+    petition_place,
+    petitions_received_between,
+    scope_label,
+)
 
 from .summary import SUMMED, summary_for_today
 
@@ -289,10 +303,7 @@ def dashboard_scope(user, params, today=None):
 
 
 def _petitions(scope):
-    queryset = Petition.objects.filter(unit=scope.unit, received_on__gte=scope.start, received_on__lte=scope.end)
-    if scope.agency:
-        queryset = queryset.filter(Q(originating_agency=scope.agency) | Q(lead_agency=scope.agency))
-    return queryset
+    return petitions_received_between(scope.start, scope.end, unit=scope.unit, agency=scope.agency)
 
 
 def _summary_rows(scope, unit_filter=None):
@@ -421,14 +432,9 @@ def _day_start(day):
 
 
 def _meetings(scope, unit_filter=None):
-    queryset = Meeting.objects.filter(
-        starts_at__gte=_day_start(scope.start), starts_at__lt=_day_start(scope.end + datetime.timedelta(days=1))
-    )
-    queryset = queryset.filter(unit_filter) if unit_filter is not None else queryset.filter(unit=scope.unit)
-    if scope.agency and unit_filter is None:
-        participants = Meeting.participating_agencies.through.objects.filter(agency=scope.agency).values("meeting_id")
-        queryset = queryset.filter(Q(host_agency=scope.agency) | Q(pk__in=participants))
-    return queryset
+    if unit_filter is not None:
+        return meetings_starting_between(scope.start, scope.end, condition=unit_filter)
+    return meetings_starting_between(scope.start, scope.end, condition=Q(unit=scope.unit), agency=scope.agency)
 
 
 def _quarters_ended(scope):
@@ -525,12 +531,8 @@ def meeting_figures(scope, grid=None):
 
 
 def _tasks(scope):
-    queryset = Task.objects.filter(unit=scope.unit, due_date__gte=scope.start, due_date__lte=scope.end)
-    if scope.agency:
-        # The task list's agency filter: responsible or supporting.
-        supporting = Task.supporting_agencies.through.objects.filter(agency=scope.agency).values("task_id")
-        queryset = queryset.filter(Q(responsible_agency=scope.agency) | Q(pk__in=supporting))
-    return queryset
+    # The task list's agency filter: responsible or supporting.
+    return tasks_due_between(scope.start, scope.end, unit=scope.unit, agency=scope.agency)
 
 
 def _task_counts(today):
@@ -605,19 +607,8 @@ def task_figures(scope, grid=None):
 # --- session documents -------------------------------------------------------------------------------
 
 
-def session_documents(*, unit_ids, start, end, today, agency=None):
-    """Documents due before council sessions of `unit_ids` (None: every unit) with a due date in [start, end]
-    (either bound optional), annotated with their `db_state`."""
-    queryset = SessionDocument.objects.all()
-    if unit_ids is not None:
-        queryset = queryset.filter(meeting__unit_id__in=unit_ids)
-    if start:
-        queryset = queryset.filter(due_date__gte=start)
-    if end:
-        queryset = queryset.filter(due_date__lte=end)
-    if agency is not None:
-        queryset = queryset.filter(responsible_agency=agency)
-    return queryset.with_state(today)
+# The owning app's read, under the name the dashboard's pages have used.
+session_documents = session_documents_due
 
 
 def _document_counts():
@@ -697,9 +688,7 @@ def agency_comparison(scope, sort=None, documents_by_agency=None):
         )
     else:
         by_lead = (
-            Petition.objects.filter(
-                unit=scope.unit, received_on__gte=scope.start, received_on__lte=scope.end, lead_agency_id__in=ids
-            )
+            petitions_received_between(scope.start, scope.end, unit=scope.unit, lead_agency_id__in=ids)
             .values("lead_agency")
             .annotate(
                 total=Count("pk"),
@@ -709,9 +698,7 @@ def agency_comparison(scope, sort=None, documents_by_agency=None):
     petitions = {row.pop("lead_agency"): row for row in by_lead.order_by()}
     tasks = {
         row.pop("responsible_agency"): row
-        for row in Task.objects.filter(
-            unit=scope.unit, due_date__gte=scope.start, due_date__lte=scope.end, responsible_agency_id__in=ids
-        )
+        for row in tasks_due_between(scope.start, scope.end, unit=scope.unit, responsible_agency_id__in=ids)
         .order_by()
         .values("responsible_agency")
         .annotate(**_task_counts(scope.today))
@@ -779,14 +766,14 @@ def commune_comparison(scope, sort=None, minutes_missing=None):
         by_unit = _summary_rows(scope, Q(unit_id__in=ids)).values("unit").annotate(**_summary_sums())
     else:
         by_unit = (
-            Petition.objects.filter(unit_id__in=ids, received_on__gte=scope.start, received_on__lte=scope.end)
+            petitions_received_between(scope.start, scope.end, unit_id__in=ids)
             .values("unit")
             .annotate(**_petition_counts(scope.today))
         )
     petitions = {row.pop("unit"): row for row in by_unit.order_by()}
     tasks = {
         row.pop("unit"): row
-        for row in Task.objects.filter(unit_id__in=ids, due_date__gte=scope.start, due_date__lte=scope.end)
+        for row in tasks_due_between(scope.start, scope.end, unit_id__in=ids)
         .order_by()
         .values("unit")
         .annotate(**_task_counts(scope.today))

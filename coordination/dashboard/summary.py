@@ -34,8 +34,7 @@ from django.utils import timezone
 from coordination.deadlines import is_working_day
 from coordination.models import PetitionMonthlySummary, SummaryRefresh, WorkingDayOrdinal
 from coordination.queueing import enqueue
-from voters.models import Petition
-from voters.selectors import PETITION_MEASURES, petition_measure_q
+from voters.selectors import PETITION_MEASURES, petition_measure_q, petitions_all
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +99,7 @@ def petition_summary_queryset(today, calendar=None):
     `calendar`: see `_calendar` (None: the working-day ordinals are read from their table per row)."""
     answered = petition_measure_q("answered", today)
     return (
-        Petition.objects.order_by()
+        petitions_all()
         .annotate(month=TruncMonth("received_on"))
         .values(*KEY)
         .annotate(
@@ -131,7 +130,7 @@ def petition_summary_refresh(today=None, *, if_stale=False):
         state = SummaryRefresh.objects.select_for_update().get(pk=STATE_PK)
     elif if_stale and state.computed_for == today:
         return state
-    bounds = Petition.objects.order_by().aggregate(
+    bounds = petitions_all().aggregate(
         first=Min("received_on"),
         first_answered=Min("answered_on"),
         last_received=Max("received_on"),

@@ -13,9 +13,9 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from charters.models import Task, TaskQuerySet
+from charters.selectors import open_tasks_of
 from coordination.models import AgencyKind
-from voters.models import Petition, Status
+from voters.selectors import Status, petition_reference, petitions_all
 
 LIMIT = 15
 # The offices that judge answers (the petition's unit's People's Council and Fatherland Front).
@@ -89,11 +89,11 @@ def waiting_for(agency, today):
     if agency is None:
         return [], {}, {}
     conditions = _petition_conditions(agency)
-    petitions = Petition.objects.order_by()
+    petitions = petitions_all()
     counts = petitions.filter(_any(conditions)).aggregate(
         **{kind: Count("pk", filter=condition) for kind, condition in conditions.items()}
     )
-    counts["task"] = Task.objects.filter(TaskQuerySet.q_open(), responsible_agency=agency).count()
+    counts["task"] = open_tasks_of(agency).count()
     detail = reverse("voters:detail", args=[0]).replace("/0/", "/{}/")
     items = []
     for kind, condition in conditions.items():
@@ -113,7 +113,7 @@ def waiting_for(agency, today):
             items.append(
                 WaitingItem(
                     kind=kind,
-                    reference=Petition.reference_for(pk),
+                    reference=petition_reference(pk),
                     text=_excerpt(content),
                     url=detail.format(pk),
                     due_date=due_date if kind in ("answer", "reanswer") else None,
@@ -122,11 +122,7 @@ def waiting_for(agency, today):
             )
     if counts["task"]:
         task_detail = reverse("charters:task", args=[0]).replace("/0/", "/{}/")
-        tasks = (
-            Task.objects.filter(TaskQuerySet.q_open(), responsible_agency=agency)
-            .order_by("due_date", "pk")
-            .values_list("pk", "title", "due_date")[:LIMIT]
-        )
+        tasks = open_tasks_of(agency).order_by("due_date", "pk").values_list("pk", "title", "due_date")[:LIMIT]
         for pk, title, due_date in tasks:
             items.append(
                 WaitingItem(

@@ -51,6 +51,20 @@ def _meetings_for(agency):
     return Meeting.objects.filter(unit=agency.unit, starts_at__lt=held).order_by("-starts_at", "-id")
 
 
+def _clean_meeting_day(form, data):
+    """Intake forms: an empty date received takes the meeting's day; a meeting's petitions cannot be received
+    before it was held (the service's rule, shown here with the other errors)."""
+    if not data.get("received_on") and "received_on" not in form.errors:
+        if data.get("meeting"):
+            data["received_on"] = meeting_day(data["meeting"])
+        else:
+            form.add_error("received_on", forms.Field.default_error_messages["required"])
+    if data.get("meeting") and "received_on" not in form.errors:
+        for name, message in meeting_date_errors(data["meeting"], data.get("received_on")).items():
+            form.add_error(name, message)
+    return data
+
+
 def _meeting_picker(field, agency, selected=None):
     """Feed the meeting drop-down (id, "date — title — place") rows and each meeting's day, so that the page
     can fill in the date received and the type-ahead can search the date and the place too."""
@@ -148,16 +162,7 @@ class PetitionForm(ChoiceLabelsMixin, forms.Form):
         _meeting_picker(self.fields["meeting"], agency, selected)
 
     def clean(self):
-        data = super().clean()
-        if not data.get("received_on") and "received_on" not in self.errors:
-            if data.get("meeting"):
-                data["received_on"] = meeting_day(data["meeting"])
-            else:
-                self.add_error("received_on", forms.Field.default_error_messages["required"])
-        if data.get("meeting") and "received_on" not in self.errors:
-            for name, message in meeting_date_errors(data["meeting"], data.get("received_on")).items():
-                self.add_error(name, message)
-        return data
+        return _clean_meeting_day(self, super().clean())
 
 
 class BatchHeaderForm(ChoiceLabelsMixin, forms.Form):
@@ -185,16 +190,7 @@ class BatchHeaderForm(ChoiceLabelsMixin, forms.Form):
         _meeting_picker(self.fields["meeting"], agency, selected)
 
     def clean(self):
-        data = super().clean()
-        if not data.get("received_on") and "received_on" not in self.errors:
-            if data.get("meeting"):
-                data["received_on"] = meeting_day(data["meeting"])
-            else:
-                self.add_error("received_on", forms.Field.default_error_messages["required"])
-        if data.get("meeting") and "received_on" not in self.errors:
-            for name, message in meeting_date_errors(data["meeting"], data.get("received_on")).items():
-                self.add_error(name, message)
-        return data
+        return _clean_meeting_day(self, super().clean())
 
 
 class BatchRowForm(ChoiceLabelsMixin, forms.Form):

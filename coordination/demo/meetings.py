@@ -5,14 +5,14 @@ import datetime
 import uuid
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
 from charters.models import Article, Charter, CharterStatus, Task, TaskOrigin, TaskStatus
 from charters.services import task_create
+from coordination.audit import audit_event, audit_record_many
 from coordination.deadlines import deadline_for, is_working_day
-from coordination.models import AdministrativeUnit, AgencyKind, AuditEvent, CoordinationArea, UnitLevel, User
+from coordination.models import AdministrativeUnit, AgencyKind, CoordinationArea, UnitLevel, User
 from meetings.models import (
     SESSION_DOCUMENTS_RULE_CODE,
     AgendaItem,
@@ -629,31 +629,21 @@ def seed(context):
             evidence_note="Đã có báo cáo kết quả thực hiện gửi Thường trực HĐND.",
         )
 
-    meeting_type = ContentType.objects.get_for_model(Meeting)
     events = []
     for _demo_unit, _charter, _articles, plan in todo:
         meeting = by_token[plan.token]
         events.append(
-            AuditEvent(
-                actor=meeting.created_by,
-                content_type=meeting_type,
-                object_id=str(meeting.pk),
-                object_repr=meeting.title[:255],
-                action="create",
-                summary="Lập lịch cuộc họp (dữ liệu mẫu)",
-                unit_id=meeting.unit_id,
+            audit_event(
+                actor=meeting.created_by, obj=meeting, action="create", summary="Lập lịch cuộc họp (dữ liệu mẫu)"
             )
         )
         if meeting.minutes_recorded_at:
             events.append(
-                AuditEvent(
+                audit_event(
                     actor=meeting.created_by,
-                    content_type=meeting_type,
-                    object_id=str(meeting.pk),
-                    object_repr=meeting.title[:255],
+                    obj=meeting,
                     action="minutes_record",
                     summary="Đã ghi biên bản (dữ liệu mẫu)",
-                    unit_id=meeting.unit_id,
                 )
             )
-    AuditEvent.objects.bulk_create(events, batch_size=500)
+    audit_record_many(events, batch_size=500)

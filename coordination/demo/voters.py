@@ -12,10 +12,10 @@ import random
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from coordination.audit import audit_event, audit_record_many
 from coordination.deadlines import deadline_compute, deadline_rule_for, due_date_for
 from coordination.models import AdministrativeUnit, AgencyKind, AuditEvent, User
 from coordination.text import fold
@@ -637,28 +637,13 @@ def _save(plans, unit):
                 plan.evaluation.answer = plan.answer
                 evaluations.append(plan.evaluation)
         Evaluation.objects.bulk_create(evaluations)
-        content_type = ContentType.objects.get_for_model(Petition)
         events = []
         for plan in plans:
-            petition = plan.petition
             for day, actor, action, summary, changes in plan.events:
-                events.append(
-                    AuditEvent(
-                        created_at=_at(day, 8 + len(events) % 9),
-                        actor=actor,
-                        content_type=content_type,
-                        object_id=str(petition.pk),
-                        object_repr=str(petition)[:255],
-                        action=action,
-                        summary=summary[:500],
-                        changes={
-                            name: (value.isoformat() if hasattr(value, "isoformat") else value)
-                            for name, value in changes.items()
-                        },
-                        unit_id=unit.pk,
-                    )
-                )
-        AuditEvent.objects.bulk_create(events, batch_size=500)
+                event = audit_event(actor=actor, obj=plan.petition, action=action, changes=changes, summary=summary)
+                event.created_at = _at(day, 8 + len(events) % 9)  # the history happened on its own days
+                events.append(event)
+        audit_record_many(events, batch_size=500)
     # The folded text includes the reference, known only now.
     for petition in petitions:
         petition.search_text = fold(f"{petition.reference} {petition.content} {petition.locality}")

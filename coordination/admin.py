@@ -50,8 +50,8 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
 
 @admin.register(AdministrativeUnit)
 class AdministrativeUnitAdmin(AuditedAdmin):
-    list_display = ["name", "code", "level", "parent", "successor", "is_active"]
-    list_filter = ["level", "is_active"]
+    list_display = ["name", "code", "level", "parent", "successor", "is_active", "publish_answers_by_default"]
+    list_filter = ["level", "is_active", "publish_answers_by_default"]
     search_fields = ["name", "code"]
     raw_id_fields = ["parent", "successor"]
 

@@ -59,6 +59,12 @@ class AdministrativeUnit(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    # The office's default for the citizens' pages: publish each answer as soon as it is recorded.
+    publish_answers_by_default = models.BooleanField(
+        _("publish answers by default"),
+        default=False,
+        help_text=_("Publish every answer to a voter petition of this unit on the public pages once it is recorded."),
+    )
 
     class Meta:
         verbose_name = _("administrative unit")

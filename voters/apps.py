@@ -9,6 +9,9 @@ AUDIT_ACTION_LABELS = {
     "group": _("Duplicates grouped"),
     "group_update": _("Updated with its group"),
     "ungroup": _("Taken out of a group"),
+    "publish_answer": _("Answer published"),
+    "unpublish_answer": _("Answer withdrawn from the public pages"),
+    "receipt_issue": _("Receipt issued"),
 }
 
 

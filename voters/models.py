@@ -140,6 +140,12 @@ class PetitionQuerySet(models.QuerySet):
         return Q(answered_on__isnull=False)
 
     @staticmethod
+    def q_published():
+        """Shown on the citizens' pages: answered, its answer published by the office, and not a duplicate grouped
+        under another petition (the group's primary carries the answer). Twin: `Petition.is_published`."""
+        return Q(answer_published_at__isnull=False, answered_on__isnull=False, primary__isnull=True)
+
+    @staticmethod
     def q_answered_on_time():
         """Answered on or before the due date (or without one). Twin: `Petition.is_answered_on_time`."""
         return Q(answered_on__isnull=False) & (Q(due_date__isnull=True) | Q(answered_on__lte=models.F("due_date")))
@@ -235,6 +241,18 @@ class Petition(models.Model):
         related_name="duplicates",
     )
     search_text = models.TextField(editable=False, blank=True)
+    # Publication of the answer on the citizens' pages (/public/), decided by the office
+    # (`services.petition_answer_publish`, or the unit's `publish_answers_by_default` when answered).
+    answer_published_at = models.DateTimeField(_("answer published at"), null=True, blank=True, editable=False)
+    answer_published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    # The folded text the public search compares against: the *redacted* content and answer, written when the
+    # answer is published, so that searching a voter's name on the public pages finds nothing.
+    # db_default: rows written by raw COPY (the load generator) without the column are unpublished.
+    public_search_text = models.TextField(editable=False, blank=True, default="", db_default="")
+    # HMAC of the secret code printed on the receipt (phiếu tiếp nhận); the code itself is never stored.
+    receipt_code_hash = models.CharField(max_length=64, editable=False, blank=True, default="", db_default="")
     version = models.PositiveIntegerField(default=1, editable=False)
     idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
@@ -260,6 +278,17 @@ class Petition(models.Model):
             models.Index(fields=["meeting", "-id"], name="petition_meeting"),
             models.Index(fields=["primary"], name="petition_primary"),
             models.Index(fields=["status", "due_date"], name="petition_status_due"),
+            # The citizens' pages read published answers only, newest answer first (keyset pagination).
+            models.Index(
+                fields=["unit", "-answered_on", "-id"],
+                name="petition_public_unit",
+                condition=Q(answer_published_at__isnull=False, answered_on__isnull=False, primary__isnull=True),
+            ),
+            models.Index(
+                fields=["commune", "-answered_on", "-id"],
+                name="petition_public_commune",
+                condition=Q(answer_published_at__isnull=False, answered_on__isnull=False, primary__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(primary=models.F("id")), name="petition_not_own_primary"),
@@ -306,6 +335,11 @@ class Petition(models.Model):
             and self.due_date is not None
             and today <= self.due_date <= today + datetime.timedelta(days=due_soon_days(days))
         )
+
+    @property
+    def is_published(self):
+        """Twin of `PetitionQuerySet.q_published`."""
+        return self.answer_published_at is not None and self.answered_on is not None and self.primary_id is None
 
     @property
     def is_answered_on_time(self):

@@ -210,6 +210,29 @@ def can_group(user, petition):
     )
 
 
+PUBLISHING_KINDS = (AgencyKind.HDND, AgencyKind.MTTQ)
+PUBLISHING_ROLES = (Role.LEADER, Role.SECRETARIAT)
+
+
+def can_publish(user, petition):
+    """Publishing an answer on the citizens' pages (or withdrawing it) is the office's decision: the leaders and
+    the secretariat of the unit's People's Council standing committee or Fatherland Front board (who report back
+    to voters), or the leader of the office that received the petition. Only an answered group primary."""
+    agency = agency_of(user)
+    if agency is None or petition.answered_on is None or petition.primary_id is not None:
+        return False
+    role = role_of(user)
+    council_or_front = (
+        agency.kind in PUBLISHING_KINDS and agency.unit_id == petition.unit_id and role in PUBLISHING_ROLES
+    )
+    return council_or_front or (is_originating_office(user, petition) and role == Role.LEADER)
+
+
+def can_issue_receipt(user, petition):
+    """The receipt (phiếu tiếp nhận) with its lookup code is given by the office that took the petition in."""
+    return is_originating_office(user, petition) and role_of(user) in (*ACTING_ROLES, Role.SECRETARIAT)
+
+
 def can_import(user):
     return can_create(user)
 
@@ -227,4 +250,7 @@ def actions_for(user, petition):
         "evaluate": can_evaluate(user, petition),
         "close": can_close(user, petition),
         "group": can_group(user, petition),
+        "publish": can_publish(user, petition) and petition.answer_published_at is None,
+        "unpublish": can_publish(user, petition) and petition.answer_published_at is not None,
+        "receipt": can_issue_receipt(user, petition),
     }

@@ -13,3 +13,11 @@ def search_text_for(petition):
     if petition.commune_id:
         parts.append(petition.commune.name)
     return fold(" ".join(part for part in parts if part))
+
+
+def public_search_text_for(petition, answer_text=""):
+    """The folded text the citizens' search compares against: the redacted content and answer only, so that a
+    name or number masked on the page cannot be found by searching for it."""
+    from .redaction import redact
+
+    return fold(" ".join(part for part in (petition.reference, redact(petition.content), redact(answer_text)) if part))

@@ -307,3 +307,156 @@ def petition_evaluations(**filters):
 def petition_answers(**filters):
     """Answers (and re-answers) matching `filters`."""
     return Answer.objects.filter(**filters)
+
+
+# --- the citizens' pages (coordination.public) and open data ------------------------------------------
+# Published answers only (`PetitionQuerySet.q_published`), never a personal field: the querysets below select
+# the columns the public may read, and the pages redact the free text (`voters.redaction`).
+
+PUBLIC_COLUMNS = (
+    "id",
+    "unit_id",
+    "commune_id",
+    "meeting_id",
+    "field",
+    "kind",
+    "content",
+    "received_on",
+    "due_date",
+    "answered_on",
+    "outcome",
+    "answer_published_at",
+    "lead_agency__name",
+    "unit__name",
+    "commune__name",
+    "meeting__title",
+    "meeting__starts_at",
+)
+
+
+def _latest_answer(column):
+    from django.db.models import Subquery
+
+    return Subquery(Answer.objects.filter(petition=OuterRef("pk")).order_by("-created_at", "-id").values(column)[:1])
+
+
+def published_petitions(*, unit_ids, commune=None):
+    """The published answers of the units `unit_ids` (a province and its communes, or one commune), or raised
+    in `commune`; newest answer first, with the latest answer's text, number and date. Only public columns."""
+    condition = Q(unit_id__in=list(unit_ids))
+    if commune is not None:
+        condition |= Q(commune=commune)
+    return (
+        Petition.objects.filter(PetitionQuerySet.q_published())
+        .filter(condition)
+        .select_related("lead_agency", "unit", "commune", "meeting")
+        .only(*PUBLIC_COLUMNS)
+        .annotate(
+            answer_text=_latest_answer("text"),
+            answer_document_number=_latest_answer("document_number"),
+            answer_document_date=_latest_answer("document_date"),
+        )
+        .order_by("-answered_on", "-id")
+    )
+
+
+def published_search(queryset, query):
+    """Accent-insensitive search of the public pages: over the redacted text only (`public_search_text`)."""
+    for term in search_terms(query)[:8]:
+        queryset = queryset.filter(public_search_text__contains=term)
+    return queryset
+
+
+def published_meetings(queryset, limit=200):
+    """The meetings the published answers of `queryset` were raised at (for the filter), most recent first."""
+    rows = (
+        queryset.filter(meeting__isnull=False)
+        .order_by()
+        .values_list("meeting_id", "meeting__title", "meeting__starts_at")
+        .distinct()
+    )
+    return sorted(rows, key=lambda row: row[2], reverse=True)[:limit]
+
+
+def public_figures(*, unit_ids, start=None, end=None):
+    """Per place (the commune the petition was raised in, else its unit) and field: petitions received,
+    answered, answered on time, in [start, end] by date received. Counts only: every petition counts, published
+    or not, as no record is shown. Group primaries only (a grouped duplicate is answered with its primary)."""
+    from django.db.models.functions import Coalesce
+
+    queryset = Petition.objects.filter(unit_id__in=list(unit_ids), primary__isnull=True)
+    if start:
+        queryset = queryset.filter(received_on__gte=start)
+    if end:
+        queryset = queryset.filter(received_on__lte=end)
+    return (
+        queryset.annotate(place_id=Coalesce("commune_id", "unit_id"))
+        .values("place_id", "field")
+        .annotate(
+            received=Count("id"),
+            answered=Count("id", filter=PetitionQuerySet.q_answered()),
+            on_time=Count("id", filter=PetitionQuerySet.q_answered_on_time()),
+        )
+        .order_by("place_id", "field")
+    )
+
+
+def petition_public_state(*, reference, code):
+    """What the receipt's holder may see of their petition (its state, where it was sent, by when, when answered),
+    or None when the reference or the code is wrong: both answer the same, and the code is checked even when no
+    petition has that reference, so the time taken tells nothing either."""
+    import re
+
+    from .receipts import receipt_code_matches
+
+    match = re.fullmatch(r"\s*(?:KN[-\s]?)?0*(\d{1,12})\s*", str(reference or ""), flags=re.IGNORECASE)
+    pk = int(match.group(1)) if match else None
+    row = None
+    if pk is not None and pk < 2**63:
+        row = (
+            Petition.objects.filter(pk=pk)
+            .select_related("lead_agency", "originating_agency")
+            .only(
+                "id",
+                "status",
+                "received_on",
+                "due_date",
+                "answered_on",
+                "receipt_code_hash",
+                "answer_published_at",
+                "primary_id",
+                "unit_id",
+                "lead_agency__name",
+                "originating_agency__name",
+            )
+            .first()
+        )
+    if not receipt_code_matches(pk, row.receipt_code_hash if row else "", code):
+        return None
+    forwardings = list(
+        Forwarding.objects.filter(petition_id=row.pk, returned_at__isnull=True)
+        .select_related("agency")
+        .order_by("-created_at", "-id")[:1]
+    )
+    return {
+        "reference": row.reference,
+        "status": row.status,
+        "status_label": row.get_status_display(),
+        "received_on": row.received_on,
+        "received_by": row.originating_agency.name,
+        "forwarded_to": forwardings[0].agency.name if forwardings else "",
+        "forwarded_on": forwardings[0].dispatch_date if forwardings else None,
+        "due_date": row.due_date,
+        "answered_on": row.answered_on,
+        "published": row.is_published,
+        "unit_id": row.unit_id,
+    }
+
+
+def public_open_data(*, unit_ids, year):
+    """The published answers of a province (its units) answered in `year`, as open data rows (public columns)."""
+    return (
+        published_petitions(unit_ids=unit_ids)
+        .filter(answered_on__gte=datetime.date(year, 1, 1), answered_on__lte=datetime.date(year, 12, 31))
+        .order_by("answered_on", "id")
+    )

@@ -31,7 +31,8 @@ from .models import (
     Status,
     meeting_day,
 )
-from .rules import DEADLINE_RULE, search_text_for
+from .receipts import receipt_code_generate, receipt_code_hash
+from .rules import DEADLINE_RULE, public_search_text_for, search_text_for
 from .uploads import attachment_check
 
 # After an unsatisfactory evaluation; without it (an installation that deleted the row) the answer rule applies.
@@ -465,7 +466,16 @@ def petition_answer(
     petition.status = Status.ANSWERED
     petition.answered_on = document_date
     petition.outcome = outcome
-    _write(petition, version, ["status", "answered_on", "outcome"])
+    fields = ["status", "answered_on", "outcome"]
+    publish_now = petition.answer_published_at is None and petition.unit.publish_answers_by_default
+    if publish_now:
+        # The unit's default (set by its office): the answer goes on the citizens' pages as it is recorded.
+        petition.answer_published_at, petition.answer_published_by = timezone.now(), actor
+        fields += ["answer_published_at", "answer_published_by"]
+    if publish_now or petition.answer_published_at is not None:
+        petition.public_search_text = public_search_text_for(petition, answer.text)
+        fields.append("public_search_text")
+    _write(petition, version, fields)
     on_time = petition.due_date is None or document_date <= petition.due_date
     audit_record(
         actor=actor,
@@ -483,6 +493,14 @@ def petition_answer(
         summary=(_("Answered again by %(agency)s") if answer.is_reanswer else _("Answered by %(agency)s"))
         % {"agency": forwarding.agency},
     )
+    if publish_now:
+        audit_record(
+            actor=actor,
+            obj=petition,
+            action="publish_answer",
+            changes={"default_of_unit": True},
+            summary=_("Answer published on the public pages (the unit's default)"),
+        )
     _mirror_group(actor=actor, primary=petition)
     handoffs.notify_answered(actor=actor, petition=petition, answer=answer, forwarding=forwarding)
     return answer
@@ -547,6 +565,75 @@ def petition_close(*, actor, petition, version=None):
     audit_record(actor=actor, obj=petition, action="close", changes={"status": [Status.ANSWERED, Status.CLOSED]})
     _mirror_group(actor=actor, primary=petition)
     return petition
+
+
+# --- publication and receipts ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_answer_publish(*, actor, petition, version=None):
+    """Put the petition's answer on the citizens' pages (/public/), redacted. The office decides
+    (`permissions.can_publish`); publishing twice changes nothing."""
+    _ensure(permissions.can_publish(actor, petition))
+    version = _lock(petition, version)
+    if petition.answer_published_at is not None:
+        return petition
+    answer = petition.answers.order_by("-created_at", "-id").first()
+    petition.answer_published_at = timezone.now()
+    petition.answer_published_by = actor
+    petition.public_search_text = public_search_text_for(petition, answer.text if answer else "")
+    _write(petition, version, ["answer_published_at", "answer_published_by", "public_search_text"])
+    audit_record(
+        actor=actor,
+        obj=petition,
+        action="publish_answer",
+        changes={"answer_published_at": petition.answer_published_at},
+        summary=_("Answer published on the public pages"),
+    )
+    return petition
+
+
+@transaction.atomic
+def petition_answer_unpublish(*, actor, petition, version=None):
+    """Take the answer off the citizens' pages (e.g. something personal slipped through the redaction)."""
+    _ensure(permissions.can_publish(actor, petition))
+    version = _lock(petition, version)
+    if petition.answer_published_at is None:
+        return petition
+    published_at = petition.answer_published_at
+    petition.answer_published_at = None
+    petition.answer_published_by = None
+    petition.public_search_text = ""
+    _write(petition, version, ["answer_published_at", "answer_published_by", "public_search_text"])
+    audit_record(
+        actor=actor,
+        obj=petition,
+        action="unpublish_answer",
+        changes={"answer_published_at": [published_at, None]},
+        summary=_("Answer withdrawn from the public pages"),
+    )
+    return petition
+
+
+@transaction.atomic
+def petition_receipt_issue(*, actor, petition):
+    """Issue the receipt's secret lookup code: a fresh code replaces any earlier one (only its HMAC is kept).
+    Returns the code, to be printed on the receipt once; it cannot be read back later."""
+    _ensure(permissions.can_issue_receipt(actor, petition))
+    _lock(petition, None)
+    code = receipt_code_generate()
+    reissued = bool(petition.receipt_code_hash)
+    petition.receipt_code_hash = receipt_code_hash(petition.pk, code)
+    # No version bump: a receipt changes nothing a colleague's open form holds.
+    Petition.objects.filter(pk=petition.pk).update(receipt_code_hash=petition.receipt_code_hash)
+    audit_record(
+        actor=actor,
+        obj=petition,
+        action="receipt_issue",
+        changes={"reissued": reissued},
+        summary=_("Receipt issued with a new lookup code") if reissued else _("Receipt issued"),
+    )
+    return code
 
 
 # --- duplicates -----------------------------------------------------------------------------------
@@ -720,6 +807,8 @@ __all__ = [
     "PetitionConflict",
     "petition_acknowledge",
     "petition_answer",
+    "petition_answer_publish",
+    "petition_answer_unpublish",
     "petition_batch_create",
     "petition_bulk_forward",
     "petition_classify",
@@ -729,6 +818,7 @@ __all__ = [
     "petition_forward",
     "petition_group_duplicates",
     "petition_import_xlsx",
+    "petition_receipt_issue",
     "petition_reforward",
     "petition_return",
     "petition_ungroup",

@@ -27,4 +27,6 @@ urlpatterns = [
     path("<int:pk>/close/", views.petition_close_view, name="close"),
     path("<int:pk>/group/", views.petition_group_view, name="group"),
     path("<int:pk>/ungroup/", views.petition_ungroup_view, name="ungroup"),
+    path("<int:pk>/<str:action>-answer/", views.petition_publish_view, name="publish"),
+    path("<int:pk>/receipt/", views.petition_receipt_view, name="receipt"),
 ]

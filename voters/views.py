@@ -619,6 +619,44 @@ def petition_close_view(request, pk):
 
 
 @login_required
+@require_POST
+def petition_publish_view(request, pk, action):
+    """Publish the answer on the citizens' pages, or withdraw it (`action`: "publish" or "unpublish")."""
+    if action not in ("publish", "unpublish"):
+        raise Http404
+    petition = petition_detail(request.user, pk)
+    ensure(permissions.can_publish(request.user, petition))
+    service = services.petition_answer_publish if action == "publish" else services.petition_answer_unpublish
+    try:
+        service(actor=request.user, petition=petition, version=request.POST.get("version"))
+    except services.PetitionConflict as conflict:
+        messages.error(request, str(conflict))
+    else:
+        if action == "publish":
+            messages.success(request, _("The answer is published on the public pages, with personal data masked."))
+        else:
+            messages.success(request, _("The answer was withdrawn from the public pages."))
+    return redirect("voters:detail", pk=petition.pk)
+
+
+@login_required
+def petition_receipt_view(request, pk):
+    """The receipt (phiếu tiếp nhận): issuing it makes a new lookup code, shown on this printable page only once."""
+    petition = petition_detail(request.user, pk)
+    ensure(permissions.can_issue_receipt(request.user, petition))
+    code = None
+    if request.method == "POST":
+        code = services.petition_receipt_issue(actor=request.user, petition=petition)
+    response = render(
+        request,
+        "voters/receipt.html",
+        {"petition": petition, "code": code, "lookup_url": request.build_absolute_uri(reverse("public:lookup"))},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
 def petition_group_view(request, pk):
     petition = petition_detail(request.user, pk)
     ensure(permissions.can_group(request.user, petition))

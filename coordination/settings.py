@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "coordination.dashboard",
     "coordination.demo",
     "bench",
+    "coordination.public",
 ]
 
 MIDDLEWARE = [
@@ -319,3 +320,10 @@ DUE_SOON_DAYS = env.int("DUE_SOON_DAYS", default=7)
 # always shows when its figures were computed.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=0)
 MENU_TITLE = _("Quy chế phối hợp")
+
+# The citizens' pages (/public/, coordination/public): how long a page is kept in the cache, and how many requests
+# one address may make ("count/seconds") to the pages, to the receipt lookup and to the open-data downloads.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
+PUBLIC_RATE = env.str("PUBLIC_RATE", default="120/60")
+PUBLIC_LOOKUP_RATE = env.str("PUBLIC_LOOKUP_RATE", default="10/600")
+PUBLIC_DOWNLOAD_RATE = env.str("PUBLIC_DOWNLOAD_RATE", default="20/3600")

@@ -16,3 +16,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 # files from an earlier run must not meet this run's ids (a report PDF of the same id counted as rendered).
 MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="phoihop-test-media-"))
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+# The citizens' pages: no page cache and no rate limit across tests (tests/public/ turns each on where it is tested).
+PUBLIC_CACHE_SECONDS = 0
+PUBLIC_RATE = PUBLIC_LOOKUP_RATE = PUBLIC_DOWNLOAD_RATE = "1000000/60"

@@ -40,4 +40,6 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("petitions/", include("voters.urls")),
     path("admin/", admin.site.urls),
+    # The citizens' pages: public by design (coordination/public, tests/security/test_public_views.py).
+    path("public/", include("coordination.public.urls")),
 ]

@@ -163,12 +163,24 @@ MATRIX = {
     "voters:close": P("voters:close", lambda w: w.answered.pk),
     "voters:group": E("voters:group", "L 200 403 404 200 403 403", lambda w: w.received.pk),
     "voters:ungroup": P("voters:ungroup", lambda w: w.received.pk),
+    # Publishing an answer: the HĐND's leader and secretariat (POST only); the receipt: the receiving office.
+    "voters:publish": P("voters:publish", lambda w: w.answered.pk, "publish"),
+    "voters:receipt": E("voters:receipt", "L 200 403 404 200 200 403", lambda w: w.received.pk),
     # Forwarding ticked petitions: ids the user may not forward are dropped; none left sends back to the list.
     "voters:bulk_forward": Entry(
         url=lambda w: reverse("voters:bulk_forward") + f"?ids={w.received.pk}",
         expect="L 200 302 302 200 302 302",
         object_url=False,
     ),
+    # The citizens' pages: public by design, the same for everyone (tests/public/).
+    "public:index": E("public:index", "200 200 200 200 200 200 200"),
+    "public:lookup": E("public:lookup", "200 200 200 200 200 200 200"),
+    "public:open_data": E("public:open_data", "200 200 200 200 200 200 200"),
+    "public:download": E(
+        "public:download", "200 200 200 200 200 200 200", lambda w: w.received.unit.code, 2026, "csv", object_url=False
+    ),
+    "public:unit": E("public:unit", "200 200 200 200 200 200 200", lambda w: w.received.unit.code),
+    "public:figures": E("public:figures", "200 200 200 200 200 200 200", lambda w: w.received.unit.code),
 }
 
 

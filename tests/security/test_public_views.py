@@ -16,6 +16,14 @@ PUBLIC = {
     "healthz_live",
     "meetings:calendar_feed",
     "admin:login",
+    # The citizens' pages (coordination/public): published, redacted answers, figures, open data, and the
+    # receipt lookup whose reference and secret code are the credential.
+    "public:index",
+    "public:lookup",
+    "public:open_data",
+    "public:download",
+    "public:unit",
+    "public:figures",
 }
 
 

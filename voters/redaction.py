@@ -43,8 +43,8 @@ _LOWER = _letters(str.islower)
 _SYLLABLE = rf"(?:[{_UPPER}](?:[{_LOWER}]+|[{_UPPER}]+)?)(?![{_UPPER}{_LOWER}\d])"
 
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE_RE = re.compile(r"(?<![\w+])(?:\+84|0084|84|0)[\s.\-]?\d(?:[\s.\-]?\d){7,9}(?![\d])")
-_ID_RE = re.compile(r"(?<![\d.,])\d(?: ?\d){8,11}(?! ?\d)(?![.,]\d)")
+_PHONE_RE = re.compile(r"(?<![\w+])(?<!\d[\s.\-])(?:\+84|0084|84|0)[\s.\-]?\d(?:[\s.\-]?\d){7,9}(?![\s.\-]?\d)")
+_ID_RE = re.compile(r"(?<![\d.,])(?<!\d )\d(?: ?\d){8,11}(?! ?\d)(?![.,]\d)")
 _ADDRESS_RE = re.compile(
     r"(?i:\b(?:số\s+nhà|nhà\s+số|ngõ|ngách|hẻm|kiệt)\s*:?\s*\d+[\w]*(?:\s*/\s*\d+\w*)*"
     r"|\bsố\s+\d+\w*(?:\s*/\s*\d+\w*)*(?=\s*,?\s*(?:đường|phố|ngõ|ngách|hẻm|kiệt)\b))"

@@ -252,10 +252,10 @@ def figures(request, code):
 def lookup(request):
     """The receipt's holder types its reference and code; a wrong reference or code answers exactly as a petition
     that does not exist. Every attempt counts against the address's PUBLIC_LOOKUP_RATE."""
-    if rate_exceeded(request, "lookup", settings.PUBLIC_LOOKUP_RATE if request.method == "POST" else "1000000/60"):
-        return too_many_requests(request, settings.PUBLIC_LOOKUP_RATE)
-    if request.method == "GET" and rate_exceeded(request, "pages", settings.PUBLIC_RATE):
-        return too_many_requests(request, settings.PUBLIC_RATE)
+    posted = request.method == "POST"
+    bucket, rate = ("lookup", settings.PUBLIC_LOOKUP_RATE) if posted else ("pages", settings.PUBLIC_RATE)
+    if rate_exceeded(request, bucket, rate):
+        return too_many_requests(request, rate)
     state, searched = None, False
     reference, code = "", ""
     if request.method == "POST":

@@ -25,7 +25,6 @@ def trigram_index_drop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coordination', '0008_unit_publish_answers_by_default'),
         ('meetings', '0004_document_conclusion_idempotency'),
         ('voters', '0005_reanswer_cycle'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from coordination.dashboard.summary import petition_summary_refresh
 from coordination.demo import charters, meetings, reviews, voters
 from coordination.demo.seed import DEMO_PASSWORD, DemoContext, seed_core
+from coordination.demo.workprogramme import seed as workprogramme_seed
 
 # Order matters: meetings link to charters, council-session duties to the sessions, petitions to meetings.
 APP_SEEDERS = [
@@ -15,6 +16,7 @@ APP_SEEDERS = [
     ("council-session duties", charters.seed_session_tasks),
     ("voters", voters.seed),
     ("reviews", reviews.seed),
+    ("work programmes and period reviews", workprogramme_seed),
 ]
 
 

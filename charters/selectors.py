@@ -194,7 +194,7 @@ def task_list(
 
 def task_detail_queryset():
     return Task.objects.select_related(
-        "responsible_agency", "area", "charter", "article", "unit", "obligation", "created_by"
+        "responsible_agency", "area", "charter", "article", "unit", "obligation", "created_by", "programme"
     ).prefetch_related("supporting_agencies")
 
 

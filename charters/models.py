@@ -217,6 +217,9 @@ class WorkProgramme(models.Model):
         related_name="work_programmes",
         help_text=_("The charter the programme carries out, if any: its items then count in the charter's review."),
     )
+    # The SHA-256 of every .xlsx imported into the programme: the same file uploaded again (a second click,
+    # a re-upload) is refused instead of doubling the items.
+    imported_files = models.JSONField(default=list, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -5,6 +5,7 @@ whoever calls it (a view, a Celery task, a command). Only `tasks_generate` accep
 yearly generation is a system operation of the scheduler, the `generate_tasks` command and the demo."""
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -874,15 +875,27 @@ def work_programme_import_xlsx(*, actor, programme, upload):
     One audit entry for the import (on the programme), not one per item.
 
     Returns an `ImportReport`; its `created` is empty whenever it has errors."""
-    from .importing import import_parse
+    from .importing import ImportReport, import_parse
 
     ensure(permissions.can_manage_programmes(actor, programme.unit_id))
     programme = (
         WorkProgramme.objects.select_for_update(of=("self",)).select_related("unit", "charter").get(pk=programme.pk)
     )
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in iter(lambda: upload.read(1 << 16), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    digest = digest.hexdigest()
+    if digest in programme.imported_files:
+        report = ImportReport()
+        report.error(None, "", _("This file was already imported into this programme; it is not imported again."))
+        return report
     report = import_parse(upload, programme=programme)
     if report.errors:
         return report
+    programme.imported_files = [*programme.imported_files, digest]
+    programme.save(update_fields=["imported_files", "updated_at"])
     for row in report.rows:
         _check_task_agencies(programme.unit, row["responsible"], row["supporting"])
     report.created = work_programme_items_create_many(actor=actor, programme=programme, rows=report.rows)

@@ -12,7 +12,8 @@
   (sơ kết "năm 2018"); the review is a period review with the conference's assessment and the directions given
   there, and the conference is a meeting of 31/05/2019.
 
-Idempotent: each record is looked up by its number, token or day before it is written.
+The programmes are recorded through the service, as the city's clerk; their items, all done, are bulk-created
+(as the reviews demo writes its petitions). Idempotent: each record is looked up before it is written.
 """
 
 import calendar
@@ -24,7 +25,8 @@ from django.utils import timezone
 from charters.models import Charter, Task, TaskOrigin, TaskStatus, WorkProgramme
 from charters.reviews.models import AnnualReview, ReviewKind
 from charters.reviews.services import review_create, review_update
-from coordination.models import Agency, AgencyKind, Membership, Role
+from charters.services import work_programme_create
+from coordination.models import Agency, AgencyKind, Membership, Role, User
 from meetings.models import Meeting, MeetingKind
 
 DEMO_NOTE = "dữ liệu minh họa"
@@ -152,10 +154,12 @@ def _hanoi(context):
     if demo_unit is None or AgencyKind.HDND not in demo_unit.agencies:
         return
     bodies = _council_bodies(demo_unit)
+    clerk = User.objects.filter(username=f"{demo_unit.key}.hdnd.clerk").first() or context.admin
     for year, number, issued_on, planned, arising, stated in HANOI_PROGRAMMES:
         if WorkProgramme.objects.filter(unit=demo_unit.unit, year=year, number=number).exists():
             continue
-        programme = WorkProgramme.objects.create(
+        programme = work_programme_create(
+            actor=clerk,
             unit=demo_unit.unit,
             year=year,
             number=number,

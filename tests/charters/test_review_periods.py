@@ -156,3 +156,22 @@ def test_the_create_page_takes_a_period(client, login, period_data, secretariat)
     assert (review.kind, review.period_start, review.period_end) == ("period", START, END)
     page = client.get(reverse("charters:review_detail", args=[review.pk])).content.decode()
     assert "15/04/2018 – 15/04/2019" in page
+
+
+def test_the_migration_fills_the_period_from_the_year(period_data, secretariat):
+    """reviews 0004: an annual review covers its calendar year, an end-of-term review its charter's term."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("charters.reviews.migrations.0004_review_period")
+    annual = review_create(actor=secretariat, charter=period_data, year=2018, today=TODAY)
+    end_of_term = review_create(actor=secretariat, charter=period_data, year=2021, kind=ReviewKind.END_OF_TERM)
+    AnnualReview.objects.update(period_start=date(2000, 1, 1), period_end=date(2000, 1, 2))  # as if unset
+
+    migration.periods_fill(apps, None)
+
+    annual.refresh_from_db()
+    end_of_term.refresh_from_db()
+    assert (annual.period_start, annual.period_end) == (date(2018, 1, 1), date(2018, 12, 31))
+    assert (end_of_term.period_start, end_of_term.period_end) == (date(2016, 7, 1), date(2021, 6, 30))

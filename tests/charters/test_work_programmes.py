@@ -111,6 +111,10 @@ def test_a_programme_of_634_items_imports_in_seconds_with_one_audit_entry(agenci
     events = AuditEvent.objects.order_by("id")[events_before:]
     assert [(event.action, event.object_id) for event in events] == [("import", str(programme.pk))]
     assert events[0].changes["items"] == 634
+    # The same file again (a second click, a re-upload) is refused: the items are not doubled.
+    again = services.work_programme_import_xlsx(actor=clerk, programme=programme, upload=upload)
+    assert not again.ok and again.created == []
+    assert Task.objects.filter(programme=programme).count() == 634
 
 
 def test_one_bad_row_among_634_imports_nothing_and_is_reported_in_vietnamese(agencies, clerk, council_bodies):

@@ -346,3 +346,27 @@ class TaskCompleteForm(ChoiceLabelsMixin, forms.Form):
 class TaskCancelForm(ChoiceLabelsMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class WorkProgrammeForm(ChoiceLabelsMixin, forms.Form):
+    """The work programme's heading as the document prints it; the unit is the issuing agency's."""
+
+    number = forms.CharField(label=_("Number and symbol"), max_length=100, help_text=_("E.g. 01/CTr-HĐND."))
+    issued_on = forms.DateField(label=_("Date of issue"), widget=_date_widget())
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    issuer = forms.ModelChoiceField(label=_("Issuing agency"), queryset=None)
+    title = forms.CharField(label=_("Title"), max_length=500)
+    theme = forms.CharField(label=_("Theme of the year"), max_length=500, required=False)
+    charter = forms.ModelChoiceField(label=_("Charter"), queryset=None, required=False)
+    idempotency_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, agencies, charters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"].queryset = agencies
+        self.fields["charter"].queryset = charters
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_token", new_token())
+
+
+class WorkProgrammeImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))

@@ -193,6 +193,66 @@ class Obligation(models.Model):
             raise ValidationError(errors)
 
 
+class WorkProgramme(models.Model):
+    """An annual work programme (chương trình công tác) as the document an office issues: its number, date,
+    issuer and the year's theme. Its items are tasks (`Task.programme`), planned or arising, imported from Excel."""
+
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="work_programmes"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.CharField(_("number and symbol"), max_length=100, help_text=_("E.g. 01/CTr-HĐND."))
+    issued_on = models.DateField(_("date of issue"))
+    issuer = models.ForeignKey(
+        Agency, verbose_name=_("issuing agency"), on_delete=models.PROTECT, related_name="work_programmes"
+    )
+    title = models.CharField(_("title"), max_length=500)
+    theme = models.CharField(_("theme of the year"), max_length=500, blank=True)
+    charter = models.ForeignKey(
+        Charter,
+        verbose_name=_("charter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="work_programmes",
+        help_text=_("The charter the programme carries out, if any: its items then count in the charter's review."),
+    )
+    # The SHA-256 of every .xlsx imported into the programme: the same file uploaded again (a second click,
+    # a re-upload) is refused instead of doubling the items.
+    imported_files = models.JSONField(default=list, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    idempotency_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("work programme")
+        verbose_name_plural = _("work programmes")
+        ordering = ["-year", "unit__name", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "number"], name="work_programme_number_unique"),
+            models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="work_programme_year_sane"),
+        ]
+        indexes = [models.Index(fields=["unit", "issuer", "year"], name="work_programme_unit_year")]
+
+    def __str__(self):
+        return f"{self.number} — {self.title}"
+
+    def clean(self):
+        errors = {}
+        if self.issuer_id and self.unit_id and self.issuer.unit_id != self.unit_id:
+            errors["issuer"] = _("The issuing agency must belong to the programme's unit.")
+        if self.charter_id and self.unit_id and self.charter.unit_id != self.unit_id:
+            errors["charter"] = _("The charter belongs to another unit.")
+        if self.issued_on and self.year and abs(self.issued_on.year - self.year) > 1:
+            errors["issued_on"] = _("The date of issue must be close to the programme's year.")
+        if errors:
+            raise ValidationError(errors)
+
+
 class TaskStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Done")
@@ -290,6 +350,14 @@ class Task(models.Model):
     period_key = models.CharField(
         max_length=30, blank=True, default="", help_text="Which occurrence of the obligation (e.g. 2025-Q1)."
     )
+    programme = models.ForeignKey(
+        WorkProgramme,
+        verbose_name=_("work programme"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
     area = models.ForeignKey(
         CoordinationArea, verbose_name=_("coordination area"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -300,6 +368,9 @@ class Task(models.Model):
         Agency, verbose_name=_("supporting agencies"), blank=True, related_name="supported_tasks"
     )
     due_date = models.DateField(_("due date"), db_index=True)
+    # An item due "in tháng 03": `due_date` is the month's last day (so every due-date query still holds),
+    # and this flag says the document gave a month, not a day.
+    due_in_month = models.BooleanField(_("due within the month"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     origin = models.CharField(_("origin"), max_length=20, choices=TaskOrigin.choices, default=TaskOrigin.PLANNED)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)

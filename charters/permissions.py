@@ -19,7 +19,7 @@ from coordination.permissions import (
     role_of,
 )
 
-from .models import Charter, CharterStatus, Task, TaskStatus
+from .models import Charter, CharterStatus, Task, TaskStatus, WorkProgramme
 
 
 def _party_ids(charter):
@@ -133,3 +133,30 @@ def task_for(user, pk, *, queryset=None, action="view"):
     else:
         ensure(can_change_task(user, task))
     return task
+
+
+def can_manage_programmes(user, unit_id):
+    """Record a unit's work programmes and import their items: its clerks and secretariat (any agency of the
+    unit: the programme is the council's, its items often fall to the Ban and the Văn phòng)."""
+    if is_site_admin(user):
+        return True
+    membership = membership_of(user)
+    return bool(
+        membership and membership.role in (Role.CLERK, Role.SECRETARIAT) and membership.agency.unit_id == unit_id
+    )
+
+
+def programme_for(user, pk, *, action="view"):
+    """Fetch-and-authorize a work programme (404 other unit, 403 no right)."""
+    programme = get_object_or_404(WorkProgramme.objects.select_related("unit", "issuer", "charter"), pk=pk)
+    ensure_unit_visible(user, programme.unit_id)
+    if action == "view":
+        ensure(membership_of(user) is not None or is_site_admin(user))
+    else:
+        ensure(can_manage_programmes(user, programme.unit_id))
+    return programme
+
+
+def visible_programmes(user, queryset=None):
+    queryset = WorkProgramme.objects.all() if queryset is None else queryset
+    return filter_by_unit(queryset, user)

@@ -5,6 +5,7 @@ whoever calls it (a view, a Celery task, a command). Only `tasks_generate` accep
 yearly generation is a system operation of the scheduler, the `generate_tasks` command and the demo."""
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,6 +33,7 @@ from .models import (
     Task,
     TaskOrigin,
     TaskStatus,
+    WorkProgramme,
 )
 from .uploads import validate_pdf_upload
 
@@ -796,3 +798,114 @@ def task_cancel(*, actor, task, version, reason=""):
         summary=reason or _stored(gettext_noop("Task cancelled")),
     )
     return task
+
+
+# --- Work programmes -----------------------------------------------------------------------------------------
+
+PROGRAMME_FIELDS = ["unit", "year", "number", "issued_on", "issuer", "title", "theme", "charter"]
+
+
+@transaction.atomic
+def work_programme_create(
+    *, actor, unit, year, number, issued_on, issuer, title, theme="", charter=None, idempotency_token=None
+):
+    """Record an annual work programme (the document: number, date, issuer, theme); its items come by import."""
+    ensure(permissions.can_manage_programmes(actor, unit.pk))
+    if idempotency_token:
+        existing = WorkProgramme.objects.filter(idempotency_token=idempotency_token).first()
+        if existing is not None:
+            return existing
+    programme = WorkProgramme(
+        unit=unit,
+        year=year,
+        number=number.strip(),
+        issued_on=issued_on,
+        issuer=issuer,
+        title=title.strip(),
+        theme=theme.strip(),
+        charter=charter,
+        idempotency_token=idempotency_token or None,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    programme.full_clean()
+    programme.save()
+    audit_record(
+        actor=actor,
+        obj=programme,
+        action="create",
+        changes=snapshot(programme, PROGRAMME_FIELDS),
+        summary=_stored(gettext_noop("Work programme recorded")),
+    )
+    return programme
+
+
+def work_programme_items_create_many(*, actor, programme, rows):
+    """Write the checked rows as the programme's tasks in a few bulk INSERTs (what `task_create` would write
+    one by one), inside the caller's transaction. Returns the tasks."""
+    created_by = actor if getattr(actor, "is_authenticated", False) else None
+    tasks = [
+        Task(
+            unit=programme.unit,
+            programme=programme,
+            charter=programme.charter if programme.charter_id else (row["article"].charter if row["article"] else None),
+            article=row["article"],
+            area=row["area"] or (row["article"].area if row["article"] else None),
+            title=row["title"],
+            responsible_agency=row["responsible"],
+            due_date=row["due_date"],
+            due_in_month=row["due_in_month"],
+            origin=row["origin"],
+            created_by=created_by,
+        )
+        for row in rows
+    ]
+    Task.objects.bulk_create(tasks, batch_size=1000)
+    links = [
+        Task.supporting_agencies.through(task_id=task.pk, agency_id=agency.pk)
+        for task, row in zip(tasks, rows, strict=True)
+        for agency in row["supporting"]
+    ]
+    Task.supporting_agencies.through.objects.bulk_create(links, batch_size=1000)
+    return tasks
+
+
+@transaction.atomic
+def work_programme_import_xlsx(*, actor, programme, upload):
+    """Import a programme's items from an .xlsx file: every row is checked first; one bad row imports nothing.
+    One audit entry for the import (on the programme), not one per item.
+
+    Returns an `ImportReport`; its `created` is empty whenever it has errors."""
+    from .importing import ImportReport, import_parse
+
+    ensure(permissions.can_manage_programmes(actor, programme.unit_id))
+    programme = (
+        WorkProgramme.objects.select_for_update(of=("self",)).select_related("unit", "charter").get(pk=programme.pk)
+    )
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in iter(lambda: upload.read(1 << 16), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    digest = digest.hexdigest()
+    if digest in programme.imported_files:
+        report = ImportReport()
+        report.error(None, "", _("This file was already imported into this programme; it is not imported again."))
+        return report
+    report = import_parse(upload, programme=programme)
+    if report.errors:
+        return report
+    programme.imported_files = [*programme.imported_files, digest]
+    programme.save(update_fields=["imported_files", "updated_at"])
+    for row in report.rows:
+        _check_task_agencies(programme.unit, row["responsible"], row["supporting"])
+    report.created = work_programme_items_create_many(actor=actor, programme=programme, rows=report.rows)
+    planned = sum(1 for row in report.rows if row["origin"] == TaskOrigin.PLANNED)
+    file_name = (getattr(upload, "name", "") or "")[-255:]
+    audit_record(
+        actor=actor,
+        obj=programme,
+        action="import",
+        changes={"file_name": file_name, "items": len(report.rows), "planned": planned},
+        summary=_stored(gettext_noop("%(count)s items imported from %(file)s"), count=len(report.rows), file=file_name),
+    )
+    return report

@@ -22,5 +22,10 @@ urlpatterns = [
     path("tasks/<int:pk>/", views.task_detail, name="task"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
     path("tasks/<int:pk>/evidence.pdf", views.task_evidence_download, name="task_evidence"),
+    path("programmes/", views.programme_list, name="programmes"),
+    path("programmes/new/", views.programme_create, name="programme_create"),
+    path("programmes/template.xlsx", views.programme_import_template, name="programme_import_template"),
+    path("programmes/<int:pk>/", views.programme_detail, name="programme"),
+    path("programmes/<int:pk>/import/", views.programme_import, name="programme_import"),
     path("", include("charters.reviews.urls")),
 ]

@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from coordination.audit import audit_events_for
 from coordination.forms import call_service_into_form, form_errors_from
@@ -29,7 +29,10 @@ from coordination.query import query_year
 from coordination.text import fold
 
 from . import forms, selectors, services
-from .models import Article, CharterStatus, Obligation, Task, TaskStatus
+from .importing import COLUMNS as IMPORT_COLUMNS
+from .importing import MAX_ROWS as IMPORT_MAX_ROWS
+from .importing import template_workbook
+from .models import Article, CharterStatus, Obligation, Task, TaskOrigin, TaskStatus
 from .permissions import (
     can_change_status,
     can_change_task,
@@ -38,8 +41,10 @@ from .permissions import (
     can_edit_charter,
     can_edit_obligations,
     can_generate_tasks,
+    can_manage_programmes,
     can_upload_scan,
     charter_for,
+    programme_for,
     task_for,
     visible_charters,
 )
@@ -659,4 +664,120 @@ def task_evidence_download(request, pk):
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Work programmes -----------------------------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PROGRAMME_ITEM_STATES = ("done_on_time", "done_late", "pending", "overdue")
+
+
+@login_required
+def programme_list(request):
+    user = request.user
+    programmes = list(selectors.programme_list(user=user))
+    membership = membership_of(user)
+    can_create = is_site_admin(user) or bool(membership and can_manage_programmes(user, membership.agency.unit_id))
+    return render(request, "charters/programme_list.html", {"programmes": programmes, "can_create": can_create})
+
+
+@login_required
+def programme_create(request):
+    user = request.user
+    membership = membership_of(user)
+    ensure(is_site_admin(user) or bool(membership and can_manage_programmes(user, membership.agency.unit_id)))
+    agencies = pickable_agencies(user, own_unit=True)
+    charters = visible_charters(user).exclude(status=CharterStatus.DRAFT).select_related("unit").order_by("-signed_on")
+    if membership is not None and not is_site_admin(user):
+        charters = charters.filter(unit_id=membership.agency.unit_id)
+    form = forms.WorkProgrammeForm(
+        request.POST or None,
+        agencies=agencies,
+        charters=charters,
+        initial={"year": _today().year},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            programme = services.work_programme_create(
+                actor=user,
+                unit=data["issuer"].unit,
+                year=data["year"],
+                number=data["number"],
+                issued_on=data["issued_on"],
+                issuer=data["issuer"],
+                title=data["title"],
+                theme=data["theme"],
+                charter=data["charter"],
+                idempotency_token=data["idempotency_token"] or None,
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _("Work programme recorded. Import its items from Excel."))
+            return redirect("charters:programme_import", pk=programme.pk)
+    return render(request, "charters/programme_form.html", {"form": form})
+
+
+@login_required
+def programme_detail(request, pk):
+    user = request.user
+    programme = programme_for(user, pk)
+    today = _today()
+    origin, state = request.GET.get("origin"), request.GET.get("state")
+    origin = origin if origin in (TaskOrigin.PLANNED, TaskOrigin.ARISING) else None
+    state = state if state in PROGRAMME_ITEM_STATES else None
+    items = selectors.programme_items(programme, origin=origin, state=state, today=today)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "charters/programme_detail.html",
+        {
+            "programme": programme,
+            "figures": selectors.programme_figures(programme, today=today),
+            "page_obj": page,
+            "today": today,
+            "origin": origin,
+            "state": state,
+            "can_import": can_manage_programmes(user, programme.unit_id),
+        },
+    )
+
+
+@login_required
+def programme_import(request, pk):
+    user = request.user
+    programme = programme_for(user, pk, action="import")
+    form = forms.WorkProgrammeImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.work_programme_import_xlsx(
+                actor=user, programme=programme, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            if report.ok:
+                messages.success(request, _("%(count)s items imported.") % {"count": len(report.created)})
+                return redirect("charters:programme", pk=programme.pk)
+    return render(
+        request,
+        "charters/programme_import.html",
+        {
+            "programme": programme,
+            "form": form,
+            "report": report,
+            "columns": IMPORT_COLUMNS,
+            "max_rows": IMPORT_MAX_ROWS,
+        },
+    )
+
+
+@login_required
+@require_GET
+def programme_import_template(request):
+    response = HttpResponse(template_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-chuong-trinh-cong-tac.xlsx"'
     return response

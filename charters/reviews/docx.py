@@ -228,7 +228,7 @@ def _appendix(document, review, data, context):
     section.page_width, section.page_height = Mm(297), Mm(210)
     section.left_margin, section.right_margin = Mm(20), Mm(15)
     _para(document, "PHỤ LỤC", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, space_after=0, bold=True)
-    period = "trong nhiệm kỳ" if context["is_end_of_term"] else f"năm {context['year']}"
+    period = "trong nhiệm kỳ" if context["is_end_of_term"] else context.get("period_words") or f"năm {context['year']}"
     _para(
         document,
         f"Danh sách ý kiến, kiến nghị cử tri {period} và tình hình giải quyết (Kèm theo Báo cáo số "

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coordination.widgets import ChoiceLabelsMixin, DateInput
 
-from .models import AnnualReview, ReportFormat, ReviewKind
+from .models import KINDS_WITH_GIVEN_PERIOD, AnnualReview, ReportFormat, ReviewKind
 from .text import signers_parse, signers_text
 
 TEXTAREA = {"rows": 8, "class": "review-text"}
@@ -16,12 +16,37 @@ TEXTAREA = {"rows": 8, "class": "review-text"}
 class ReviewCreateForm(ChoiceLabelsMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label=_("Kind"), choices=ReviewKind.choices, initial=ReviewKind.ANNUAL)
+    period_start = forms.DateField(
+        label=_("Period from"),
+        required=False,
+        widget=DateInput,
+        help_text=_("For a review of a given period or a mid-term review."),
+    )
+    period_end = forms.DateField(label=_("Period to"), required=False, widget=DateInput)
     idempotency_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("idempotency_token", uuid.uuid4().hex)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") in KINDS_WITH_GIVEN_PERIOD:
+            start, end = data.get("period_start"), data.get("period_end")
+            if not start:
+                self.add_error("period_start", _("Give the first day of the period under review."))
+            if not end:
+                self.add_error("period_end", _("Give the last day of the period under review."))
+            if start and end and start > end:
+                self.add_error("period_end", _("The period cannot end before it starts."))
+            if start and not 2000 <= start.year <= 2100:
+                self.add_error("period_start", _("The date is out of range."))
+            if end and not 2000 <= end.year <= 2100:
+                self.add_error("period_end", _("The date is out of range."))
+        else:
+            data["period_start"] = data["period_end"] = None
+        return data
 
 
 class ReviewEditForm(ChoiceLabelsMixin, forms.ModelForm):

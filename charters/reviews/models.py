@@ -3,14 +3,17 @@
 The tables keep the names they had when these models belonged to `charters` (db_table): the move to the
 `reviews` app changed only Django's state (reviews/migrations/0001_initial.py)."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
+    "KINDS_WITH_GIVEN_PERIOD",
     "NARRATIVE_FIELDS",
     "VERSIONED_FIELDS",
     "AnnualReview",
@@ -44,7 +47,13 @@ def signed_copy_path(instance, filename):
 
 class ReviewKind(models.TextChoices):
     ANNUAL = "annual", _("Annual review")
+    PERIOD = "period", _("Review of a given period")
+    MID_TERM = "mid_term", _("Mid-term review")
     END_OF_TERM = "end_of_term", _("End-of-term review")
+
+
+# Kinds whose period the user gives (an annual review covers the calendar year, an end-of-term one the term).
+KINDS_WITH_GIVEN_PERIOD = (ReviewKind.PERIOD, ReviewKind.MID_TERM)
 
 
 class ReviewStatus(models.TextChoices):
@@ -93,7 +102,9 @@ VERSIONED_FIELDS = (
 
 
 class AnnualReview(models.Model):
-    """The evaluation of one charter for one year (hội nghị sơ kết) or for the whole term (tổng kết).
+    """The evaluation of one charter over a period: a calendar year, a span the offices chose (sơ kết of
+    15/4/2018–15/4/2019), half the term, or the whole term (tổng kết). `year` names the working year the
+    report speaks of (the period's first year unless given).
 
     `stats` is frozen when the review is generated (or refreshed while a draft), so a printed
     report never changes when later data arrives."""
@@ -103,6 +114,8 @@ class AnnualReview(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=20, choices=ReviewKind.choices, default=ReviewKind.ANNUAL)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
     status = models.CharField(
         _("status"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT, db_index=True
     )
@@ -144,12 +157,26 @@ class AnnualReview(models.Model):
         verbose_name_plural = _("annual reviews")
         ordering = ["-year", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["charter", "year", "kind"], name="review_one_per_charter_year_kind"),
+            models.UniqueConstraint(
+                fields=["charter", "kind", "period_start", "period_end"], name="review_one_per_charter_period_kind"
+            ),
             models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="review_year_sane"),
+            models.CheckConstraint(condition=Q(period_start__lte=F("period_end")), name="review_period_ordered"),
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.year} — {self.charter.number}"
+        if self.kind in KINDS_WITH_GIVEN_PERIOD and self.period_start and self.period_end:
+            period = f"{self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y}"
+        else:
+            period = self.year
+        return f"{self.get_kind_display()} {period} — {self.charter.number}"
+
+    def save(self, *args, **kwargs):
+        # Rows written without a period (older code, fixtures) cover the calendar year, as before periods.
+        if self.kind == ReviewKind.ANNUAL and self.year and (self.period_start is None or self.period_end is None):
+            self.period_start = self.period_start or datetime.date(self.year, 1, 1)
+            self.period_end = self.period_end or datetime.date(self.year, 12, 31)
+        super().save(*args, **kwargs)
 
     @property
     def unit(self):
@@ -159,6 +186,13 @@ class AnnualReview(models.Model):
     @property
     def is_draft(self):
         return self.status == ReviewStatus.DRAFT
+
+    @property
+    def period_label(self):
+        """How pages name the review's period: the year, or "15/04/2018 – 15/04/2019" for a chosen span."""
+        if self.kind in KINDS_WITH_GIVEN_PERIOD and self.period_start and self.period_end:
+            return f"{self.period_start:%d/%m/%Y} – {self.period_end:%d/%m/%Y}"
+        return str(self.year)
 
     @property
     def reference(self):
@@ -172,6 +206,8 @@ class AnnualReview(models.Model):
             errors["symbol"] = _("A report's symbol starts with BC (Decree 30/2020), e.g. BC-HĐND.")
         if self.number and not self.number.isdigit():
             errors["number"] = _("The number is digits only; the symbol follows the slash.")
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            errors["period_end"] = _("The period cannot end before it starts.")
         if errors:
             raise ValidationError(errors)
 
@@ -316,7 +352,10 @@ class ReportFile(models.Model):
         review = self.review
         kind = "tong-ket" if review.kind == ReviewKind.END_OF_TERM else "so-ket"
         suffix = "-phu-luc" if self.with_appendix else ""
-        return f"bao-cao-{kind}-{review.year}-v{self.source_version.number}-{self.pk}{suffix}.{self.format}"
+        period = review.year
+        if review.kind in KINDS_WITH_GIVEN_PERIOD:
+            period = f"{review.period_start:%Y%m%d}-{review.period_end:%Y%m%d}"
+        return f"bao-cao-{kind}-{period}-v{self.source_version.number}-{self.pk}{suffix}.{self.format}"
 
     @property
     def content_type(self):

@@ -16,6 +16,8 @@ from .text import (  # noqa: F401 - signature_lines is imported from here by cal
     comparison_rows,
     field_label,
     meeting_label,
+    next_period_words,
+    period_words,
     signature_lines,
     signers_default,
     vn_int,
@@ -88,10 +90,10 @@ def _without_place(name, unit):
     return name
 
 
-def appendix_rows_compute(charter, year, kind, as_of):
+def appendix_rows_compute(charter, year, kind, as_of, period=None):
     """The petitions of the appendix as JSON rows, as they stand at `as_of` (frozen into a ReviewSnapshot when
     the figures are generated). An answer dated after the cut-off is not shown, as the figures do not count it."""
-    start, end = review_period(charter, year, kind)
+    start, end = review_period(charter, year, kind, period)
     unit = charter.unit
     rows = (
         Scope(charter, start, end)
@@ -138,7 +140,11 @@ def _appendix_rows(review, data):
         rows = snapshot.rows
     else:
         rows = appendix_rows_compute(
-            review.charter, review.year, review.kind, datetime.date.fromisoformat(stats["as_of"])
+            review.charter,
+            review.year,
+            review.kind,
+            datetime.date.fromisoformat(stats["as_of"]),
+            (review.period_start, review.period_end),
         )
     for row in rows:
         yield {
@@ -245,14 +251,15 @@ def petitions_sentence(petitions, *, period_word="trong năm"):
     return "; ".join(parts) + "."
 
 
-def statistics_blocks(stats, tables, *, year, is_end_of_term):
+def statistics_blocks(stats, tables, *, year, is_end_of_term, column=None):
     """The figures of the report as blocks (caption + table, paragraphs); tables without any figure are left
     out and the others keep consecutive numbers."""
     blocks = []
     comparison = comparison_rows(stats)
     if comparison["rows"]:
         years = comparison["years"]
-        header = ["STT", "Chỉ tiêu", "Nhiệm kỳ" if is_end_of_term else f"Năm {year}", *[f"Năm {y}" for y in years]]
+        column = column or ("Nhiệm kỳ" if is_end_of_term else f"Năm {year}")
+        header = ["STT", "Chỉ tiêu", column, *[f"Năm {y}" for y in years]]
         if years:
             header.append("So sánh")
         rows = []
@@ -371,10 +378,12 @@ def report_context(review, data, *, with_appendix=False):
         if blocks:
             sections.append({"title": title, "blocks": blocks})
 
-    period = "NHIỆM KỲ" if is_end_of_term else f"NĂM {year}"
+    words = period_words({"kind": review.kind, "year": year, **stats})
+    period = words.upper()
     section("ĐÁNH GIÁ CHUNG", _paragraphs(text_blocks(data.get("general_assessment", ""))))
     results = _paragraphs(text_blocks(data.get("results", "")))
-    figures = statistics_blocks(stats, tables, year=year, is_end_of_term=is_end_of_term)
+    column = None if words.startswith(("năm", "nhiệm kỳ")) else words[:1].upper() + words[1:]
+    figures = statistics_blocks(stats, tables, year=year, is_end_of_term=is_end_of_term, column=column)
     if figures:
         cut_off = f"số liệu tính đến ngày {as_of:%d/%m/%Y}"
         if computed and computed != as_of:
@@ -397,7 +406,7 @@ def report_context(review, data, *, with_appendix=False):
     conclusions += _paragraphs(text_blocks(data.get("charter_decision_note", "")))
     kind_word = "TỔNG KẾT" if is_end_of_term else "SƠ KẾT"
     section(f"KẾT LUẬN CỦA HỘI NGHỊ {kind_word} VÀ VỀ QUY CHẾ PHỐI HỢP", conclusions)
-    next_period = "NHIỆM KỲ TỚI" if is_end_of_term else f"NĂM {year + 1}"
+    next_period = next_period_words({"kind": review.kind, "year": year, **stats}).upper()
     section(f"PHƯƠNG HƯỚNG, NHIỆM VỤ VÀ GIẢI PHÁP {next_period}", _paragraphs(text_blocks(data.get("next_tasks", ""))))
     section("KIẾN NGHỊ, ĐỀ XUẤT", _paragraphs(text_blocks(data.get("recommendations", ""))))
     for index, item in enumerate(sections):
@@ -409,6 +418,7 @@ def report_context(review, data, *, with_appendix=False):
         "asset_base": ASSET_BASE,
         "review": review,
         "year": year,
+        "period_words": words,
         "is_end_of_term": is_end_of_term,
         "is_draft": not approved,
         "version_number": data.get("_version"),
@@ -438,6 +448,7 @@ def appendix_html(review, data, rows, *, first_part, start_page):
     context = {
         "asset_base": ASSET_BASE,
         "year": review.year,
+        "period_words": period_words({"kind": review.kind, "year": review.year, **data["stats"]}),
         "is_end_of_term": review.kind == ReviewKind.END_OF_TERM,
         "is_draft": not approved,
         "as_of": datetime.date.fromisoformat(data["stats"]["as_of"]),

@@ -32,6 +32,7 @@ from coordination.queueing import enqueue, enqueue_on_commit
 from . import permissions
 from .docx import report_docx
 from .models import (
+    KINDS_WITH_GIVEN_PERIOD,
     VERSIONED_FIELDS,
     AnnualReview,
     ApprovalMethod,
@@ -46,7 +47,7 @@ from .models import (
     report_storage,
 )
 from .report import appendix_rows_compute, report_pdf
-from .stats import statistics_compute
+from .stats import review_period, statistics_compute
 from .text import (
     introduction_default,
     narrative_prefill,
@@ -85,12 +86,13 @@ def _version_data(review):
 def _figures_freeze(review, *, today=None):
     """Compute the figures and freeze the appendix's petitions with them (one snapshot per computation)."""
 
-    stats = statistics_compute(review.charter, review.year, kind=review.kind, today=today)
+    period = (review.period_start, review.period_end)
+    stats = statistics_compute(review.charter, review.year, kind=review.kind, today=today, period=period)
     as_of = datetime.date.fromisoformat(stats["as_of"])
     frozen = ReviewSnapshot.objects.create(
         review=review,
         as_of=as_of,
-        rows=appendix_rows_compute(review.charter, review.year, review.kind, as_of),
+        rows=appendix_rows_compute(review.charter, review.year, review.kind, as_of, period),
     )
     stats["snapshot"] = frozen.pk
     return stats
@@ -112,10 +114,23 @@ def _parties(charter):
 
 
 @transaction.atomic
-def review_create(*, actor, charter, year, kind=ReviewKind.ANNUAL, idempotency_token=None, today=None):
+def review_create(
+    *,
+    actor,
+    charter,
+    year=None,
+    kind=ReviewKind.ANNUAL,
+    period_start=None,
+    period_end=None,
+    idempotency_token=None,
+    today=None,
+):
     """Generate a review: freeze the statistics, pre-fill the narrative, save version 1.
 
-    The same idempotency token (a double-submitted form) returns the review created the first time."""
+    The period is the calendar `year` (an annual review), the charter's term (end of term), or the given
+    `period_start`–`period_end` (a sơ kết of a chosen span, a mid-term review; `year` defaults to the
+    period's first year). The same idempotency token (a double-submitted form) returns the review created
+    the first time."""
     ensure(permissions.can_draft_review(actor, charter))
     if idempotency_token:
         existing = AnnualReview.objects.filter(idempotency_token=idempotency_token).first()
@@ -124,18 +139,35 @@ def review_create(*, actor, charter, year, kind=ReviewKind.ANNUAL, idempotency_t
     charter = charters_with_unit_and_term().get(pk=charter.pk)
     if charter.status == CharterStatus.DRAFT:
         raise ValidationError(_("A charter that is not signed yet has nothing to review."))
-    if AnnualReview.objects.filter(charter=charter, year=year, kind=kind).exists():
-        raise ValidationError(_("A review of this charter for %(year)s already exists.") % {"year": year})
+    if kind in KINDS_WITH_GIVEN_PERIOD:
+        if not period_start or not period_end:
+            raise ValidationError({"period_start": _("Give the first and last day of the period under review.")})
+        if period_start > period_end:
+            raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+        year = year or period_start.year
+    elif year is None:
+        raise ValidationError({"year": _("Give the year under review.")})
+    period_start, period_end = review_period(charter, year, kind, (period_start, period_end))
+    if AnnualReview.objects.filter(
+        charter=charter, kind=kind, period_start=period_start, period_end=period_end
+    ).exists():
+        raise ValidationError(
+            _("A review of this charter for %(period)s already exists.")
+            % {"period": f"{period_start:%d/%m/%Y} – {period_end:%d/%m/%Y}"}
+        )
+    period = (period_start, period_end)
     parties = _parties(charter)
-    stats = statistics_compute(charter, year, kind=kind, today=today)
+    stats = statistics_compute(charter, year, kind=kind, today=today, period=period)
     review = AnnualReview(
         charter=charter,
         year=year,
         kind=kind,
+        period_start=period_start,
+        period_end=period_end,
         symbol=symbol_default(parties),
         place=charter.unit.place_name,
-        summary=summary_default(year, kind),
-        introduction=introduction_default(charter, year, parties),
+        summary=summary_default(year, kind, period),
+        introduction=introduction_default(charter, year, parties, period, kind),
         recipients=recipients_default(charter, parties),
         signers=signers_default(charter),
         stats=stats,
@@ -155,7 +187,7 @@ def review_create(*, actor, charter, year, kind=ReviewKind.ANNUAL, idempotency_t
     as_of = datetime.date.fromisoformat(stats["as_of"])
 
     frozen = ReviewSnapshot.objects.create(
-        review=review, as_of=as_of, rows=appendix_rows_compute(charter, year, kind, as_of)
+        review=review, as_of=as_of, rows=appendix_rows_compute(charter, year, kind, as_of, period)
     )
     review.stats["snapshot"] = frozen.pk
     review.save(update_fields=["stats"])
@@ -164,7 +196,7 @@ def review_create(*, actor, charter, year, kind=ReviewKind.ANNUAL, idempotency_t
         actor=actor,
         obj=review,
         action="create",
-        changes={"year": year, "kind": kind},
+        changes={"year": year, "kind": kind, "period_start": period_start, "period_end": period_end},
         summary=_("Review of %(year)s generated") % {"year": year},
     )
     return review

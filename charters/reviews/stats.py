@@ -52,8 +52,11 @@ COMPARED_YEARS = 2
 NOT_AWAITING = (Status.RECEIVED, Status.CLASSIFIED, Status.RETURNED)
 
 
-def review_period(charter, year, kind):
-    """First and last day the review covers: the calendar year, or the charter's term for an end-of-term review."""
+def review_period(charter, year, kind, period=None):
+    """First and last day the review covers: `period` (start, end) when given (a sơ kết of a chosen span, a
+    mid-term review), else the calendar year, or the charter's term for an end-of-term review."""
+    if period is not None and period[0] and period[1]:
+        return period[0], period[1]
     if kind == ReviewKind.END_OF_TERM:
         return charter.term.start_date, charter.term.end_date
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
@@ -326,10 +329,10 @@ def headline_of(stats):
     }
 
 
-def statistics_compute(charter, year, *, kind=ReviewKind.ANNUAL, today=None, with_previous=True):
-    """All figures of `charter` (see `Scope`) for `year`, as JSON-ready data."""
+def statistics_compute(charter, year, *, kind=ReviewKind.ANNUAL, today=None, with_previous=True, period=None):
+    """All figures of `charter` (see `Scope`) for `year` or the given `period` (start, end), as JSON-ready data."""
     today = today or timezone.localdate()
-    start, end = review_period(charter, year, kind)
+    start, end = review_period(charter, year, kind, period)
     as_of = min(today, end)
     scope = Scope(charter, start, end)
     stats = {
@@ -350,7 +353,7 @@ def statistics_compute(charter, year, *, kind=ReviewKind.ANNUAL, today=None, wit
         "documents": _document_counts(scope, as_of),
     }
     stats["headline"] = headline_of(stats)
-    if with_previous and kind == ReviewKind.ANNUAL:
+    if with_previous and kind == ReviewKind.ANNUAL and (start, end) == review_period(charter, year, kind):
         stats["previous"] = previous_headlines(charter, year, today=today)
     return stats
 

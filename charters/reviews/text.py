@@ -4,6 +4,7 @@ This is document text (the report is a Vietnamese administrative document), so i
 Vietnamese here rather than translated; the secretariat edits it before the report is issued.
 """
 
+import datetime
 import re
 
 from django.utils import translation
@@ -159,7 +160,7 @@ def _area_paragraph(code, stats, year):
             return NOTHING_RECORDED
         parts = []
         if sessions:
-            parts.append(f"Các cơ quan đã phối hợp chuẩn bị và tổ chức {vn_int(sessions)} kỳ họp HĐND trong năm {year}")
+            parts.append(f"Các cơ quan đã phối hợp chuẩn bị và tổ chức {vn_int(sessions)} kỳ họp HĐND {_within(stats)}")
         if documents["total"]:
             text = f"tổng số tài liệu trình kỳ họp là {vn_int(documents['total'])}"
             details = []
@@ -252,6 +253,34 @@ def _article_line(row):
     return text + "."
 
 
+def period_words(stats):
+    """How the report names the period it covers, from the frozen figures: "năm 2025", "nhiệm kỳ", or
+    "từ ngày 15/04/2018 đến ngày 15/04/2019" (a sơ kết of a span the offices chose, a mid-term review)."""
+    kind, year = stats.get("kind", "annual"), stats["year"]
+    if kind == "end_of_term":
+        return "nhiệm kỳ"
+    start, end = stats.get("period_start"), stats.get("period_end")
+    if not start or not end or (start, end) == (f"{year}-01-01", f"{year}-12-31"):
+        return f"năm {year}"
+    start, end = datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)
+    return f"từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
+
+
+def _within(stats):
+    words = period_words(stats)
+    return f"trong {words}" if words.startswith(("năm", "nhiệm kỳ")) else words
+
+
+def next_period_words(stats):
+    """The period the directions are for: the next year after a calendar year, else "thời gian tới"."""
+    kind = stats.get("kind", "annual")
+    if kind == "end_of_term":
+        return "nhiệm kỳ tới"
+    if period_words(stats).startswith("năm "):
+        return f"năm {stats['year'] + 1}"
+    return "thời gian tới"
+
+
 def narrative_prefill(charter, stats):
     """The pre-filled sections of a review, as editable text (paragraphs separated by blank lines).
 
@@ -285,7 +314,7 @@ def narrative_prefill(charter, stats):
     done_planned = planned["done_on_time"] + planned["done_late"]
     work_parts = []
     if planned["total"]:
-        text = f"Chương trình công tác năm {year} gồm {_with_changes('tasks_planned', stats)} nhiệm vụ; " + (
+        text = f"Chương trình công tác {period_words(stats)} gồm {_with_changes('tasks_planned', stats)} nhiệm vụ; " + (
             f"đã hoàn thành {vn_int(done_planned)} nhiệm vụ ({vn_percent(done_planned, planned['total'])})"
             if done_planned
             else "chưa có nhiệm vụ hoàn thành tính đến ngày chốt số liệu"
@@ -348,11 +377,11 @@ def narrative_prefill(charter, stats):
             "Việc theo dõi, đôn đốc thực hiện kiến nghị sau giám sát và sau tiếp xúc cử tri có lúc chưa thường xuyên."
         )
     causes = "\n".join(f"- {item}" for item in cause_items) if shortcomings_items else ""
-    next_year = year + 1
+    next_period = next_period_words(stats)
     next_tasks = (
-        f"- Tiếp tục thực hiện nghiêm Quy chế phối hợp số {charter.number}; xây dựng chương trình công tác năm "
-        f"{next_year} bảo đảm rõ người, rõ việc, rõ thời gian.\n"
-        f"- Phối hợp chuẩn bị chu đáo các kỳ họp HĐND năm {next_year}; gửi tài liệu kỳ họp đúng thời hạn quy định.\n"
+        f"- Tiếp tục thực hiện nghiêm Quy chế phối hợp số {charter.number}; xây dựng chương trình công tác "
+        f"{next_period} bảo đảm rõ người, rõ việc, rõ thời gian.\n"
+        f"- Phối hợp chuẩn bị chu đáo các kỳ họp HĐND {next_period}; gửi tài liệu kỳ họp đúng thời hạn quy định.\n"
         "- Nâng cao chất lượng tiếp xúc cử tri; theo dõi, đôn đốc giải quyết dứt điểm các kiến nghị quá hạn.\n"
         "- Tăng cường trao đổi thông tin giữa các cơ quan, nhất là giữa các Văn phòng."
     )
@@ -373,25 +402,47 @@ def narrative_prefill(charter, stats):
 
 def general_assessment_default(charter, stats):
     """A starting point for "Đánh giá chung", to be rewritten by the secretariat after the conference."""
+    period = period_words(stats)
     return (
-        f"Năm {stats['year']}, các cơ quan đã chủ động triển khai thực hiện Quy chế phối hợp số {charter.number}, "
+        f"{period[:1].upper()}{period[1:]}, các cơ quan đã chủ động triển khai thực hiện Quy chế phối hợp số "
+        f"{charter.number}, "
         "bảo đảm nguyên tắc và yêu cầu phối hợp; công tác phối hợp đi vào nền nếp, góp phần thực hiện thắng lợi "
         "các nhiệm vụ chính trị của địa phương."
     )
 
 
-def introduction_default(charter, year, parties):
+def _period_stats(year, kind, period):
+    start, end = period if period else (None, None)
+    return {
+        "year": year,
+        "kind": kind,
+        "period_start": start.isoformat() if start else None,
+        "period_end": end.isoformat() if end else None,
+    }
+
+
+def introduction_default(charter, year, parties, period=None, kind="annual"):
     party_names = ", ".join(party.agency.name for party in parties)
     signed = f" ngày {charter.signed_on:%d/%m/%Y}" if charter.signed_on else ""
+    stats = _period_stats(year, kind, period)
     return (
         f"Thực hiện Quy chế phối hợp số {charter.number}{signed} giữa {party_names}, các cơ quan báo cáo kết quả "
-        f"thực hiện Quy chế phối hợp năm {year} và phương hướng, nhiệm vụ năm {year + 1} như sau:"
+        f"thực hiện Quy chế phối hợp {period_words(stats)} và phương hướng, nhiệm vụ {next_period_words(stats)} "
+        "như sau:"
     )
 
 
-def summary_default(year, kind):
+def summary_default(year, kind, period=None):
     if kind == "end_of_term":
         return "Tổng kết thực hiện Quy chế phối hợp công tác nhiệm kỳ"
+    stats = _period_stats(year, kind, period)
+    if kind == "mid_term":
+        return f"Sơ kết giữa nhiệm kỳ thực hiện Quy chế phối hợp công tác ({period_words(stats)})"
+    if kind == "period":
+        return (
+            f"Sơ kết thực hiện Quy chế phối hợp công tác năm {year} ({period_words(stats)}) và phương hướng, "
+            f"nhiệm vụ {next_period_words(stats)}"
+        )
     return f"Kết quả thực hiện Quy chế phối hợp công tác năm {year} và phương hướng, nhiệm vụ năm {year + 1}"
 
 

@@ -161,6 +161,8 @@ def review_create(request, charter_pk):
                 charter=charter,
                 year=form.cleaned_data["year"],
                 kind=form.cleaned_data["kind"],
+                period_start=form.cleaned_data.get("period_start"),
+                period_end=form.cleaned_data.get("period_end"),
                 idempotency_token=form.cleaned_data["idempotency_token"] or None,
             )
         except ValidationError as error:

@@ -10,6 +10,7 @@ outsider (→ 404 for another unit's object, before any form is read).
 A URL pattern without an entry fails `test_every_url_pattern_has_an_entry`: add new URLs here.
 """
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
@@ -32,6 +33,23 @@ class Entry:
         codes = self.expect.split()
         assert len(codes) == len(ACTORS), self.expect
         return dict(zip(ACTORS, codes, strict=True))
+
+
+def _programme(w):
+    """The owning unit's work programme (made here, not in the shared world fixture)."""
+    from charters.models import WorkProgramme
+
+    programme, _created = WorkProgramme.objects.get_or_create(
+        unit=w.task.unit,
+        year=2026,
+        number="01/CTr-HĐND",
+        defaults={
+            "issued_on": datetime.date(2026, 1, 7),
+            "issuer": w.task.responsible_agency,
+            "title": "Chương trình công tác năm 2026",
+        },
+    )
+    return programme
 
 
 def _r(name, *args):
@@ -94,6 +112,14 @@ MATRIX = {
     "charters:task": E("charters:task", "L 200 200 404 200 200 200", lambda w: w.task.pk),
     "charters:task_edit": E("charters:task_edit", "L 200 403 404 403 200 200", lambda w: w.task.pk),
     "charters:task_evidence": E("charters:task_evidence", "L 200 200 404 200 200 200", lambda w: w.task.pk),
+    # Work programmes: every member of the unit reads; the unit's clerks and secretariat record and import.
+    "charters:programmes": E("charters:programmes", "L 200 200 200 200 200 200"),
+    "charters:programme_create": E("charters:programme_create", "L 200 200 200 403 200 200"),
+    "charters:programme_import_template": E("charters:programme_import_template", "L 200 200 200 200 200 200"),
+    "charters:programme": E("charters:programme", "L 200 200 404 200 200 200", lambda w: _programme(w).pk),
+    "charters:programme_import": E(
+        "charters:programme_import", "L 200 200 404 403 200 200", lambda w: _programme(w).pk
+    ),
     # Annual reviews: party members read; the parties' secretariat drafts; other agencies of the unit 403.
     "charters:review_list": E("charters:review_list", "L 200 200 200 200 200 200"),
     "charters:review_create": E("charters:review_create", "L 403 403 404 403 200 200", lambda w: w.in_force.pk),

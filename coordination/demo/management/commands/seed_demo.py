@@ -8,6 +8,7 @@ from coordination.dashboard.summary import petition_summary_refresh
 from coordination.demo import charters, meetings, reviews, voters
 from coordination.demo import public as public_demo
 from coordination.demo.seed import DEMO_PASSWORD, DemoContext, seed_core
+from coordination.demo.workprogramme import seed as workprogramme_seed
 
 # Order matters: meetings link to charters, council-session duties to the sessions, petitions to meetings.
 APP_SEEDERS = [
@@ -17,6 +18,7 @@ APP_SEEDERS = [
     ("voters", voters.seed),
     ("reviews", reviews.seed),
     ("public answers", public_demo.seed),
+    ("work programmes and period reviews", workprogramme_seed),
 ]
 
 

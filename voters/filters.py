@@ -21,7 +21,7 @@ DATE = DateInput()
 
 # The unit, agency and meeting filters list their choices as <option>s up to this many; past it (a
 # province's communes and agencies, the site administrator's whole country, years of meetings) the
-# <select> carries only the chosen value and becomes a type-ahead field (static/voters/typeahead.js) over
+# <select> carries only the chosen value and becomes a type-ahead field (static/js/typeahead.js) over
 # `petition_filter_choices`, which searches the same querysets: no page ships thousands of <option>s.
 TYPEAHEAD_OVER = 100
 # The filters a type-ahead field serves, with the column their options show.

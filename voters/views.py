@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from coordination.choices import choice_search
 from coordination.forms import call_service_into_form, form_errors_from
 from coordination.permissions import agency_of, ensure, visible_unit_ids
 from coordination.query import query_id
@@ -41,7 +42,6 @@ from .models import AnswerAttachment, Field, Petition, Status
 from .pagination import IdsFirstPaginator
 from .selectors import (
     batch_duplicates,
-    choice_search,
     petition_counts,
     petition_detail,
     petition_list,

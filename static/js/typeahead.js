@@ -65,6 +65,7 @@
         select.appendChild(option);
       }
       select.value = String(item.id);
+      select.dispatchEvent(new Event("change", { bubbles: true }));
       input.value = item.text;
       close();
     }

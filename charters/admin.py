@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from coordination.admin_base import ReadOnlyAdmin, ReadOnlyInlineMixin
+from coordination.admin_base import LargeTableAdminMixin, ReadOnlyAdmin, ReadOnlyInlineMixin
 
 from .models import Article, Charter, CharterParty, Obligation, Task
 
@@ -34,9 +34,8 @@ class ObligationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(ReadOnlyAdmin):
+class TaskAdmin(LargeTableAdminMixin, ReadOnlyAdmin):
     list_display = ["title", "unit", "responsible_agency", "due_date", "status", "origin", "completed_on"]
     list_filter = ["status", "origin"]
     search_fields = ["title"]
-    date_hierarchy = "due_date"
     list_select_related = ["unit", "responsible_agency"]

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .admin_base import IN_ADMIN, AuditedAdmin, ReadOnlyAdmin
+from .admin_base import IN_ADMIN, AuditedAdmin, LargeTableAdminMixin, ReadOnlyAdmin
 from .audit import audit_record
 from .models import AdministrativeUnit, Agency, AuditEvent, CoordinationArea, DeadlineRule, Membership, Term, User
 
@@ -94,7 +94,7 @@ class DeadlineRuleAdmin(AuditedAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
+class AuditEventAdmin(LargeTableAdminMixin, ReadOnlyAdmin):
     list_display = ["created_at", "actor_name", "action", "object_repr", "unit_name"]
     list_filter = ["action"]
     search_fields = ["object_repr", "summary", "actor_name"]

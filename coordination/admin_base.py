@@ -7,8 +7,10 @@ audit entry in the admin's own transaction.
 """
 
 from django.contrib import admin
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record, snapshot
@@ -113,3 +115,31 @@ class AuditedAdmin(admin.ModelAdmin):
         with transaction.atomic(using=queryset.db):
             for obj in queryset:
                 self.delete_model(request, obj)
+
+
+# A changelist of a table with millions of rows counts its rows up to this many (40 pages; pages beyond it
+# are not offered: search or filter instead); counting a million petitions took longer than showing a page.
+LARGE_TABLE_COUNT_CAP = 2_000
+
+
+class CappedCountPaginator(Paginator):
+    """The admin changelist's paginator with a bounded count: `SELECT COUNT(*) FROM (… LIMIT cap + 1)`."""
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        if not isinstance(queryset, QuerySet):
+            return super().count
+        return min(queryset.order_by().values("pk")[: LARGE_TABLE_COUNT_CAP + 1].count(), LARGE_TABLE_COUNT_CAP)
+
+
+class LargeTableAdminMixin:
+    """The Django admin of a table with up to millions of rows: no full count (neither the filtered one,
+    capped by CappedCountPaginator, nor the unfiltered "N total"), no facet counts, no date hierarchy
+    (its year/month links read the whole table's dates; leave `date_hierarchy` unset), foreign keys as
+    raw ids (set `raw_id_fields`)."""
+
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = CappedCountPaginator
+    list_per_page = 50

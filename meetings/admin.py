@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from coordination.admin_base import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInlineMixin
+from coordination.admin_base import AuditedAdmin, LargeTableAdminMixin, ReadOnlyAdmin, ReadOnlyInlineMixin
 
 from .models import AgendaItem, Attendance, CalendarFeedToken, Conclusion, Meeting, SessionDocument
 
@@ -27,11 +27,10 @@ class SessionDocumentInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ReadOnlyAdmin):
+class MeetingAdmin(LargeTableAdminMixin, ReadOnlyAdmin):
     list_display = ["title", "kind", "unit", "host_agency", "starts_at", "minutes_recorded_at"]
     list_filter = ["kind", "subkind"]
     search_fields = ["title", "place", "chair"]
-    date_hierarchy = "starts_at"
     raw_id_fields = ["unit", "host_agency", "charter", "article", "session", "constituency_unit"]
     filter_horizontal = ["participating_agencies"]
     inlines = [AgendaItemInline, AttendanceInline, ConclusionInline, SessionDocumentInline]

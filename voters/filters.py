@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -18,10 +19,13 @@ from .selectors import PETITION_MEASURES, petition_measure_q, petition_place, pe
 
 DATE = DateInput()
 
-# The meeting drop-down offers the latest intake meetings only: listing every meeting of a province made
-# the page grow with the years (thousands of <option>s). A meeting named in the URL (links from a meeting's
-# page) is always accepted.
-MEETING_CHOICES = 50
+# The unit, agency and meeting filters list their choices as <option>s up to this many; past it (a
+# province's communes and agencies, the site administrator's whole country, years of meetings) the
+# <select> carries only the chosen value and becomes a type-ahead field (static/js/typeahead.js) over
+# `petition_filter_choices`, which searches the same querysets: no page ships thousands of <option>s.
+TYPEAHEAD_OVER = 100
+# The filters a type-ahead field serves, with the column their options show.
+TYPEAHEAD_LABELS = {"agency": "name", "unit": "name", "meeting": "title"}
 
 SORTS = {
     "received": ("-received_on", "-id"),
@@ -115,26 +119,40 @@ class PetitionFilter(django_filters.FilterSet):
         )
         self.filters["agency"].queryset = pickable_agencies(user)
         self.filters["lead_agency"].queryset = self.filters["agency"].queryset
-        recent = meetings.filter(kind__in=PETITION_INTAKE_KINDS).order_by("-starts_at", "-id")
-        offered = Q(pk__in=recent.values("pk")[:MEETING_CHOICES])
-        selected = str((self.data or {}).get("meeting") or "")
-        if selected.isdigit():
-            offered |= Q(pk=int(selected))
-        self.filters["meeting"].queryset = meetings.filter(offered).order_by("-starts_at", "-id")
+        # Any visible meeting is accepted (links from a meeting's page); the choices offered are intake meetings.
+        self.filters["meeting"].queryset = meetings.order_by("-starts_at", "-id")
 
     @property
     def form(self):
         """The filter form, its long drop-downs fed (id, label) rows: the querysets still validate the input,
-        but the options no longer build a model instance each (~300 agencies with their unit, 50 meetings
-        with every column: ~10 ms of a list page's CPU)."""
+        but the options no longer build a model instance each. At most TYPEAHEAD_OVER rows are read per
+        drop-down (one query each); a longer list becomes a type-ahead field holding only the chosen value."""
         if not hasattr(self, "_form"):
             form = super().form
             label_empty_choices(form, filtering=True)
-            for name, label in (("agency", "name"), ("unit", "name"), ("meeting", "title")):
+            for name, label in TYPEAHEAD_LABELS.items():
                 field = form.fields[name]
                 empty = [("", field.empty_label)] if field.empty_label is not None else []
-                field.widget.choices = empty + list(field.queryset.values_list("pk", label))
+                rows = list(self.choice_queryset(name).values_list("pk", label)[: TYPEAHEAD_OVER + 1])
+                if len(rows) <= TYPEAHEAD_OVER:
+                    field.widget.choices = empty + rows
+                    continue
+                chosen = self._chosen(form, name)
+                field.widget.choices = empty + ([(chosen.pk, getattr(chosen, label))] if chosen else [])
+                field.widget.attrs["data-typeahead"] = reverse("voters:filter_choices", args=[name])
+                field.widget.attrs["data-typeahead-none"] = _("Nothing matches")
         return self._form
+
+    def choice_queryset(self, name):
+        """What the drop-down or type-ahead of filter `name` offers (the meeting filter: intake meetings)."""
+        queryset = self.filters[name].queryset
+        return queryset.filter(kind__in=PETITION_INTAKE_KINDS) if name == "meeting" else queryset
+
+    def _chosen(self, form, name):
+        """The instance the URL chose for `name`, read by the form's validation (which runs here, once)."""
+        if not self.is_bound or not form.is_valid():
+            return None
+        return form.cleaned_data.get(name)
 
     def filter_search(self, queryset, name, value):
         return petition_search(queryset, value)

@@ -461,6 +461,9 @@ class Answer(models.Model):
                 name="answer_plan_has_date",
             ),
         ]
+        # The dashboard's live counts ("re-answered" measures: `petition_id IN (… WHERE is_reanswer)`) read
+        # this small index instead of hashing every answer (~0.37 s at 250,000 petitions per live count).
+        indexes = [models.Index(fields=["petition"], condition=Q(is_reanswer=True), name="answer_reanswer_petition")]
 
     def __str__(self):
         return f"{self.petition.reference}: {self.document_number or self.get_outcome_display()}"
@@ -516,6 +519,14 @@ class Evaluation(models.Model):
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
         ordering = ["created_at", "id"]
+        # The dashboard's live "judged unsatisfactory" count reads this instead of scanning every evaluation.
+        indexes = [
+            models.Index(
+                fields=["petition"],
+                condition=Q(result=EvaluationResult.UNSATISFACTORY),
+                name="evaluation_unsatisfactory",
+            )
+        ]
 
     def __str__(self):
         return f"{self.petition.reference}: {self.get_result_display()}"

@@ -9,6 +9,7 @@ app_name = "voters"
 urlpatterns = [
     path("", views.petition_list_view, name="list"),
     path("export.<str:fmt>", views.petition_export, name="export"),
+    path("filter-choices/<str:name>/", views.petition_filter_choices, name="filter_choices"),
     path("new/", views.petition_create_view, name="create"),
     path("batch/", views.petition_batch_intake, name="batch_intake"),
     path("similar/", views.petition_similar, name="similar"),

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,15 +13,16 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from coordination.choices import choice_search
 from coordination.forms import call_service_into_form, form_errors_from
-from coordination.permissions import agency_of, ensure
+from coordination.permissions import agency_of, ensure, visible_unit_ids
 from coordination.query import query_id
 from coordination.templatetags.ui import status_tone, vn_date
 from meetings.models import Meeting
 
 from . import permissions, services
 from .exporting import csv_chunks, xlsx_bytes
-from .filters import PetitionFilter
+from .filters import TYPEAHEAD_LABELS, PetitionFilter
 from .forms import (
     AnswerForm,
     BatchHeaderForm,
@@ -35,6 +36,7 @@ from .forms import (
     PetitionForm,
     ReturnForm,
 )
+from .highlight import highlighted
 from .importing import COLUMNS, MAX_ROWS, template_workbook
 from .models import AnswerAttachment, Field, Petition, Status
 from .pagination import IdsFirstPaginator
@@ -46,10 +48,16 @@ from .selectors import (
     petition_rows,
     petition_timeline,
     scope_label,
+    search_words,
     similar_petitions,
 )
 
 PAGE_SIZE = 50
+# A search shows "more than 1,000 results" past this many (20 pages), rather than counting them all.
+SEARCH_CAP = 1000
+# The national list (a site administrator sees every unit) counts up to this many (200 pages): counting a
+# million petitions was an index-only scan of the whole table on every page.
+NATIONAL_CAP = 10_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -73,10 +81,14 @@ def _filtered(request, queryset=None):
 @require_GET
 def petition_list_view(request):
     filterset, queryset, today = _filtered(request, permissions.petitions_visible_to(request.user))
-    # A search's count costs as much as its page (the trigram scan): both come from one query then.
-    searching = bool(filterset.form.cleaned_data.get("q")) if filterset.is_bound and filterset.is_valid() else False
+    # A search counts its matches up to SEARCH_CAP only ("more than 1,000 results"): a common word's count
+    # would read every petition of the scope.
+    query = filterset.form.cleaned_data.get("q") if filterset.is_bound and filterset.is_valid() else ""
     paginator = IdsFirstPaginator(
-        queryset, PAGE_SIZE, fetch=lambda ids: petition_rows(request.user, ids), count_with_page=searching
+        queryset,
+        PAGE_SIZE,
+        fetch=lambda ids: petition_rows(request.user, ids),
+        cap=SEARCH_CAP if query else (NATIONAL_CAP if visible_unit_ids(request.user) is None else None),
     )
     page = paginator.get_page(request.GET.get("page"))
     scope_queryset, scope_params = _list_scope(filterset, permissions.petitions_visible_to(request.user))
@@ -84,14 +96,14 @@ def petition_list_view(request):
     active_filters = any(value for key, value in request.GET.items() if key not in ("page", "sort"))
     # The list's own count is the scope's total when only scope filters are set; no second COUNT.
     narrowed = any(value for key, value in request.GET.items() if key not in ("page", "sort", *SCOPE_FILTERS))
-    counts["total"] = None if narrowed else page.paginator.count
+    counts["total"] = None if narrowed or paginator.capped else page.paginator.count
     scope_text = scope_label(
         *(
             filterset.form.cleaned_data.get(name) if filterset.is_bound and filterset.is_valid() else None
             for name in ("received_from", "received_to")
         )
     )
-    rows = _list_rows(request.user, page.object_list, today)
+    rows = _list_rows(request.user, page.object_list, today, highlight=search_words(query) if query else ())
     return render(
         request,
         "voters/petition_list.html",
@@ -105,6 +117,7 @@ def petition_list_view(request):
             "active_filters": active_filters,
             "tabs": _list_tabs(request, filterset, counts, scope_params),
             "scope_text": scope_text,
+            "query": query,
         },
     )
 
@@ -195,7 +208,7 @@ def _shorten(text, length):
     return text if len(text) <= length else Truncator(text).chars(length)
 
 
-def _list_rows(user, petitions, today):
+def _list_rows(user, petitions, today, highlight=()):
     """What each row of the list shows, worked out here once per row (labels, badge colour, link, dates,
     shortened texts, flags): the template only prints dictionary entries, where an included template per
     badge, two URL reversals, lazy choice labels, date filters, `truncatechars` loops and model attribute
@@ -219,7 +232,7 @@ def _list_rows(user, petitions, today):
                 "url": reverse("voters:detail", args=[petition.pk]),
                 "primary": Petition.reference_for(petition.primary_id) if petition.primary_id else "",
                 "received": vn_date(petition.received_on),
-                "content": _shorten(petition.content, 160),
+                "content": highlighted(_shorten(petition.content, 160), highlight),
                 "voter": petition.voter_name if permissions.can_see_personal_data(user, petition) else "",
                 "place": petition.locality or (petition.commune.name if petition.commune_id else ""),
                 "meeting": _shorten(petition.meeting.title, 60) if petition.meeting_id else "",
@@ -234,6 +247,25 @@ def _list_rows(user, petitions, today):
             }
         )
     return rows
+
+
+@login_required
+@require_GET
+def petition_filter_choices(request, name):
+    """The type-ahead of the list's unit, agency and meeting filters: JSON `{"results": [{"id", "text"}],
+    "more"}`, the choices of the same querysets the filter validates against (the user's visible units,
+    pickable agencies, visible intake meetings) whose name contains the typed words."""
+    if name not in TYPEAHEAD_LABELS:
+        raise Http404
+    filterset = PetitionFilter(None, queryset=Petition.objects.none(), user=request.user)
+    queryset = filterset.choice_queryset(name)
+    extra = ("starts_at",) if name == "meeting" else ()
+    rows, more = choice_search(queryset, TYPEAHEAD_LABELS[name], request.GET.get("q", ""), extra=extra)
+    results = []
+    for pk, label, *details in rows:
+        text = f"{label} · {vn_date(details[0])}" if details and details[0] else label
+        results.append({"id": pk, "text": text})
+    return JsonResponse({"results": results, "more": more})
 
 
 @login_required

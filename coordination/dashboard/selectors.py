@@ -133,6 +133,7 @@ class Scope:
     agency_forced: bool = False
     year: int | None = None
     units: list = field(default_factory=list)
+    units_typeahead: bool = False  # the unit is chosen by typing (too many units for a drop-down)
     agencies: list = field(default_factory=list)
     # The `SummaryRefresh` the petition figures are read from; None: counted live (see `dashboard_figures`).
     summary: object = None
@@ -236,13 +237,22 @@ def _has_agencies():
     return Exists(Agency.objects.filter(unit=OuterRef("pk")))
 
 
-def dashboard_units(user):
+# Past this many units to choose from (a site administrator: every unit of the country), the dashboard's
+# unit drop-down holds only the unit shown and becomes a type-ahead field over `dashboard_unit_choices`.
+UNIT_CHOICES_OVER = 100
+
+
+def dashboard_units_queryset(user):
     """Units the user may choose: those with agencies among the visible ones (every such unit for site admins)."""
     ids = visible_unit_ids(user)
     queryset = AdministrativeUnit.objects.filter(_has_agencies())
     if ids is not None:
         queryset = queryset.filter(pk__in=ids)
-    return list(queryset.order_by("level", "name"))
+    return queryset.order_by("level", "name")
+
+
+def dashboard_units(user):
+    return list(dashboard_units_queryset(user))
 
 
 def dashboard_scope(user, params, today=None):
@@ -256,7 +266,9 @@ def dashboard_scope(user, params, today=None):
     unit_id = parse_int(params.get("unit"))
     if unit_id is not None:
         ensure_unit_visible(user, unit_id)
-    units = dashboard_units(user)
+    # At most UNIT_CHOICES_OVER + 1 units are read: a longer list is a type-ahead field, not 3,000 <option>s.
+    units = list(dashboard_units_queryset(user)[: UNIT_CHOICES_OVER + 1])
+    units_typeahead = len(units) > UNIT_CHOICES_OVER
     by_id = {unit.pk: unit for unit in units}
     forced = membership is not None and membership.role == Role.CLERK and not is_site_admin(user)
     if forced:
@@ -294,7 +306,8 @@ def dashboard_scope(user, params, today=None):
         agency=agency,
         agency_forced=forced,
         year=year,
-        units=units if not forced else [unit],
+        units=[unit] if forced or units_typeahead else units,
+        units_typeahead=units_typeahead and not forced,
         agencies=agencies,
     )
 

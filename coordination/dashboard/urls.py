@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/documents/", views.dashboard_documents, name="dashboard_documents"),
+    path("dashboard/units/", views.dashboard_unit_choices, name="dashboard_units"),
 ]

@@ -2,12 +2,14 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from coordination.choices import choice_search
 from coordination.models import Agency
 from coordination.permissions import agency_of, ensure_unit_visible, filter_by_unit, visible_unit_ids
 
@@ -19,6 +21,7 @@ from .selectors import (
     LOCALITY_COLUMNS,
     dashboard_figures,
     dashboard_scope,
+    dashboard_units_queryset,
     parse_date,
     parse_int,
     session_documents,
@@ -263,6 +266,15 @@ def dashboard(request):
             **data,
         },
     )
+
+
+@login_required
+@require_GET
+def dashboard_unit_choices(request):
+    """The type-ahead of the dashboard's unit: JSON `{"results": [{"id", "text"}], "more"}`, the units the user
+    may choose (`dashboard_units_queryset`) whose name contains the typed words."""
+    rows, more = choice_search(dashboard_units_queryset(request.user), "name", request.GET.get("q", ""))
+    return JsonResponse({"results": [{"id": pk, "text": name} for pk, name in rows], "more": more})
 
 
 @login_required

@@ -64,20 +64,23 @@ def test_benchmarked_pages_do_not_grow_with_the_data(request, role, agencies, ot
     assert not grown, f"query count grew with the data (before, after): {grown}"
 
 
-def test_petition_list_meeting_choices_stay_bounded_as_meetings_accumulate(agencies, clerk, login, reference_data):
-    from meetings.models import Meeting
-    from voters.filters import MEETING_CHOICES, PetitionFilter
-    from voters.models import Petition
+def test_petition_list_meeting_choices_stay_bounded_as_meetings_accumulate(
+    agencies, clerk, login, reference_data, monkeypatch
+):
+    """Past TYPEAHEAD_OVER intake meetings the drop-down becomes a type-ahead field holding the chosen one
+    only; any visible meeting is still accepted (links from a meeting's page)."""
+    from meetings.models import PETITION_INTAKE_KINDS, Meeting
 
+    monkeypatch.setattr("voters.filters.TYPEAHEAD_OVER", 20)
     load_data_generate(petitions=10, meetings=400, tasks=0, seed=4, today=timezone.localdate())
     visible = Meeting.objects.filter(unit=agencies.hdnd.unit)
-    assert visible.count() > MEETING_CHOICES
-    offered = PetitionFilter(None, queryset=Petition.objects.none(), user=clerk).filters["meeting"].queryset
-    assert offered.count() <= MEETING_CHOICES
+    assert visible.filter(kind__in=PETITION_INTAKE_KINDS).count() > 20
+    form = login(clerk).get("/petitions/").context["filter"].form
+    assert len(form.fields["meeting"].widget.choices) == 1  # the empty choice
+    assert form.fields["meeting"].widget.attrs["data-typeahead"] == "/petitions/filter-choices/meeting/"
 
     oldest = visible.order_by("starts_at", "id").first()
-    chosen = PetitionFilter({"meeting": str(oldest.pk)}, queryset=Petition.objects.none(), user=clerk)
-    assert chosen.filters["meeting"].queryset.filter(pk=oldest.pk).exists()
     response = login(clerk).get(f"/petitions/?meeting={oldest.pk}")
     assert response.status_code == 200
     assert not response.context["filter"].errors
+    assert response.context["filter"].form.fields["meeting"].widget.choices[1][0] == oldest.pk

@@ -82,6 +82,7 @@ MATRIX = {
     "logout": E("logout", "405 405 405 405 405 405 405", post_only=True),
     "dashboard": E("dashboard", "L 200 200 200 200 200 200"),
     "dashboard_documents": E("dashboard_documents", "L 200 200 200 200 200 200"),
+    "dashboard_units": E("dashboard_units", "L 200 200 200 200 200 200"),
     "password_change": E("password_change", "L 200 200 200 200 200 200"),
     "password_change_done": E("password_change_done", "L 200 200 200 200 200 200"),
     "profile": E("profile", "L 200 200 200 200 200 200"),
@@ -168,6 +169,7 @@ MATRIX = {
     # Site administrators read everything but are not an office: they do not take in petitions.
     "voters:list": E("voters:list", "L 200 200 200 200 200 200"),
     "voters:export": E("voters:export", "L 200 200 200 200 200 200", "xlsx", object_url=False),
+    "voters:filter_choices": E("voters:filter_choices", "L 200 200 200 200 200 200", "agency", object_url=False),
     "voters:create": E("voters:create", "L 200 200 200 200 403 403"),
     "voters:batch_intake": E("voters:batch_intake", "L 200 200 200 200 403 403"),
     "voters:similar": E("voters:similar", "L 200 200 200 200 200 200", query="?content=duong"),

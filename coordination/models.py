@@ -59,6 +59,8 @@ class AdministrativeUnit(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    # Other systems sync units incrementally (read API `updated_since`).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("administrative unit")
@@ -106,6 +108,8 @@ class Agency(models.Model):
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     email = models.EmailField(_("email"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Other systems sync agencies incrementally (read API `updated_since`).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("agency")

@@ -260,6 +260,10 @@ class Petition(models.Model):
             models.Index(fields=["meeting", "-id"], name="petition_meeting"),
             models.Index(fields=["primary"], name="petition_primary"),
             models.Index(fields=["status", "due_date"], name="petition_status_due"),
+            # Incremental sync of the read API (`updated_since`, cursor ordered by updated_at): a unit's, and
+            # every unit's for a token of a province-wide view.
+            models.Index(fields=["unit", "updated_at", "id"], name="petition_unit_updated"),
+            models.Index(fields=["updated_at", "id"], name="petition_updated"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(primary=models.F("id")), name="petition_not_own_primary"),

@@ -307,3 +307,29 @@ def petition_evaluations(**filters):
 def petition_answers(**filters):
     """Answers (and re-answers) matching `filters`."""
     return Answer.objects.filter(**filters)
+
+
+# --- reads for the read API (coordination.api) ----------------------------------------------------------
+
+
+def petitions_with_history(user):
+    """`petition_list` (the petitions `user` may see, with the personal-data flag of the same rules as the
+    pages) with every forwarding (agency, supporting agencies) and answer (agency) prefetched: a fixed number
+    of queries per page, unordered (the API orders for its cursor)."""
+    return (
+        petition_list(user)
+        .prefetch_related(
+            Prefetch(
+                "forwardings",
+                queryset=Forwarding.objects.select_related("agency").prefetch_related("supporting_agencies"),
+            ),
+            Prefetch("answers", queryset=Answer.objects.select_related("agency")),
+        )
+        .defer("search_text")
+        .order_by()
+    )
+
+
+def petition_with_history(user, pk):
+    """One petition of `petitions_with_history`: 404 outside the user's units (`petition_get_for`)."""
+    return petition_get_for(user, pk, queryset=petitions_with_history(user))

@@ -40,4 +40,6 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("petitions/", include("voters.urls")),
     path("admin/", admin.site.urls),
+    # The read API for other systems: its own token authentication (coordination/api), no sign-in page.
+    path("api/v1/", include("coordination.api.urls")),
 ]

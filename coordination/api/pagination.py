@@ -19,8 +19,11 @@ class UpdatedCursorPagination(CursorPagination):
 
     def decode_cursor(self, request):
         cursor = super().decode_cursor(request)
+        if cursor is None or cursor.position is None:
+            return cursor
         # DRF passes the position to `.filter(updated_at__gt=position)`; a forged, unparsable one would fail
-        # in the query (a 500), so it is checked here first.
-        if cursor is not None and cursor.position is not None and parse_moment(cursor.position) is None:
+        # in the query (a 500), so it is checked here first, and passed on as the aware moment it names.
+        moment = parse_moment(cursor.position)
+        if moment is None:
             raise NotFound(self.invalid_cursor_message)
-        return cursor
+        return cursor._replace(position=moment.isoformat())

@@ -56,7 +56,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             "token": obj,
             "secret": secret,
         }
-        response = TemplateResponse(request, "api/admin_token_secret.html", context)
+        response = TemplateResponse(request, "coordination/api_token_secret.html", context)
         response["Cache-Control"] = "no-store"
         return response
 

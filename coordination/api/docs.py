@@ -37,7 +37,7 @@ class SchemaView(PublicDocsMixin, SpectacularAPIView):
 @method_decorator(csp_update({"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]}), name="dispatch")
 class DocsView(PublicDocsMixin, SpectacularRedocView):
     url_name = "api:schema"
-    template_name = "api/docs.html"
+    template_name = "coordination/api_docs.html"
     title = "API đọc dữ liệu Quy chế phối hợp — v1"
 
     def _get_schema_url(self, request):

@@ -29,6 +29,9 @@ def test_schema_is_served_to_anyone(client):
     response = client.get(reverse("api:schema"))
     assert response.status_code == 200
     assert "/api/v1/petitions/" in response.content.decode()
+    as_json = client.get(reverse("api:schema"), {"format": "json"})
+    assert as_json.status_code == 200
+    assert "/api/v1/petitions/" in as_json.json()["paths"]
 
 
 def test_docs_page_loads_redoc_from_this_site_with_a_narrow_csp_exception(client):

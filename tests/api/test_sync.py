@@ -86,3 +86,25 @@ def test_every_list_takes_updated_since(client, tokens, api_world, endpoint):
     assert client.get(url, {"updated_since": "2999-01-01"}, **headers).json()["results"] == []
     assert client.get(url, {"updated_since": "2000-01-01T00:00:00Z"}, **headers).json()["results"] == everything
     assert client.get(url, {"updated_since": "31/12/2026"}, **headers).status_code == 400
+
+
+def test_an_acknowledged_receipt_moves_the_petition_too(
+    client, tokens, dated_petitions, clerk, agencies, reference_data
+):
+    """Acknowledging writes the forwarding only; the petition is stamped so that a sync sees it."""
+    from tests.factories import member
+    from voters import services
+
+    petition = dated_petitions[0]
+    services.petition_forward(
+        actor=clerk, petition=petition, agency=agencies.department, dispatch_date=datetime.date(2026, 11, 16)
+    )
+    petition.refresh_from_db()
+    since = timezone.now().isoformat()
+    services.petition_acknowledge(actor=member(agencies.department, username="sxd_ack"), petition=petition)
+    response = client.get(
+        reverse("api:petitions"), {"updated_since": since}, HTTP_AUTHORIZATION=f"Bearer {tokens['hdnd']}"
+    )
+    [row] = response.json()["results"]
+    assert row["id"] == petition.pk
+    assert row["forwardings"][0]["acknowledged_at"] is not None

@@ -114,7 +114,13 @@ def test_no_hostile_query_parameter_is_a_server_error(app, world, actors, client
     assert not errors, "\n".join(errors)
 
 
-VIEW_APPS = {"core": "coordination", "charters": "charters", "meetings": "meetings", "voters": "voters"}
+VIEW_APPS = {
+    "core": "coordination",
+    "charters": "charters",
+    "meetings": "meetings",
+    "voters": "voters",
+    "api": "coordination/api",
+}
 
 
 @pytest.mark.parametrize("app", sorted({_app_of(name) for name in MATRIX}))

@@ -63,6 +63,9 @@ def page_urls(user):
         "calendar": "/meetings/calendar/",
         "charter_detail": f"/charters/{charter}/",
         "tasks": "/charters/tasks/",
+        # The read API (a token of the user's agency, see `pages`): the first page and an incremental sync.
+        "api_petitions": "/api/v1/petitions/",
+        "api_petitions_since": f"/api/v1/petitions/?updated_since={timezone.localdate().isoformat()}",
     }
     return urls, {"visible_petitions": visible_count, "deep_page": last_page}
 
@@ -135,6 +138,13 @@ def session_cookie(user):
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
+def api_token_for(user):
+    """A read-API token of the user's agency (one more per run; the benchmark's database is throwaway)."""
+    from coordination.api.services import api_token_create
+
+    return api_token_create(actor=user, agency=user.membership.agency, name="benchmark")[1]
+
+
 def pages(repeats):
     result = {"roles": {}}
     for role, username in ROLES.items():
@@ -142,11 +152,17 @@ def pages(repeats):
         urls, facts = page_urls(user)
         client = Client()
         client.force_login(user)
-        measured = {name: measure_page(client, url, repeats) for name, url in urls.items()}
+        api_token = api_token_for(user)
+        api_client = Client(headers={"Authorization": f"Bearer {api_token}"})
+        measured = {
+            name: measure_page(api_client if url.startswith("/api/") else client, url, repeats)
+            for name, url in urls.items()
+        }
         result["roles"][role] = {
             "username": username,
             "unit": user.membership.agency.unit.name,
             "cookie": session_cookie(user),
+            "api_token": api_token,
             "facts": facts,
             "pages": measured,
         }

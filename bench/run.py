@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from run_tests import Interrupted, Postgres, Redis, base_env, free_port  # noqa: E402
 
 PAGES = ["dashboard", "petitions", "petitions_filter", "petitions_search", "petitions_deep", "petition_detail",
-         "meetings", "calendar", "charter_detail", "tasks"]  # fmt: skip
+         "meetings", "calendar", "charter_detail", "tasks", "api_petitions", "api_petitions_since"]  # fmt: skip
 FLOORS = ["floor", "floor_page"]
 TARGET_P95_MS = 100
 TARGET_GROWTH = 1.5
@@ -117,9 +117,17 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def status_of(url, cookie):
+def auth_headers(cookie, token=None):
+    """The session cookie, and the read API's token for its pages (/api/...)."""
+    headers = {"Cookie": f"sessionid={cookie}"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return headers
+
+
+def status_of(url, cookie, token=None):
     opener = urllib.request.build_opener(NoRedirect)
-    request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"})  # noqa: S310 - loopback http
+    request = urllib.request.Request(url, headers=auth_headers(cookie, token))  # noqa: S310 - loopback http
     try:
         with opener.open(request, timeout=60) as response:
             return response.status
@@ -146,8 +154,8 @@ def server_times(access_log, offset):
     return {"server_p50_ms": percentile(0.5), "server_p95_ms": percentile(0.95), "server_p99_ms": percentile(0.99)}
 
 
-def wrk(url, cookie, duration, connections, warmup, access_log):
-    header = ["-H", f"Cookie: sessionid={cookie}"]
+def wrk(url, cookie, duration, connections, warmup, access_log, token=None):
+    header = [item for name, value in auth_headers(cookie, token).items() for item in ("-H", f"{name}: {value}")]
     subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{warmup}s", *header, url], check=True, stdout=subprocess.DEVNULL
     )
@@ -181,12 +189,15 @@ def measure_scale(env, server, label, args):
         for name in FLOORS + PAGES:
             page = role_data["pages"][name]
             url = server.base + page["url"]
-            status = status_of(url, role_data["cookie"])
+            token = role_data["api_token"] if page["url"].startswith("/api/") else None
+            status = status_of(url, role_data["cookie"], token)
             page["http_status"] = status
             if status != 200:
                 log(f"  {role} {name}: HTTP {status} — not measured with wrk")
                 continue
-            page["wrk"] = wrk(url, role_data["cookie"], args.duration, args.connections, args.warmup, server.access_log)
+            page["wrk"] = wrk(
+                url, role_data["cookie"], args.duration, args.connections, args.warmup, server.access_log, token
+            )
             log(
                 f"  {role:<6} {name:<17} p50 {page['wrk']['p50_ms']:7.1f}  p95 {page['wrk']['p95_ms']:7.1f}  "
                 f"p99 {page['wrk']['p99_ms']:7.1f} ms  server p95 {page['wrk'].get('server_p95_ms', 0):7.1f} ms  "
@@ -194,6 +205,7 @@ def measure_scale(env, server, label, args):
                 f"{page['queries']:>3} queries, SQL {page['sql_execution_ms']:.1f} ms"
             )
         role_data.pop("cookie")
+        role_data.pop("api_token")
     return data
 
 

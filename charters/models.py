@@ -58,7 +58,11 @@ class Charter(models.Model):
         verbose_name = _("charter")
         verbose_name_plural = _("charters")
         ordering = ["-effective_from", "-id"]
-        indexes = [models.Index(fields=["unit", "status"])]
+        indexes = [
+            models.Index(fields=["unit", "status"]),
+            # Incremental sync of the read API (`updated_since`, cursor ordered by updated_at).
+            models.Index(fields=["unit", "updated_at", "id"], name="charter_unit_updated"),
+        ]
 
     def __str__(self):
         return f"{self.number} — {self.title}"

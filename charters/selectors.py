@@ -391,3 +391,24 @@ def programme_items(programme, *, origin=None, state=None, today):
     if state:
         queryset = queryset.filter(task_state_q(state, today))
     return queryset
+# --- reads for the read API (coordination.api) ----------------------------------------------------------
+
+
+def charters_with_articles(user):
+    """The charters `user` may see (`visible_charters`), each with its parties and its articles (area, lead and
+    supporting agencies) in a fixed number of queries, unordered (the API orders for its cursor)."""
+    return (
+        visible_charters(user)
+        .select_related("unit", "term", "supersedes")
+        .prefetch_related(
+            Prefetch("party_links", queryset=CharterParty.objects.select_related("agency").order_by("order", "id")),
+            Prefetch(
+                "articles",
+                queryset=Article.objects.select_related("area", "lead_agency")
+                .prefetch_related("supporting_agencies")
+                .order_by("number", "id"),
+            ),
+        )
+        .defer("search_text")
+        .order_by()
+    )

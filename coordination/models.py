@@ -65,6 +65,8 @@ class AdministrativeUnit(models.Model):
         default=False,
         help_text=_("Publish every answer to a voter petition of this unit on the public pages once it is recorded."),
     )
+    # Other systems sync units incrementally (read API `updated_since`).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("administrative unit")
@@ -112,6 +114,8 @@ class Agency(models.Model):
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     email = models.EmailField(_("email"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Other systems sync agencies incrementally (read API `updated_since`).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("agency")

@@ -141,3 +141,30 @@ def is_leader(user):
 
 def is_secretariat(user):
     return has_role(user, Role.SECRETARIAT)
+
+
+class AgencyReader:
+    """Whom a read-API token acts for: a reader in its agency, seen by every rule here as a member of it.
+
+    The rules above take a user and ask for its membership; this stand-in carries an unsaved leader's
+    membership of the agency (leaders read, never write), so the API and the pages share one set of
+    visibility rules: the agency's unit and the units below it, another unit's records answer 404, personal
+    data only where the agency took the petition in or was asked to answer it."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_superuser = False
+    is_staff = False
+    pk = id = None
+
+    def __init__(self, agency):
+        self.agency = agency
+        self._membership_cache = Membership(agency=agency, role=Role.LEADER)
+
+    @property
+    def display_name(self):
+        return self.agency.name
+
+    def __str__(self):
+        return self.agency.name

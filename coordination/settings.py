@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "coordination.demo",
     "bench",
     "coordination.public",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "coordination.api",
 ]
 
 MIDDLEWARE = [
@@ -312,6 +316,36 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Read API (/api/v1/, coordination.api): tokens per agency, JSON only, GET only; each view sets its own
+# authentication, permission and throttle classes (coordination/api/views.py).
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+}
+# Requests per token ("N/second|minute|hour|day"), counted in the cache (Redis when REDIS_URL is set).
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Quy chế phối hợp — read API",
+    "DESCRIPTION": (
+        "Read-only data of the coordination charters for other government systems: administrative units, "
+        "agencies, charters with their articles, meetings, voter petitions with forwardings and answers, and "
+        "the dashboard figures. Authenticate with `Authorization: Bearer <token>` (a token per agency, issued "
+        "by an administrator). Lists are cursor-paginated, ordered by `updated_at`, and take `updated_since` "
+        "for incremental sync."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "PetitionStatusEnum": "voters.models.Status",
+        "CharterStatusEnum": "charters.models.CharterStatus",
+    },
 }
 
 # Product settings.

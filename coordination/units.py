@@ -1,9 +1,11 @@
 """Loading the official administrative units (34 provinces, 3,321 communes) and legacy units."""
 
 from django.db import transaction
+from django.utils import timezone
 from vietnam_provinces import Province, Ward
 
-from .models import AdministrativeUnit, UnitLevel
+from .models import AdministrativeUnit, Agency, UnitLevel
+from .permissions import filter_by_unit, visible_unit_ids
 
 
 def _province_code(code):
@@ -34,7 +36,11 @@ def units_load():
                 setattr(unit, key, value)
             to_update.append(unit)
     AdministrativeUnit.objects.bulk_create(to_create)
-    AdministrativeUnit.objects.bulk_update(to_update, ["name", "division_type", "level"])
+    # bulk_update does not set auto_now fields: stamp them, so an incremental sync (read API) sees the change.
+    now = timezone.now()
+    for unit in to_update:
+        unit.updated_at = now
+    AdministrativeUnit.objects.bulk_update(to_update, ["name", "division_type", "level", "updated_at"])
     created += len(to_create)
     updated += len(to_update)
 
@@ -56,7 +62,11 @@ def units_load():
                 setattr(unit, key, value)
             to_update.append(unit)
     AdministrativeUnit.objects.bulk_create(to_create, batch_size=1000)
-    AdministrativeUnit.objects.bulk_update(to_update, ["name", "division_type", "level", "parent_id"], batch_size=1000)
+    for unit in to_update:
+        unit.updated_at = now
+    AdministrativeUnit.objects.bulk_update(
+        to_update, ["name", "division_type", "level", "parent_id", "updated_at"], batch_size=1000
+    )
     created += len(to_create)
     updated += len(to_update)
     return created, updated
@@ -65,3 +75,15 @@ def units_load():
 def province_by_name(name):
     """The current province whose name ends with `name` ("Đà Nẵng" → "Thành phố Đà Nẵng")."""
     return AdministrativeUnit.objects.get(level=UnitLevel.PROVINCE, name__endswith=name, is_active=True)
+
+
+def units_visible_to(user):
+    """The units whose records `user` may see (`coordination.permissions.visible_unit_ids`), parent loaded."""
+    queryset = AdministrativeUnit.objects.select_related("parent", "successor")
+    ids = visible_unit_ids(user)
+    return queryset if ids is None else queryset.filter(pk__in=list(ids))
+
+
+def agencies_visible_to(user):
+    """The agencies (active or not) of the units `user` may see, unit loaded."""
+    return filter_by_unit(Agency.objects.select_related("unit"), user)

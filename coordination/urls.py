@@ -42,4 +42,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The citizens' pages: public by design (coordination/public, tests/security/test_public_views.py).
     path("public/", include("coordination.public.urls")),
+    # The read API for other systems: its own token authentication (coordination/api), no sign-in page.
+    path("api/v1/", include("coordination.api.urls")),
 ]

@@ -240,6 +240,8 @@ class Meeting(models.Model):
         indexes = [
             models.Index(fields=["unit", "kind", "starts_at"]),
             models.Index(fields=["minutes_recorded_at", "starts_at"]),
+            # Incremental sync of the read API (`updated_since`, cursor ordered by updated_at).
+            models.Index(fields=["unit", "updated_at", "id"], name="meeting_unit_updated"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -19,6 +19,7 @@ from .models import (
     minutes_missing_q,
 )
 from .models import MeetingKind as MeetingKind  # a choice enum the aggregators read
+from .permissions import meetings_visible_to
 
 
 def meeting_list(*, user, filters=None, today=None):
@@ -201,3 +202,18 @@ def session_documents_due(*, unit_ids, start, end, today, agency=None):
 def session_documents_of(meetings):
     """The documents due before `meetings` (a queryset of their ids)."""
     return SessionDocument.objects.filter(meeting__in=meetings)
+
+
+# --- reads for the read API (coordination.api) ----------------------------------------------------------
+
+
+def meetings_for_reader(user):
+    """The meetings `user` may see (`meetings_visible_to`), with unit, host and participants loaded in a fixed
+    number of queries, without the minutes' text (the API says whether and when minutes were recorded)."""
+    return (
+        meetings_visible_to(user)
+        .select_related("unit", "host_agency", "charter", "area")
+        .prefetch_related("participating_agencies")
+        .defer("minutes_text")
+        .order_by()
+    )

@@ -289,6 +289,10 @@ class Petition(models.Model):
                 name="petition_public_commune",
                 condition=Q(answer_published_at__isnull=False, answered_on__isnull=False, primary__isnull=True),
             ),
+            # Incremental sync of the read API (`updated_since`, cursor ordered by updated_at): a unit's, and
+            # every unit's for a token of a province-wide view.
+            models.Index(fields=["unit", "updated_at", "id"], name="petition_unit_updated"),
+            models.Index(fields=["updated_at", "id"], name="petition_updated"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(primary=models.F("id")), name="petition_not_own_primary"),

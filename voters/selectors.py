@@ -8,7 +8,7 @@ from django.db.models import BooleanField, Count, Exists, F, Func, OuterRef, Pre
 from django.utils import timezone
 
 from coordination.audit import audit_events_for
-from coordination.text import fold, trigram_similarity
+from coordination.text import fold, search_terms, trigram_similarity
 
 from .models import (
     AWAITING_ANSWER,
@@ -515,3 +515,27 @@ def public_open_data(*, unit_ids, year):
         .filter(answered_on__gte=datetime.date(year, 1, 1), answered_on__lte=datetime.date(year, 12, 31))
         .order_by("answered_on", "id")
     )
+# --- reads for the read API (coordination.api) ----------------------------------------------------------
+
+
+def petitions_with_history(user):
+    """`petition_list` (the petitions `user` may see, with the personal-data flag of the same rules as the
+    pages) with every forwarding (agency, supporting agencies) and answer (agency) prefetched: a fixed number
+    of queries per page, unordered (the API orders for its cursor)."""
+    return (
+        petition_list(user)
+        .prefetch_related(
+            Prefetch(
+                "forwardings",
+                queryset=Forwarding.objects.select_related("agency").prefetch_related("supporting_agencies"),
+            ),
+            Prefetch("answers", queryset=Answer.objects.select_related("agency")),
+        )
+        .defer("search_text")
+        .order_by()
+    )
+
+
+def petition_with_history(user, pk):
+    """One petition of `petitions_with_history`: 404 outside the user's units (`petition_get_for`)."""
+    return petition_get_for(user, pk, queryset=petitions_with_history(user))

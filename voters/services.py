@@ -373,6 +373,10 @@ def petition_acknowledge(*, actor, petition):
     forwarding.acknowledged_at = timezone.now()
     forwarding.acknowledged_by = actor
     forwarding.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    # The petition's own row is unchanged, but what it shows is not: an incremental sync (read API
+    # `updated_since`) must see the acknowledgement.
+    petition.updated_at = forwarding.acknowledged_at
+    Petition.objects.filter(pk=petition.pk).update(updated_at=petition.updated_at)
     audit_record(
         actor=actor,
         obj=petition,

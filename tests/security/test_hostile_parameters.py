@@ -120,6 +120,7 @@ VIEW_APPS = {
     "meetings": "meetings",
     "voters": "voters",
     "public": "coordination/public",
+    "api": "coordination/api",
 }
 
 

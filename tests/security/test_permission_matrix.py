@@ -209,6 +209,27 @@ MATRIX = {
     ),
     "public:unit": E("public:unit", "200 200 200 200 200 200 200", lambda w: w.received.unit.code),
     "public:figures": E("public:figures", "200 200 200 200 200 200 200", lambda w: w.received.unit.code),
+    # The read API (tests/api/test_permission_matrix.py walks it for every kind of token): a browser session is
+    # no credential there, so every signed-in user, like an anonymous one, gets 401; the schema and its docs
+    # page are public.
+    **{
+        f"api:{name}": E(f"api:{name}", "401 401 401 401 401 401 401", *args, object_url=False)
+        for name, args in {
+            "units": (),
+            "unit": (1,),
+            "agencies": (),
+            "agency": (1,),
+            "charters": (),
+            "charter": (1,),
+            "meetings": (),
+            "meeting": (1,),
+            "petitions": (),
+            "petition": (1,),
+            "dashboard": (),
+        }.items()
+    },
+    "api:schema": E("api:schema", "200 200 200 200 200 200 200"),
+    "api:docs": E("api:docs", "200 200 200 200 200 200 200"),
 }
 
 

@@ -6,7 +6,8 @@ from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
 
 # The public views, by URL name: sign-in (Django's and the admin's own), sign-out, the language switch of the
-# sign-in page, the health check of the load balancer, and the calendar feed whose secret token is the credential.
+# sign-in page, the health check of the load balancer, the calendar feed whose secret token is the credential, and
+# the read API (/api/v1/, its own token authentication).
 PUBLIC = {
     "login",
     "logout",
@@ -24,6 +25,21 @@ PUBLIC = {
     "public:download",
     "public:unit",
     "public:figures",
+    # The read API: a token is the credential of every data endpoint (401 without one, never the sign-in
+    # page); the OpenAPI schema and its documentation page describe the API and hold no data.
+    "api:units",
+    "api:unit",
+    "api:agencies",
+    "api:agency",
+    "api:charters",
+    "api:charter",
+    "api:meetings",
+    "api:meeting",
+    "api:petitions",
+    "api:petition",
+    "api:dashboard",
+    "api:schema",
+    "api:docs",
 }
 
 

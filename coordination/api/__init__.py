@@ -1,0 +1,1 @@
+"""The versioned read API (/api/v1/) for other government systems: an aggregator reading the apps' selectors."""

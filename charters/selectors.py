@@ -49,6 +49,8 @@ def charter_detail_queryset():
     return Charter.objects.select_related("unit", "term", "supersedes", "created_by").prefetch_related(
         Prefetch("party_links", queryset=CharterParty.objects.select_related("agency")),
         "superseded_by",
+        "witnesses",
+        "areas",
     )
 
 

@@ -5,7 +5,7 @@ from datetime import date
 from django.core.management.base import BaseCommand
 
 from coordination.dashboard.summary import petition_summary_refresh
-from coordination.demo import charters, meetings, reviews, voters
+from coordination.demo import charters, meetings, reviews, stories, voters
 from coordination.demo.seed import DEMO_PASSWORD, DemoContext, seed_core
 
 # Order matters: meetings link to charters, council-session duties to the sessions, petitions to meetings.
@@ -15,6 +15,7 @@ APP_SEEDERS = [
     ("council-session duties", charters.seed_session_tasks),
     ("voters", voters.seed),
     ("reviews", reviews.seed),
+    ("the seeds' conferences", stories.seed),
 ]
 
 

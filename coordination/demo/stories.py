@@ -16,10 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from charters.models import Charter
-from coordination.models import AgencyKind, CoordinationArea
+from coordination.models import AdministrativeUnit, Agency, AgencyKind, CoordinationArea, UnitLevel
 from meetings import services
 from meetings.models import Meeting, MeetingKind, MeetingSubkind
 
+DEMO_MARK = "(dữ liệu minh họa)"
 STORY_NAMESPACE = uuid.UUID("0c7e36a4-5d0f-4b8e-9a52-41b2a3f0d019")
 H, U, M, D = AgencyKind.HDND, AgencyKind.UBND, AgencyKind.MTTQ, AgencyKind.DBQH
 
@@ -254,8 +255,57 @@ STORIES = [
 ]
 
 
+def _multilevel_briefing(context):
+    """Invented, in the seeds' manner (seed 004: Hà Nội's giao ban of the city's Thường trực HĐND with the districts'
+    every quarter): since 2025 the city's Thường trực HĐND briefs with the councils of its wards and communes, a
+    meeting of two levels."""
+    demo_unit = context.units.get("hanoi")
+    if demo_unit is None:
+        return
+    token = uuid.uuid5(STORY_NAMESPACE, "hanoi:multilevel:2026Q2")
+    if Meeting.objects.filter(idempotency_token=token).exists():
+        return
+    communes = AdministrativeUnit.objects.filter(parent=demo_unit.unit, level=UnitLevel.COMMUNE, is_active=True)
+    councils = []
+    for commune in communes.order_by("code")[:3]:
+        agency, _ = Agency.objects.get_or_create(
+            unit=commune,
+            kind=AgencyKind.HDND,
+            defaults={"name": f"Thường trực HĐND {commune.name[:1].lower()}{commune.name[1:]}", "short_name": "HĐND"},
+        )
+        councils.append(agency)
+    if not councils:
+        return
+    day = datetime.date(2026, 6, 25)
+    meeting = services.meeting_create(
+        actor=context.admin,
+        title="Hội nghị giao ban giữa Thường trực HĐND thành phố Hà Nội với Thường trực HĐND các phường, xã quý "
+        f"II/2026 {DEMO_MARK}",
+        kind=MeetingKind.JOINT_BRIEFING,
+        unit=demo_unit.unit,
+        host_agency=demo_unit.agencies[H],
+        starts_at=_at(day, 8),
+        ends_at=_at(day, 11),
+        place=f"Phòng họp Thường trực HĐND thành phố {DEMO_MARK}",
+        participating_agencies=councils,
+        idempotency_token=token,
+        agenda=[
+            {"title": "Kết quả hoạt động của HĐND các phường, xã quý II/2026", "presenter": ""},
+            {"title": "Thảo luận chuyên đề: công tác tiếp công dân, xử lý đơn thư", "presenter": ""},
+        ],
+    )
+    services.meeting_record_minutes(
+        actor=context.admin,
+        meeting=meeting,
+        text="Thường trực HĐND các phường, xã báo cáo kết quả hoạt động quý II/2026 và trao đổi kinh nghiệm tổ "
+        f"chức kỳ họp, giám sát, tiếp công dân. {DEMO_MARK}",
+        recorded_at=_at(day, 16),
+    )
+
+
 @transaction.atomic
 def seed(context):
+    _multilevel_briefing(context)
     areas = {area.code: area for area in CoordinationArea.objects.all()}
     for index, story in enumerate(STORIES):
         demo_unit = context.units.get(story["key"])

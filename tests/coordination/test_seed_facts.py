@@ -388,3 +388,11 @@ def test_the_history_of_every_demo_record_shows_no_raw_field_name(demo):
                 if text.isascii() and (("_" in text) or text == text.lower()):
                     raw.add((event.content_type.model, text))
     assert not raw, sorted(raw)
+
+
+@pytest.mark.django_db
+def test_a_briefing_of_two_levels(demo):
+    meeting = Meeting.objects.get(title__startswith="Hội nghị giao ban giữa Thường trực HĐND thành phố Hà Nội")
+    participants = list(meeting.participating_agencies.select_related("unit"))
+    assert len(participants) == 3
+    assert all(agency.unit.parent_id == meeting.unit_id for agency in participants)

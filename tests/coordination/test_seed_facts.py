@@ -19,6 +19,9 @@ from coordination.templatetags.ui import audit_changes
 from meetings.models import Meeting, MeetingKind
 from voters.models import Petition
 
+# One worker runs the whole module (run_tests uses --dist loadgroup), so the demo is loaded once, not per worker.
+pytestmark = pytest.mark.xdist_group("seed_facts")
+
 TODAY = date(2026, 11, 24)
 DISSOLVED_ON = date(2025, 7, 1)
 

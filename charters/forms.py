@@ -3,6 +3,7 @@
 import uuid
 
 from django import forms
+from django.db.models import Q
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -34,8 +35,94 @@ def _share_choices(form, names, cache):
         form.fields[name].choices = cache[name]
 
 
-class CharterForm(ChoiceLabelsMixin, forms.Form):
-    """The charter's heading as printed on the paper document."""
+class CharterRecordForm(ChoiceLabelsMixin, forms.Form):
+    """What offices record around a charter besides its text: the signing conference, the witnesses, the areas it
+    lists and how it was disseminated. Part of the charter form, and alone for a charter already signed."""
+
+    conference_on = forms.DateField(label=_("Signing conference date"), required=False, widget=_date_widget())
+    conference_place = forms.CharField(label=_("Signing conference place"), max_length=300, required=False)
+    conference_chair = forms.CharField(
+        label=_("Chaired by"),
+        max_length=500,
+        required=False,
+        help_text=_("Name and title of whoever chaired the conference."),
+    )
+    witnesses = forms.CharField(
+        label=_("Witnesses"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "People who witnessed the signing without signing, one per line: name, then a comma and the title, "
+            "e.g. Đỗ Trọng Hưng, Bí thư Tỉnh ủy, Chủ tịch HĐND tỉnh."
+        ),
+    )
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Coordination areas"),
+        queryset=CoordinationArea.objects.filter(is_active=True, in_catalogue=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    own_areas = forms.CharField(
+        label=_("Areas of this charter's own"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Areas the charter names that the catalogue does not hold, one per line."),
+    )
+    disseminated_on = forms.DateField(label=_("Disseminated on"), required=False, widget=_date_widget())
+    dissemination = forms.CharField(
+        label=_("Dissemination"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("How the charter was made known: conference, document sent to the units, publication…"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    RECORD_FIELDS = ("conference_on", "conference_place", "conference_chair", "disseminated_on", "dissemination")
+
+    def clean_witnesses(self):
+        rows = []
+        for line in self.cleaned_data.get("witnesses", "").splitlines():
+            name, _comma, position = line.strip().partition(",")
+            if not name.strip():
+                continue
+            if len(name.strip()) > 200 or len(position.strip()) > 500:
+                raise forms.ValidationError(_("A witness's name or title is too long."))
+            rows.append({"name": name.strip(), "position": position.strip()})
+        return rows
+
+    def clean_own_areas(self):
+        names = [line.strip() for line in self.cleaned_data.get("own_areas", "").splitlines() if line.strip()]
+        if any(len(name) > 200 for name in names):
+            raise forms.ValidationError(_("An area's name has at most 200 characters."))
+        return names
+
+    def record_kwargs(self):
+        data = self.cleaned_data
+        return {
+            **{
+                name: data.get(name) if name.endswith("_on") else (data.get(name) or "").strip()
+                for name in self.RECORD_FIELDS
+            },
+            "witnesses": data.get("witnesses") or [],
+            "areas": list(data.get("areas") or []),
+            "own_areas": data.get("own_areas") or [],
+        }
+
+    @staticmethod
+    def initial_for(charter):
+        return {
+            **{name: getattr(charter, name) for name in CharterRecordForm.RECORD_FIELDS},
+            "witnesses": "\n".join(
+                f"{w.name}, {w.position}" if w.position else w.name for w in charter.witnesses.all()
+            ),
+            "areas": [area for area in charter.areas.all() if area.in_catalogue],
+            "own_areas": "\n".join(area.name for area in charter.areas.all() if not area.in_catalogue),
+            "version": charter.version,
+        }
+
+
+class CharterForm(CharterRecordForm):
+    """The charter's heading as printed on the paper document, with its record (CharterRecordForm)."""
 
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
     number = forms.CharField(
@@ -53,7 +140,6 @@ class CharterForm(ChoiceLabelsMixin, forms.Form):
         help_text=_("Leave empty if the charter takes effect on the day it is signed."),
     )
     supersedes = forms.ModelChoiceField(label=_("Supersedes"), queryset=None, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     idempotency_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, units, charters, show_unit, **kwargs):
@@ -68,6 +154,9 @@ class CharterForm(ChoiceLabelsMixin, forms.Form):
     def clean(self):
         data = super().clean()
         signed_on, effective_from = data.get("signed_on"), data.get("effective_from")
+        conference_on = data.get("conference_on")
+        if signed_on and conference_on and conference_on > signed_on:
+            self.add_error("conference_on", _("The signing conference cannot be after the signing date."))
         if signed_on and effective_from and effective_from < signed_on:
             self.add_error("effective_from", _("The charter cannot take effect before it is signed."))
         return data
@@ -125,9 +214,11 @@ class ArticleForm(ChoiceLabelsMixin, forms.Form):
     )
     DELETE = forms.BooleanField(label=_("Remove"), required=False)
 
-    def __init__(self, *args, agencies, choices_cache=None, **kwargs):
+    def __init__(self, *args, agencies, choices_cache=None, charter=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = CoordinationArea.objects.filter(is_active=True)
+        # The catalogue and the areas this charter added of its own.
+        own = Q(in_catalogue=False, listing_charters=charter) if charter is not None else Q(pk__in=[])
+        self.fields["area"].queryset = CoordinationArea.objects.filter(Q(in_catalogue=True) | own, is_active=True)
         self.fields["lead_agency"].queryset = agencies
         self.fields["supporting_agencies"].queryset = agencies
         _share_choices(self, ["area", "lead_agency", "supporting_agencies"], choices_cache)

@@ -42,6 +42,16 @@ class Charter(models.Model):
         related_name="superseded_by",
     )
     parties = models.ManyToManyField(Agency, through="CharterParty", related_name="charters", verbose_name=_("parties"))
+    # The areas of coordination the charter lists: catalogue areas and the charter's own (in_catalogue=False).
+    areas = models.ManyToManyField(
+        CoordinationArea, blank=True, related_name="listing_charters", verbose_name=_("coordination areas")
+    )
+    # The signing conference (hội nghị ký kết) and how the charter was made known afterwards (quán triệt, phổ biến).
+    conference_on = models.DateField(_("signing conference date"), null=True, blank=True)
+    conference_place = models.CharField(_("signing conference place"), max_length=300, blank=True)
+    conference_chair = models.CharField(_("signing conference chaired by"), max_length=500, blank=True)
+    disseminated_on = models.DateField(_("disseminated on"), null=True, blank=True)
+    dissemination = models.TextField(_("dissemination"), blank=True)
     # Stored under MEDIA_ROOT, which is never served directly: downloads go through a permission-checked view.
     scan = models.FileField(_("signed scan (PDF)"), upload_to="charters/scans/%Y/", blank=True, max_length=300)
     scan_uploaded_at = models.DateTimeField(_("scan uploaded at"), null=True, blank=True)
@@ -109,6 +119,23 @@ class CharterParty(models.Model):
 
     def __str__(self):
         return f"{self.agency} — {self.signer_name}"
+
+
+class CharterWitness(models.Model):
+    """A person who witnessed the signing without signing (e.g. the province's leaders), with their title."""
+
+    charter = models.ForeignKey(Charter, on_delete=models.CASCADE, related_name="witnesses")
+    name = models.CharField(_("witness name"), max_length=200)
+    position = models.CharField(_("witness position"), max_length=500, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("charter witness")
+        verbose_name_plural = _("charter witnesses")
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return f"{self.name}, {self.position}" if self.position else self.name
 
 
 class Article(models.Model):

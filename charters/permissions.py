@@ -116,6 +116,7 @@ def charter_for(user, pk, *, queryset=None, action="view"):
     checks = {
         "view": lambda: membership_of(user) is not None or is_site_admin(user),
         "edit": lambda: can_edit_charter(user, charter),
+        "record": lambda: may_write_charter(user, charter),
         "obligations": lambda: can_edit_obligations(user, charter),
         "status": lambda: can_change_status(user, charter),
         "scan": lambda: can_upload_scan(user, charter),

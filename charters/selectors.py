@@ -51,6 +51,8 @@ def charter_detail_queryset():
     return Charter.objects.select_related("unit", "term", "supersedes", "created_by").prefetch_related(
         Prefetch("party_links", queryset=CharterParty.objects.select_related("agency")),
         "superseded_by",
+        "witnesses",
+        "areas",
     )
 
 
@@ -391,6 +393,8 @@ def programme_items(programme, *, origin=None, state=None, today):
     if state:
         queryset = queryset.filter(task_state_q(state, today))
     return queryset
+
+
 # --- reads for the read API (coordination.api) ----------------------------------------------------------
 
 

@@ -6,18 +6,19 @@ yearly generation is a system operation of the scheduler, the `generate_tasks` c
 
 import datetime
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from coordination.audit import audit_record, diff, snapshot
 from coordination.locking import ConflictError, versioned_update  # noqa: F401 (re-exported)
-from coordination.models import PARTY_KINDS
+from coordination.models import PARTY_KINDS, CoordinationArea
 from coordination.permissions import can_see_unit, ensure
 from coordination.text import fold
 
@@ -29,6 +30,7 @@ from .models import (
     Charter,
     CharterParty,
     CharterStatus,
+    CharterWitness,
     Obligation,
     Task,
     TaskOrigin,
@@ -40,7 +42,21 @@ from .uploads import validate_pdf_upload
 MIN_PARTIES = 2
 MAX_PARTIES = 4
 
-CHARTER_FIELDS = ["number", "title", "term", "signed_on", "effective_from", "supersedes"]
+CHARTER_FIELDS = [
+    "number",
+    "title",
+    "term",
+    "signed_on",
+    "effective_from",
+    "supersedes",
+    "conference_on",
+    "conference_place",
+    "conference_chair",
+    "disseminated_on",
+    "dissemination",
+]
+# The signing conference and the dissemination: optional keyword arguments of charter_create / charter_update.
+CHARTER_RECORD_FIELDS = ["conference_on", "conference_place", "conference_chair", "disseminated_on", "dissemination"]
 ARTICLE_FIELDS = ["number", "title", "text", "area", "lead_agency"]
 OBLIGATION_FIELDS = [
     "description",
@@ -119,6 +135,46 @@ def _set_parties(charter, parties):
     )
 
 
+def _set_witnesses(charter, witnesses):
+    """Replace the charter's witnesses with `witnesses` (dicts: name, position); rows without a name are skipped."""
+    CharterWitness.objects.filter(charter=charter).delete()
+    rows = []
+    for order, row in enumerate(witnesses):
+        name = (row.get("name") or "").strip()
+        if not name:
+            continue
+        witness = CharterWitness(charter=charter, name=name, position=(row.get("position") or "").strip(), order=order)
+        witness.full_clean(exclude=["charter"])
+        rows.append(witness)
+    CharterWitness.objects.bulk_create(rows)
+    return [str(witness) for witness in rows]
+
+
+def _set_areas(charter, areas, own_areas):
+    """The areas the charter lists: catalogue areas (`areas`) and areas of its own (`own_areas`, names), which are
+    created for this charter only. Own areas dropped from the list are deleted unless a record still uses them."""
+    catalogue = [area for area in areas if area.in_catalogue]
+    own_before = {area.name: area for area in charter.areas.filter(in_catalogue=False)}
+    own = []
+    for name in dict.fromkeys(name.strip()[:200] for name in own_areas if name and name.strip()):
+        area = own_before.pop(name, None)
+        if area is None:
+            area = CoordinationArea(
+                code=f"charter-{charter.pk}-{uuid.uuid4().hex[:8]}", name=name, order=900, in_catalogue=False
+            )
+            area.full_clean()
+            area.save()
+        own.append(area)
+    charter.areas.set([*catalogue, *own])
+    for area in own_before.values():
+        try:
+            with transaction.atomic():
+                area.delete()
+        except ProtectedError:
+            pass  # an article, task or meeting still names it: it stays, no longer listed by the charter
+    return [area.name for area in [*catalogue, *own]]
+
+
 def _check_article_agencies(charter, row):
     for agency in [row.get("lead_agency"), *row.get("supporting_agencies", ())]:
         if agency is not None and agency.unit_id != charter.unit_id:
@@ -169,11 +225,18 @@ def charter_create(
     effective_from=None,
     supersedes=None,
     idempotency_token=None,
+    witnesses=(),
+    areas=(),
+    own_areas=(),
+    **record,
 ):
-    """A new draft charter with its parties (2–4 agencies of `unit`) and articles.
+    """A new draft charter with its parties (2–4 agencies of `unit`) and articles; its witnesses, the areas it
+    lists (catalogue areas and `own_areas`, names of its own) and, in `record`, the signing conference and the
+    dissemination (CHARTER_RECORD_FIELDS).
 
     Submitting the same form twice (same `idempotency_token`) returns the charter made the first time.
     """
+    _check_record(record)
     ensure(permissions.can_create_charter(actor) and can_see_unit(actor, unit.pk))
     if idempotency_token:
         existing = Charter.objects.filter(idempotency_token=idempotency_token).first()
@@ -190,6 +253,7 @@ def charter_create(
         supersedes=supersedes,
         idempotency_token=idempotency_token or None,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **record,
     )
     charter.full_clean()
     charter.search_text = _charter_search_text(charter, [row["agency"] for row in parties])
@@ -203,6 +267,8 @@ def charter_create(
         raise
     _set_parties(charter, parties)
     count = _sync_articles(charter, list(articles))
+    witness_names = _set_witnesses(charter, witnesses)
+    area_names = _set_areas(charter, areas, own_areas)
     audit_record(
         actor=actor,
         obj=charter,
@@ -211,6 +277,8 @@ def charter_create(
             **snapshot(charter, CHARTER_FIELDS),
             "parties": [str(row["agency"]) for row in parties],
             "articles": count,
+            "witnesses": witness_names,
+            "areas": area_names,
         },
         summary=_stored(gettext_noop("Charter %(number)s entered as a draft"), number=charter.number),
     )
@@ -231,8 +299,14 @@ def charter_update(
     signed_on=None,
     effective_from=None,
     supersedes=None,
+    witnesses=None,
+    areas=None,
+    own_areas=None,
+    **record,
 ):
-    """Edit a draft charter (its parties and, when given, its articles). Signed charters are not edited."""
+    """Edit a draft charter (its parties and, when given, its articles, witnesses, areas and the `record` fields).
+    Signed charters are not edited; their conference, witnesses and dissemination go through charter_record_update."""
+    _check_record(record)
     ensure(permissions.may_write_charter(actor, charter))
     if charter.status != CharterStatus.DRAFT:
         raise ValidationError(
@@ -244,6 +318,8 @@ def charter_update(
     before["parties"] = [str(link.agency) for link in charter.party_links.select_related("agency")]
     charter.number, charter.title, charter.term = number.strip(), title.strip(), term
     charter.signed_on, charter.effective_from, charter.supersedes = signed_on, effective_from, supersedes
+    for name, value in record.items():
+        setattr(charter, name, value)
     charter.full_clean(exclude=["idempotency_token"])
     charter.search_text = _charter_search_text(charter, [row["agency"] for row in parties])
     charter.save(update_fields=[*CHARTER_FIELDS, "search_text", "updated_at"])
@@ -251,10 +327,61 @@ def charter_update(
     after = snapshot(charter, CHARTER_FIELDS)
     after["parties"] = [str(row["agency"]) for row in parties]
     changes = diff(before, after)
+    changes.update(_lists_update(charter, witnesses, areas, own_areas))
     if articles is not None:
         changes["articles"] = [None, _sync_articles(charter, list(articles))]
     audit_record(
         actor=actor, obj=charter, action="update", changes=changes, summary=_stored(gettext_noop("Charter edited"))
+    )
+    return charter
+
+
+def _check_record(record):
+    unknown = set(record) - set(CHARTER_RECORD_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected charter fields: {sorted(unknown)}")
+
+
+def _lists_update(charter, witnesses, areas, own_areas):
+    """Replace the witnesses and the listed areas when given; the {name: [before, after]} changes for the audit."""
+    changes = {}
+    if witnesses is not None:
+        before = [str(witness) for witness in charter.witnesses.all()]
+        after = _set_witnesses(charter, witnesses)
+        if before != after:
+            changes["witnesses"] = [before, after]
+    if areas is not None or own_areas is not None:
+        before = [area.name for area in charter.areas.all()]
+        after = _set_areas(
+            charter,
+            charter.areas.filter(in_catalogue=True) if areas is None else areas,
+            charter.areas.filter(in_catalogue=False).values_list("name", flat=True) if own_areas is None else own_areas,
+        )
+        if sorted(before) != sorted(after):
+            changes["areas"] = [before, after]
+    return changes
+
+
+@transaction.atomic
+def charter_record_update(*, actor, charter, version, witnesses=None, areas=None, own_areas=None, **record):
+    """The facts around a charter that do not change its text — witnesses, the areas it lists, the signing
+    conference and the dissemination — recorded at any status (dissemination follows the signing)."""
+    _check_record(record)
+    ensure(permissions.may_write_charter(actor, charter))
+    _claim_version(Charter, charter, version)
+    before = snapshot(charter, CHARTER_RECORD_FIELDS)
+    for name, value in record.items():
+        setattr(charter, name, value)
+    charter.full_clean(exclude=["idempotency_token"])
+    charter.save(update_fields=[*CHARTER_RECORD_FIELDS, "updated_at"])
+    changes = diff(before, snapshot(charter, CHARTER_RECORD_FIELDS))
+    changes.update(_lists_update(charter, witnesses, areas, own_areas))
+    audit_record(
+        actor=actor,
+        obj=charter,
+        action="record_update",
+        changes=changes,
+        summary=_stored(gettext_noop("Signing conference, witnesses and dissemination recorded")),
     )
     return charter
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.charter_create, name="create"),
     path("<int:pk>/", views.charter_detail, name="detail"),
     path("<int:pk>/edit/", views.charter_edit, name="edit"),
+    path("<int:pk>/record/", views.charter_record, name="record"),
     path("<int:pk>/status/<slug:action>/", views.charter_status, name="status"),
     path("<int:pk>/scan/", views.charter_scan_upload, name="scan_upload"),
     path("<int:pk>/scan.pdf", views.charter_scan_download, name="scan"),

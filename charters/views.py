@@ -44,6 +44,7 @@ from .permissions import (
     can_manage_programmes,
     can_upload_scan,
     charter_for,
+    may_write_charter,
     programme_for,
     task_for,
     visible_charters,
@@ -122,6 +123,7 @@ def _charter_form_context(request, *, charter=None):
         "show_unit": admin and charter is None,
         "units": AdministrativeUnit.objects.filter(agencies__kind__in=PARTY_KINDS).distinct(),
         "default_unit": membership.agency.unit if membership else None,
+        "charter": charter,
     }
 
 
@@ -143,7 +145,7 @@ def _build_charter_forms(request, setup, *, initial=None, parties_initial=None, 
         data,
         prefix="articles",
         initial=articles_initial,
-        form_kwargs={"agencies": setup["article_agencies"], "choices_cache": {}},
+        form_kwargs={"agencies": setup["article_agencies"], "choices_cache": {}, "charter": setup.get("charter")},
     )
     if data is None:
         parties.extra = forms.MAX_PARTIES - len(parties_initial or [])
@@ -196,6 +198,7 @@ def charter_create(request):
                 parties=parties.rows(),
                 articles=articles.rows(),
                 idempotency_token=data.get("idempotency_token") or None,
+                **form.record_kwargs(),
             )
         except ValidationError as error:
             form_errors_from(form, error)
@@ -221,7 +224,7 @@ def charter_edit(request, pk):
         "signed_on": charter.signed_on,
         "effective_from": charter.effective_from,
         "supersedes": charter.supersedes,
-        "version": charter.version,
+        **forms.CharterRecordForm.initial_for(charter),
     }
     parties_initial = [
         {"agency": link.agency, "signer_name": link.signer_name, "signer_position": link.signer_position}
@@ -261,6 +264,7 @@ def charter_edit(request, pk):
             supersedes=data.get("supersedes"),
             parties=parties.rows(),
             articles=articles.rows(),
+            **form.record_kwargs(),
         ):
             messages.success(request, _("The charter was saved."))
             _warn_symbol(request, charter)
@@ -270,6 +274,31 @@ def charter_edit(request, pk):
         "charters/charter_form.html",
         {"form": form, "parties": parties, "articles": articles, "charter": charter},
     )
+
+
+@login_required
+def charter_record(request, pk):
+    """The signing conference, witnesses, listed areas and dissemination of a charter, at any status."""
+    charter = charter_for(request.user, pk, queryset=selectors.charter_detail_queryset(), action="record")
+    form = forms.CharterRecordForm(
+        request.POST if request.method == "POST" else None, initial=forms.CharterRecordForm.initial_for(charter)
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service_into_form(
+            form,
+            services.charter_record_update,
+            conflict_instance=charter,
+            actor=request.user,
+            charter=charter,
+            version=form.cleaned_data.get("version"),
+            **form.record_kwargs(),
+        )
+    ):
+        messages.success(request, _("The charter's record was saved."))
+        return redirect("charters:detail", pk=charter.pk)
+    return render(request, "charters/charter_record_form.html", {"form": form, "charter": charter})
 
 
 @login_required
@@ -284,6 +313,10 @@ def charter_detail(request, pk):
     context = {
         "charter": charter,
         "parties": charter.party_links.all(),
+        "witnesses": charter.witnesses.all(),
+        "listed_areas": charter.areas.all(),
+        "has_own_areas": any(not area.in_catalogue for area in charter.areas.all()),
+        "can_record": may_write_charter(user, charter),
         "articles": articles,
         "totals": totals,
         "year": year,

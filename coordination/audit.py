@@ -6,6 +6,7 @@ import decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import AuditEvent
 
@@ -40,6 +41,45 @@ def audit_labels_register(labels):
     the app's AppConfig.ready(); a code already labelled keeps its first label."""
     for code, label in labels.items():
         _ACTION_LABELS.setdefault(code, label)
+
+
+# Labels of the keys of audit `changes` that are not a model field of the audited object (a field is labelled by its
+# verbose name): lists and counts the services add ("parties", "articles"…). Apps add theirs with
+# `audit_field_labels_register`; the history never shows a raw key (tests/coordination/test_audit_labels.py).
+_FIELD_LABELS = {
+    "parties": pgettext_lazy("audit field", "Parties"),
+    "articles": pgettext_lazy("audit field", "Articles"),
+    "witnesses": pgettext_lazy("audit field", "Witnesses"),
+    "areas": pgettext_lazy("audit field", "Coordination areas"),
+    "agenda": pgettext_lazy("audit field", "Agenda"),
+    "attendance": pgettext_lazy("audit field", "Attendance"),
+    "documents_due_date": pgettext_lazy("audit field", "Due dates of the session documents"),
+    "participating_agencies": pgettext_lazy("audit field", "Participating agencies"),
+    "supporting_agencies": pgettext_lazy("audit field", "Supporting agencies"),
+    "agency": pgettext_lazy("audit field", "Agency"),
+    "role": pgettext_lazy("audit field", "Role"),
+    "status": pgettext_lazy("audit field", "Status"),
+    "count": pgettext_lazy("audit field", "Number"),
+    "year": pgettext_lazy("audit field", "Year"),
+    "tasks": pgettext_lazy("audit field", "Tasks"),
+    "created_by": pgettext_lazy("audit field", "Entered by"),
+    "obligation": pgettext_lazy("audit field", "Duty of the charter"),
+    "period_key": pgettext_lazy("audit field", "Period"),
+    "user": pgettext_lazy("audit field", "User"),
+    "token": pgettext_lazy("audit field", "Calendar link"),
+}
+
+
+def audit_field_labels_register(labels):
+    """Add readable labels for the keys of audit changes that are not model fields ({key: label}); called from
+    the app's AppConfig.ready(). A key already labelled keeps its first label."""
+    for key, label in labels.items():
+        _FIELD_LABELS.setdefault(key, label)
+
+
+def audit_field_label(key):
+    """The registered label of a key of audit changes, or None."""
+    return _FIELD_LABELS.get(key)
 
 
 def audit_action_label(code):

@@ -196,6 +196,8 @@ class CoordinationArea(models.Model):
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    # False: an area a charter added of its own (listed by that charter only, not offered to others).
+    in_catalogue = models.BooleanField(_("in the catalogue"), default=True)
 
     class Meta:
         verbose_name = _("coordination area")

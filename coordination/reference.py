@@ -32,6 +32,12 @@ AREAS = [
         "Phát triển kinh tế - xã hội, quốc phòng, an ninh",
         "Socio-economic development, defence and security",
     ),
+    # Named by the charters of the seed articles (Thanh Hóa 2021, Gò Vấp 2018): added by migration 0008 too.
+    ("propaganda", "Tuyên truyền", "Propaganda and public information"),
+    ("law-dissemination", "Phổ biến, giáo dục pháp luật", "Law dissemination and education"),
+    ("mobilisation", "Vận động Nhân dân", "Mobilising the people"),
+    ("national-unity", "Xây dựng khối đại đoàn kết toàn dân tộc", "Great national unity"),
+    ("people-diplomacy", "Đối ngoại Nhân dân", "People's diplomacy"),
 ]
 
 # code, name, amount, day type, anchor, direction, legal basis

@@ -31,7 +31,7 @@ from .models import (
     MeetingKind,
     MeetingSubkind,
 )
-from .services import minutes_file_validate
+from .services import minutes_file_validate, participant_unit_ids
 
 DATE_WIDGET = DateInput()
 DATETIME_WIDGET = DateTimeInput()
@@ -173,8 +173,12 @@ class MeetingForm(ChoiceLabelsMixin, forms.ModelForm):
         if host:
             # The unit is not on the form: it is the host's, and the model's own checks need it.
             self.instance.unit = host.unit
-            if any(agency.unit_id != host.unit_id for agency in participants):
-                self.add_error("participating_agencies", _("Participating agencies must be of the host's unit."))
+            allowed = participant_unit_ids(host.unit)
+            if any(agency.unit_id not in allowed for agency in participants):
+                self.add_error(
+                    "participating_agencies",
+                    _("Participating agencies must be of the host's unit, of its parent unit or of its units below."),
+                )
             own = agency_of(self.user)
             if not is_site_admin(self.user) and own is not None and own != host and own not in participants:
                 self.add_error(

@@ -34,14 +34,18 @@ PETITION_INTAKE_KINDS = (*VOTER_CONTACT_KINDS, MeetingKind.CITIZEN_RECEPTION)
 
 
 class MeetingSubkind(models.TextChoices):
+    # Council sessions as the Law on the Organisation of Local Government (72/2025/QH15, art. 34) names them:
+    # kỳ họp thường lệ; họp chuyên đề; họp để giải quyết công việc phát sinh đột xuất ("bất thường" is gone since
+    # the 2019 amendment). The code "extraordinary" is kept for the stored rows.
     REGULAR = "regular", _("Regular")
-    EXTRAORDINARY = "extraordinary", _("Extraordinary")
+    THEMATIC = "thematic", _("Thematic")
+    EXTRAORDINARY = "extraordinary", _("To settle urgent matters")
     ANNUAL = "annual", _("Annual")
     END_OF_TERM = "end_of_term", _("End of term")
 
 
 SUBKINDS_BY_KIND = {
-    MeetingKind.COUNCIL_SESSION: (MeetingSubkind.REGULAR, MeetingSubkind.EXTRAORDINARY),
+    MeetingKind.COUNCIL_SESSION: (MeetingSubkind.REGULAR, MeetingSubkind.THEMATIC, MeetingSubkind.EXTRAORDINARY),
     MeetingKind.REVIEW_CONFERENCE: (MeetingSubkind.ANNUAL, MeetingSubkind.END_OF_TERM),
 }
 

@@ -18,6 +18,7 @@ from charters.services import task_create
 from coordination.audit import audit_record, diff, snapshot
 from coordination.deadlines import deadline_for
 from coordination.locking import ConflictError, versioned_update
+from coordination.models import AdministrativeUnit
 from coordination.permissions import can_see_unit, ensure
 
 from . import permissions
@@ -86,6 +87,29 @@ def _attendance_replace(meeting, rows_in):
     return rows
 
 
+def participant_unit_ids(unit):
+    """The units whose agencies may take part in a meeting of `unit`: the unit itself, its parent and its children
+    (a province's briefing or hearing with its communes, a commune's with the province)."""
+    ids = {unit.pk, *AdministrativeUnit.objects.filter(parent_id=unit.pk).values_list("pk", flat=True)}
+    if unit.parent_id:
+        ids.add(unit.parent_id)
+    return ids
+
+
+def _check_participants(unit, agencies):
+    allowed = participant_unit_ids(unit)
+    outside = [agency for agency in agencies if agency.unit_id not in allowed]
+    if outside:
+        raise ValidationError(
+            {
+                "participating_agencies": _(
+                    "%(agency)s is not of the meeting's unit, of its parent unit or of one of its units below."
+                )
+                % {"agency": outside[0]}
+            }
+        )
+
+
 @transaction.atomic
 def meeting_create(
     *,
@@ -130,6 +154,7 @@ def meeting_create(
         if existing is None:
             raise
         return existing
+    _check_participants(unit, participating_agencies)
     meeting.participating_agencies.set(participating_agencies)
     _agenda_replace(meeting, agenda)
     _attendance_replace(meeting, attendance)
@@ -165,6 +190,7 @@ def meeting_update(*, actor, meeting, version, participating_agencies=None, agen
         if moved:
             changes["documents_due_date"] = moved
     if participating_agencies is not None:
+        _check_participants(current.unit, participating_agencies)
         current.participating_agencies.set(participating_agencies)
         after_agencies = sorted(agency.pk for agency in participating_agencies)
         if after_agencies != before_agencies:

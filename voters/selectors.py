@@ -515,6 +515,8 @@ def public_open_data(*, unit_ids, year):
         .filter(answered_on__gte=datetime.date(year, 1, 1), answered_on__lte=datetime.date(year, 12, 31))
         .order_by("answered_on", "id")
     )
+
+
 # --- reads for the read API (coordination.api) ----------------------------------------------------------
 
 

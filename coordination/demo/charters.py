@@ -129,13 +129,13 @@ ARTICLES = [
         "information",
         "Chế độ giao ban, thông tin và báo cáo",
         "Định kỳ hằng quý tổ chức giao ban giữa các cơ quan ký kết; hằng năm tổ chức hội nghị đánh giá kết quả thực "
-        "hiện Quy chế vào tháng Giêng. Văn phòng các cơ quan trao đổi chương trình công tác, báo cáo tháng.",
+        "hiện Quy chế vào tháng 01. Văn phòng các cơ quan trao đổi chương trình công tác, báo cáo tháng.",
         H,
         [U, M, D],
         [
             ("Giao ban định kỳ giữa các cơ quan ký kết Quy chế", H, "quarterly", 10, 1, None),
             (
-                "Các cơ quan tổ chức hội nghị đánh giá kết quả thực hiện Quy chế vào tháng Giêng hằng năm",
+                "Các cơ quan tổ chức hội nghị đánh giá kết quả thực hiện Quy chế vào tháng 01 hằng năm",
                 H,
                 "yearly",
                 25,
@@ -155,86 +155,190 @@ ARTICLES = [
     ),
 ]
 
-SIGNER_POSITIONS = {
-    H: "Chủ tịch HĐND",
-    U: "Chủ tịch UBND",
-    M: "Chủ tịch Ủy ban MTTQ Việt Nam",
-    D: "Trưởng Đoàn đại biểu Quốc hội",
-}
+# Marks a record the seeds do not report: invented for the demo, plausible, and said to be so.
+DEMO_MARK = "(dữ liệu minh họa)"
 
-# key, number, title, term, kinds with signers, signed, final status, supersedes number, years to generate
+# The charters. Each signer with the title they signed in (a person holds a title, not an agency kind: Thanh Hóa's
+# HĐND signed through its Phó Chủ tịch Thường trực while the Chủ tịch witnessed). Facts the seeds state are
+# copied exactly (seeds 000–004 in the design notes); what they do not state is invented and marked DEMO_MARK.
 CHARTERS = [
-    (
-        "danang",
-        "35/QCPH",
-        "Quy chế phối hợp công tác giữa Đoàn đại biểu Quốc hội, Thường trực HĐND, UBND và Ban Thường trực Ủy ban "
-        "MTTQ Việt Nam thành phố Đà Nẵng",
-        "2016–2021",
-        [(D, ""), (H, ""), (U, ""), (M, "")],
-        date(2017, 7, 1),
-        CharterStatus.IN_FORCE,
-        None,
-        [],
-    ),
-    (
-        "danang",
-        "02/QCPH-ĐĐBQH-HĐND-UBND-UBMTTQ",
-        "Quy chế phối hợp công tác giữa Đoàn đại biểu Quốc hội, Thường trực HĐND, UBND và Ban Thường trực Ủy ban "
-        "MTTQ Việt Nam thành phố Đà Nẵng nhiệm kỳ 2021–2026",
-        "2021–2026",
-        [(D, "Nguyễn Văn Quảng"), (H, "Lương Nguyễn Minh Triết"), (U, "Lê Trung Chinh"), (M, "Ngô Xuân Thắng")],
-        date(2021, 10, 19),
-        CharterStatus.IN_FORCE,
-        "35/QCPH",
-        [2025, 2026],
-    ),
-    (
-        "backan",
-        "03/QCPH-HĐND-UBND-UBMTTQ",
-        "Quy chế phối hợp công tác giữa Thường trực HĐND, UBND và Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh Bắc Kạn",
-        "2021–2026",
-        [(H, "Phương Thị Thanh"), (U, "Nguyễn Đăng Bình"), (M, "Đỗ Thị Minh Hoa")],
-        date(2023, 2, 7),
-        CharterStatus.EXPIRED,
-        None,
-        [2025],
-    ),
-    (
-        "thanhhoa",
-        "01/QCPH-ĐĐBQH-HĐND-UBMTTQ",
-        "Quy chế phối hợp công tác giữa Đoàn đại biểu Quốc hội tỉnh, Hội đồng nhân dân tỉnh và Ủy ban MTTQ Việt Nam "
-        "tỉnh Thanh Hóa nhiệm kỳ 2021–2026",
-        "2021–2026",
-        [(D, "Lại Thế Nguyên"), (H, "Đỗ Trọng Hưng"), (M, "Phạm Thị Thanh Thủy")],
-        date(2021, 9, 21),
-        CharterStatus.IN_FORCE,
-        None,
-        [2025, 2026],
-    ),
-    (
-        "hanoi",
-        "01/QCPH-HĐND-UBND-UBMTTQ-ĐĐBQH",
-        "Quy chế phối hợp công tác giữa Thường trực HĐND, UBND, Ban Thường trực Ủy ban MTTQ Việt Nam và Đoàn đại "
-        "biểu Quốc hội thành phố Hà Nội nhiệm kỳ 2021–2026",
-        "2021–2026",
-        [(H, ""), (U, ""), (M, ""), (D, "")],
-        date(2021, 8, 12),
-        CharterStatus.IN_FORCE,
-        None,
-        [2025, 2026],
-    ),
-    (
-        "govap",
-        "01/QCPH-HĐND-UBND-UBMTTQ",
-        "Quy chế phối hợp công tác giữa Thường trực Hội đồng nhân dân, Ủy ban nhân dân và Ban Thường trực Ủy ban "
-        "MTTQ Việt Nam quận Gò Vấp",
-        "2016–2021",
-        [(H, "Thân Trọng Minh"), (U, "Lê Hoàng Hà"), (M, "Vũ Thị Nga")],
-        date(2018, 4, 15),
-        CharterStatus.EXPIRED,
-        None,
-        [],
-    ),
+    {
+        # Seed 000: "Quy chế số 35/QCPH ngày 1-7-2017" of the four bodies of Đà Nẵng; signers not named.
+        "key": "danang",
+        "number": "35/QCPH",
+        "title": "Quy chế phối hợp công tác giữa Đoàn đại biểu Quốc hội, Thường trực HĐND, UBND và Ban Thường trực "
+        "Ủy ban MTTQ Việt Nam thành phố Đà Nẵng",
+        "term": "2016–2021",
+        "signers": [(D, "", ""), (H, "", ""), (U, "", ""), (M, "", "")],
+        "signed_on": date(2017, 7, 1),
+        "final": CharterStatus.IN_FORCE,
+        "supersedes": None,
+        "years": [],
+    },
+    {
+        # Seed 000: reviewed and the new charter signed by the leaders of the 4 bodies, afternoon of 19/10/2021.
+        "key": "danang",
+        "number": "02/QCPH-ĐĐBQH-HĐND-UBND-UBMTTQ",  # the seed gives no number: invented
+        "title": "Quy chế phối hợp công tác giữa Đoàn đại biểu Quốc hội, Thường trực HĐND, UBND và Ban Thường trực "
+        "Ủy ban MTTQ Việt Nam thành phố Đà Nẵng nhiệm kỳ 2021–2026",
+        "term": "2021–2026",
+        "signers": [
+            (D, "Nguyễn Văn Quảng", "Trưởng Đoàn đại biểu Quốc hội thành phố"),
+            (H, "Lương Nguyễn Minh Triết", "Chủ tịch HĐND thành phố"),
+            (U, "Lê Trung Chinh", "Chủ tịch UBND thành phố"),
+            (M, "Ngô Xuân Thắng", "Chủ tịch Ủy ban MTTQ Việt Nam thành phố"),
+        ],
+        "signed_on": date(2021, 10, 19),
+        "final": CharterStatus.IN_FORCE,
+        "supersedes": "35/QCPH",
+        "years": [2025, 2026],
+        # The seed names no areas of the new charter ("7 mặt công tác phối hợp" of the old one, unlisted).
+        "record": {"conference_on": date(2021, 10, 19)},
+    },
+    {
+        # Seed 001: "quy chế phối hợp số 03/QCHH-HĐND-UBND-UBMTTQ ngày 07/02/2023" (QCHH as printed is a typo of
+        # QCPH, the symbol of a Quy chế phối hợp); the signers are not named: the three heads of 2024 are assumed.
+        "key": "backan",
+        "number": "03/QCPH-HĐND-UBND-UBMTTQ",
+        "title": "Quy chế phối hợp công tác giữa Thường trực HĐND, UBND và Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh "
+        "Bắc Kạn",
+        "term": "2021–2026",
+        "signers": [
+            (H, "Phương Thị Thanh", "Chủ tịch HĐND tỉnh"),
+            (U, "Nguyễn Đăng Bình", "Chủ tịch UBND tỉnh"),
+            (M, "Đỗ Thị Minh Hoa", "Chủ tịch Ủy ban MTTQ Việt Nam tỉnh"),
+        ],
+        "signed_on": date(2023, 2, 7),
+        "final": CharterStatus.EXPIRED,
+        "supersedes": None,
+        # Only years the province still existed: it merged into Thái Nguyên on 1 July 2025.
+        "years": [2023, 2024],
+        # "…các nội dung trong quy chế phối hợp như: Tổ chức các kỳ họp HĐND, hoạt động giám sát, khảo sát, hoạt động
+        # tiếp xúc cử tri, tiếp công dân, việc xử lý các vấn đề giữa hai kỳ họp…"
+        "areas": ["council-sessions", "supervision", "voter-contact", "citizen-reception"],
+        "own_areas": ["Xử lý các vấn đề giữa hai kỳ họp"],
+    },
+    {
+        # Seed 003: signed on the afternoon of 21/9/2021, term 2021–2026, by the Đoàn ĐBQH, the HĐND and the Ủy ban
+        # MTTQ of Thanh Hóa, WITNESSED by Đỗ Trọng Hưng and Lại Thế Nguyên. Signing for the HĐND and the Đoàn
+        # therefore fell to their deputies present, Lê Tiến Lam and Mai Văn Hải (inferred from the seed's list).
+        "key": "thanhhoa",
+        "number": "01/QCPH-ĐĐBQH-HĐND-UBMTTQ",  # the seed gives no number: invented
+        "title": "Quy chế phối hợp công tác giữa Đoàn đại biểu Quốc hội tỉnh, Hội đồng nhân dân tỉnh và Ủy ban MTTQ "
+        "Việt Nam tỉnh Thanh Hóa nhiệm kỳ 2021–2026",
+        "term": "2021–2026",
+        "signers": [
+            (D, "Mai Văn Hải", "Phó Trưởng Đoàn đại biểu Quốc hội tỉnh"),
+            (H, "Lê Tiến Lam", "Phó Chủ tịch Thường trực HĐND tỉnh"),
+            (M, "Phạm Thị Thanh Thủy", "Chủ tịch Ủy ban MTTQ Việt Nam tỉnh"),
+        ],
+        "signed_on": date(2021, 9, 21),
+        "final": CharterStatus.IN_FORCE,
+        "supersedes": None,
+        "years": [2025, 2026],
+        "record": {"conference_on": date(2021, 9, 21)},
+        "witnesses": [
+            {"name": "Đỗ Trọng Hưng", "position": "Ủy viên Trung ương Đảng, Bí thư Tỉnh ủy, Chủ tịch HĐND tỉnh"},
+            {"name": "Lại Thế Nguyên", "position": "Phó Bí thư Thường trực Tỉnh ủy, Trưởng Đoàn ĐBQH tỉnh"},
+        ],
+        # "Tuyên truyền, tập hợp, xây dựng khối Đại đoàn kết toàn dân, phổ biến pháp luật và hoạt động đối ngoại
+        # Nhân dân. Tham gia xây dựng Luật… Tiếp xúc cử tri… Tiếp công dân… Giám sát và phản biện xã hội. … bầu cử
+        # …, bầu Hội thẩm Nhân dân của Tòa án nhân dân tỉnh. Thực hiện chế độ hội họp và thông tin."
+        "areas": [
+            "propaganda",
+            "national-unity",
+            "law-dissemination",
+            "people-diplomacy",
+            "law-making",
+            "voter-contact",
+            "citizen-reception",
+            "supervision",
+            "elections",
+            "information",
+        ],
+        "own_areas": ["Bầu Hội thẩm Nhân dân của Tòa án nhân dân tỉnh"],
+    },
+    {
+        "key": "hanoi",
+        "number": "01/QCPH-HĐND-UBND-UBMTTQ-ĐĐBQH",
+        "title": "Quy chế phối hợp công tác giữa Thường trực HĐND, UBND, Ban Thường trực Ủy ban MTTQ Việt Nam và Đoàn "
+        f"đại biểu Quốc hội thành phố Hà Nội nhiệm kỳ 2021–2026 {DEMO_MARK}",
+        "term": "2021–2026",
+        "signers": [(H, "", ""), (U, "", ""), (M, "", ""), (D, "", "")],
+        "signed_on": date(2021, 8, 12),
+        "final": CharterStatus.IN_FORCE,
+        "supersedes": None,
+        "years": [2025, 2026],
+    },
+    {
+        # Seed 002 reviews Gò Vấp's charter over 15/4/2018–15/4/2019 and lists where it worked: those areas.
+        # Number and signing date are not given: invented (the reviewed period's first day). The signers are the
+        # leaders the seed names, each with the title it gives.
+        "key": "govap",
+        "number": "01/QCPH-HĐND-UBND-UBMTTQ",
+        "title": "Quy chế phối hợp công tác giữa Thường trực Hội đồng nhân dân, Ủy ban nhân dân và Ban Thường trực Ủy "
+        "ban MTTQ Việt Nam quận Gò Vấp",
+        "term": "2016–2021",
+        "signers": [
+            (H, "Thân Trọng Minh", "Phó Chủ tịch Thường trực HĐND quận"),
+            (U, "Lê Hoàng Hà", "Chủ tịch UBND quận"),
+            (M, "Vũ Thị Nga", "Chủ tịch Ủy ban MTTQ Việt Nam quận"),
+        ],
+        "signed_on": date(2018, 4, 15),
+        "final": CharterStatus.EXPIRED,
+        "supersedes": None,
+        "years": [],
+        "areas": [
+            "propaganda",
+            "law-dissemination",
+            "council-sessions",
+            "supervision",
+            "voter-contact",
+            "mobilisation",
+            "national-unity",
+            "people-diplomacy",
+        ],
+        "own_areas": [
+            "Xây dựng chính quyền và quản lý nhà nước",
+            "Thực hiện quy chế dân chủ ở cơ sở",
+            "Công tác vận động kiều bào",
+        ],
+    },
+    {
+        # Invented: the successor of Bắc Kạn's charter once the merged province had its bodies.
+        "key": "thainguyen",
+        "number": "05/QCPH-ĐĐBQH-HĐND-UBND-UBMTTQ",
+        "title": "Quy chế phối hợp công tác giữa Đoàn đại biểu Quốc hội, Thường trực HĐND, UBND và Ban Thường trực "
+        f"Ủy ban MTTQ Việt Nam tỉnh Thái Nguyên sau sắp xếp đơn vị hành chính {DEMO_MARK}",
+        "term": "2021–2026",
+        "signers": [(D, "", ""), (H, "", ""), (U, "", ""), (M, "", "")],
+        "signed_on": date(2025, 8, 15),
+        "final": CharterStatus.IN_FORCE,
+        "supersedes": None,
+        "years": [2025, 2026],
+        "record": {
+            "conference_on": date(2025, 8, 15),
+            "conference_place": f"Hội trường Tỉnh ủy Thái Nguyên {DEMO_MARK}",
+            "disseminated_on": date(2025, 8, 29),
+            "dissemination": "Văn phòng HĐND gửi Quy chế đến các sở, ngành và HĐND, UBND, Ủy ban MTTQ các xã, "
+            f"phường; đăng trên Cổng thông tin điện tử của tỉnh {DEMO_MARK}.",
+        },
+        "areas": ["council-sessions", "law-making", "voter-contact", "citizen-reception", "supervision"],
+    },
+    {
+        # Invented: the ward formed on 1 July 2025 from the district's centre, with a council, a committee and a Front.
+        "key": "govapward",
+        "number": "09/QCPH-HĐND-UBND-UBMTTQ",
+        "title": "Quy chế phối hợp công tác giữa Thường trực HĐND, UBND và Ban Thường trực Ủy ban MTTQ Việt Nam "
+        f"phường Gò Vấp {DEMO_MARK}",
+        "term": "2021–2026",
+        "signers": [(H, "", ""), (U, "", ""), (M, "", "")],
+        "signed_on": date(2025, 9, 5),
+        "final": CharterStatus.IN_FORCE,
+        "supersedes": None,
+        "years": [2025, 2026],
+        "areas": ["council-sessions", "voter-contact", "citizen-reception", "supervision", "mobilisation"],
+    },
 ]
 
 # Tasks that arose during the year (Hà Nội counts 361 such items next to 273 planned ones).
@@ -287,29 +391,34 @@ def _articles_for(kinds, agencies, areas):
 
 
 def _charter(spec, context, areas, rules, terms):
-    key, number, title, term, signers, signed_on, final, supersedes, years = spec
+    key, number = spec["key"], spec["number"]
     demo_unit = context.units[key]
     existing = Charter.objects.filter(unit=demo_unit.unit, number=number).first()
     if existing is not None:
-        return existing, years, False
+        return existing, False
     actor = _actor(key) or context.admin
-    kinds = [kind for kind, _name in signers]
+    kinds = [kind for kind, _name, _title in spec["signers"]]
     agencies = demo_unit.agencies
     rows, duties = _articles_for(kinds, agencies, areas)
+    supersedes = spec["supersedes"]
     charter = charter_create(
         actor=actor,
         unit=demo_unit.unit,
         number=number,
-        title=title,
-        term=terms[term],
-        signed_on=signed_on,
+        title=spec["title"],
+        term=terms[spec["term"]],
+        signed_on=spec["signed_on"],
         supersedes=Charter.objects.filter(unit=demo_unit.unit, number=supersedes).first() if supersedes else None,
         parties=[
-            {"agency": agencies[kind], "signer_name": name, "signer_position": SIGNER_POSITIONS[kind]}
-            for kind, name in signers
+            {"agency": agencies[kind], "signer_name": name, "signer_position": title}
+            for kind, name, title in spec["signers"]
         ],
         articles=rows,
         idempotency_token=f"demo-charter-{key}-{number}",
+        witnesses=spec.get("witnesses", ()),
+        areas=[areas[code] for code in spec.get("areas", ())],
+        own_areas=spec.get("own_areas", ()),
+        **spec.get("record", {}),
     )
     for article, article_duties in zip(charter.articles.order_by("number"), duties, strict=True):
         for description, kind, cadence, day, month, rule in article_duties:
@@ -323,10 +432,10 @@ def _charter(spec, context, areas, rules, terms):
                 month=month,
                 deadline_rule=rules.get(rule),
             )
-    charter_sign(actor=actor, charter=charter, signed_on=signed_on)
-    if final in (CharterStatus.IN_FORCE, CharterStatus.EXPIRED):
-        charter_bring_into_force(actor=actor, charter=charter, effective_from=signed_on)
-    return charter, years, True
+    charter_sign(actor=actor, charter=charter, signed_on=spec["signed_on"])
+    if spec["final"] in (CharterStatus.IN_FORCE, CharterStatus.EXPIRED):
+        charter_bring_into_force(actor=actor, charter=charter, effective_from=spec["signed_on"])
+    return charter, True
 
 
 def _mix(tasks, today, key):
@@ -384,38 +493,48 @@ def _arising(charter, key, context, areas):
     return made
 
 
+# The day before a dissolved unit's dissolution, or the end of the charter's term: when its charter expired.
+EXPIRY = {"backan": date(2025, 6, 30), "govap": date(2021, 6, 30)}
+
+
 @transaction.atomic
 def seed(context):
     areas = {area.code: area for area in CoordinationArea.objects.all()}
     terms = {term.name: term for term in Term.objects.all()}
     rules = {rule.code: rule for rule in DeadlineRule.objects.filter(unit__isnull=True).order_by("effective_from")}
     for spec in CHARTERS:
-        key, final = spec[0], spec[6]
+        key, final = spec["key"], spec["final"]
         if key not in context.units:
             continue
-        charter, years, created = _charter(spec, context, areas, rules, terms)
+        charter, created = _charter(spec, context, areas, rules, terms)
         if charter.status == CharterStatus.IN_FORCE:
-            for year in years:
+            for year in spec["years"]:
                 tasks_generate(charter=charter, year=year, actor=None, today=context.today)
             if final == CharterStatus.IN_FORCE:
                 _arising(charter, key, context, areas)
             elif created:
                 # Bắc Kạn merged into Thái Nguyên on 1 July 2025; Gò Vấp's term (and later the district) ended.
-                end = date(2025, 6, 30) if key == "backan" else date(2021, 6, 30)
-                charter_expire(actor=_actor(key) or context.admin, charter=charter, expired_on=end)
-        _mix(list(Task.objects.filter(charter=charter)), context.today, key)
+                charter_expire(actor=_actor(key) or context.admin, charter=charter, expired_on=EXPIRY[key])
+        _mix(list(Task.objects.filter(charter=charter)), min(context.today, _last_day(context, key)), key)
+
+
+def _last_day(context, key):
+    """Tasks of a dissolved unit are settled as of its last day, not as of today."""
+    dissolved = context.units[key].unit.dissolved_on
+    return dissolved - timedelta(days=1) if dissolved else context.today
 
 
 @transaction.atomic
 def seed_session_tasks(context):
     """Run after the meetings' demo: the duties "before/after each council session" get their tasks now that
     the sessions exist, with the same mix of done, late and open."""
-    for key, number, *_rest, years in CHARTERS:
-        if key not in context.units:
+    for spec in CHARTERS:
+        key = spec["key"]
+        if key not in context.units or not context.units[key].is_live:
             continue
-        charter = Charter.objects.filter(unit=context.units[key].unit, number=number).first()
+        charter = Charter.objects.filter(unit=context.units[key].unit, number=spec["number"]).first()
         if charter is None or charter.status != CharterStatus.IN_FORCE:
             continue
-        for year in years:
+        for year in spec["years"]:
             tasks_generate(charter=charter, year=year, actor=None, today=context.today)
         _mix(list(Task.objects.filter(charter=charter, period_key__startswith="S")), context.today, key)

@@ -108,7 +108,6 @@ def _plan_unit(demo_unit, today):
     plans = []
 
     for year in YEARS:
-        term = "khóa X" if year == 2025 else "khóa XI"
         # --- January review conference of the previous year.
         review_day = _working_on_or_after(datetime.date(year, 1, 15))
         plans.append(
@@ -352,10 +351,11 @@ def _plan_unit(demo_unit, today):
                     None if (year == 2026 and not mid) else (1 if mid else -3),
                 ),
             ]
+            term = demo_unit.council_term(opening)
             plans.append(
                 Planned(
                     token=session_token,
-                    title=f"Kỳ họp thường lệ {half} {year}, HĐND {place} {term}",
+                    title=f"Kỳ họp thường lệ {half} {year}, HĐND {place}" + (f" {term}" if term else ""),
                     kind=MeetingKind.COUNCIL_SESSION,
                     subkind="regular",
                     host=hdnd,
@@ -479,6 +479,8 @@ def seed(context):
     areas = {area.code: area for area in CoordinationArea.objects.all()}
     all_plans = []
     for demo_unit in context.units.values():
+        if not demo_unit.is_live:
+            continue  # a dissolved unit: its 2025–2026 meetings are its successor's
         charter = (
             Charter.objects.filter(unit=demo_unit.unit, status=CharterStatus.IN_FORCE)
             .order_by("-effective_from", "-id")
@@ -489,6 +491,8 @@ def seed(context):
             for article in Article.objects.filter(charter=charter).order_by("number"):
                 articles.setdefault(article.area_id, article)
         for plan in _plan_unit(demo_unit, today):
+            if demo_unit.active_from and timezone.localtime(plan.starts_at).date() < demo_unit.active_from:
+                continue  # before the unit existed
             all_plans.append((demo_unit, charter, articles, plan))
 
     existing = set(

@@ -209,6 +209,8 @@ def _past_reviews(context):
 def seed(context):
     _past_reviews(context)
     for demo_unit in context.units.values():
+        if not demo_unit.is_live:
+            continue
         charter = (
             Charter.objects.filter(unit=demo_unit.unit, status=CharterStatus.IN_FORCE)
             .order_by("-effective_from")
@@ -217,7 +219,8 @@ def seed(context):
         if charter is None:
             continue
         for year, count in HISTORY.items():
-            _history_seed(demo_unit, year, count)
+            if demo_unit.active_from is None:  # a ward formed in 2025 has no history of its own
+                _history_seed(demo_unit, year, count)
         if AnnualReview.objects.filter(charter=charter, year=DEMO_YEAR, kind=ReviewKind.ANNUAL).exists():
             continue
         secretariat = (

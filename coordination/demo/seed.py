@@ -41,6 +41,19 @@ PROVINCE_DEPARTMENTS = [
 ]
 
 
+# Each council's own term number (khóa) per term: the People's Councils are numbered from their own first
+# council, so Đà Nẵng's 2021–2026 council is the 10th and Thanh Hóa's the 18th. A ward formed on 1 July 2025
+# starts at I (its council finishes the 2021–2026 term).
+COUNCIL_TERMS = {
+    "danang": {"2016–2021": "IX", "2021–2026": "X", "2026–2031": "XI"},
+    "thanhhoa": {"2016–2021": "XVII", "2021–2026": "XVIII", "2026–2031": "XIX"},
+    "hanoi": {"2016–2021": "XV", "2021–2026": "XVI", "2026–2031": "XVII"},
+    "backan": {"2016–2021": "IX", "2021–2026": "X"},
+    "thainguyen": {"2016–2021": "XIII", "2021–2026": "XIV", "2026–2031": "XV"},
+    "govapward": {"2021–2026": "I", "2026–2031": "II"},
+}
+
+
 @dataclass
 class DemoUnit:
     key: str  # used in usernames: danang.hdnd.clerk
@@ -49,6 +62,21 @@ class DemoUnit:
     kinds: list
     agencies: dict = field(default_factory=dict)  # kind -> Agency
     departments: list = field(default_factory=list)
+    active_from: date | None = None  # a unit formed by the 2025 reorganisation has no records before it existed
+
+    @property
+    def is_live(self):
+        """False for a unit dissolved by the 2025 reorganisation: it keeps its history and gets no new activity,
+        which lives under its successor (a unit of its own in the demo)."""
+        return self.unit.is_active and self.unit.dissolved_on is None
+
+    def council_term(self, day):
+        """ "khóa X" of this unit's council on `day`, or "" when the demo does not know it."""
+        from coordination.models import Term
+
+        term = Term.objects.filter(start_date__lte=day, end_date__gte=day).first()
+        number = COUNCIL_TERMS.get(self.key, {}).get(term.name if term else "")
+        return f"khóa {number}" if number else ""
 
 
 @dataclass
@@ -146,9 +174,15 @@ def seed_core(context):
         ("thanhhoa", province["Thanh Hóa"], "tỉnh Thanh Hóa", all_kinds),
         ("hanoi", province["Thành phố Hà Nội"], "thành phố Hà Nội", all_kinds),
         ("govap", go_vap, "quận Gò Vấp", three),
+        # The successors: Thái Nguyên took in Bắc Kạn, the ward of Gò Vấp the district's centre, on 1 July 2025.
+        ("thainguyen", province["Thái Nguyên"], "tỉnh Thái Nguyên", all_kinds),
     ]
+    if go_vap_successor is not None:
+        specs.append(("govapward", go_vap_successor, "phường Gò Vấp", three))
     for key, unit, place, kinds in specs:
-        demo_unit = DemoUnit(key=key, unit=unit, place=place, kinds=kinds)
+        demo_unit = DemoUnit(
+            key=key, unit=unit, place=place, kinds=kinds, active_from=date(2025, 7, 1) if key == "govapward" else None
+        )
         for kind in kinds:
             agency, _ = Agency.objects.get_or_create(
                 unit=unit,

@@ -23,7 +23,7 @@ from meetings.models import Meeting, MeetingKind
 from voters import services
 from voters.models import Answer, Evaluation, Forwarding, Petition
 
-PER_UNIT = {"danang": 90, "hanoi": 80, "thanhhoa": 75, "backan": 45, "govap": 45}
+PER_UNIT = {"danang": 90, "hanoi": 80, "thanhhoa": 75, "thainguyen": 45, "govapward": 45}
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Minh", "Đức", "Thanh", "Ngọc", "Quang", "Thu", "Hữu", "Xuân", "Công", "Kim"]
@@ -71,6 +71,7 @@ STREETS = [
 FALLBACK_LOCALITIES = {
     "backan": ["Phường Đức Xuân", "Xã Nông Thượng", "Xã Cẩm Giàng", "Phường Sông Cầu", "Xã Bằng Thành"],
     "govap": ["Phường 1", "Phường 3", "Phường 5", "Phường 10", "Phường 16", "Phường 17"],
+    "govapward": ["Khu phố 1", "Khu phố 5", "Khu phố 12", "Khu phố 23", "Khu phố 31", "Khu phố 40"],
 }
 
 # field → [(content template, lead department short name)]; {loc} is the locality, {street} a street.
@@ -233,6 +234,8 @@ def seed(context):
     """Add demo petitions to every demo unit that has none yet."""
     users = {user.username: user for user in User.objects.filter(username__contains=".")}
     for key, demo_unit in context.units.items():
+        if not demo_unit.is_live:
+            continue  # a dissolved unit: petitions after 1 July 2025 are its successor's
         if Petition.objects.filter(unit=demo_unit.unit).exists():
             continue
         with transaction.atomic():

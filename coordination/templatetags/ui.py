@@ -15,7 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from coordination.audit import audit_action_label
+from coordination.audit import audit_action_label, audit_field_label
 
 register = template.Library()
 
@@ -146,7 +146,11 @@ def audit_changes(event):
     rows = []
     for name, old, new in change_pairs(getattr(event, "changes", None)):
         field = _field_of(event, name) if getattr(event, "content_type_id", None) else None
-        label = capfirst(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
+        verbose = getattr(field, "verbose_name", None)
+        if isinstance(verbose, Promise):  # a translated verbose name; an automatic one is the raw attribute name
+            label = capfirst(verbose)
+        else:
+            label = audit_field_label(name) or (capfirst(verbose) if verbose else name)
         rows.append((label, _choice_label(field, old), _choice_label(field, new)))
     return rows
 

@@ -70,6 +70,9 @@ CALLS = {
         parties=_parties(w),
     ),
     "charter_sign": lambda actor, w: services.charter_sign(actor=actor, charter=w["draft"]),
+    "charter_record_update": lambda actor, w: services.charter_record_update(
+        actor=actor, charter=w["in_force"], version=w["in_force"].version, dissemination="Đã quán triệt"
+    ),
     "charter_bring_into_force": lambda actor, w: services.charter_bring_into_force(actor=actor, charter=w["signed"]),
     "charter_expire": lambda actor, w: services.charter_expire(actor=actor, charter=w["in_force"]),
     "charter_scan_attach": lambda actor, w: services.charter_scan_attach(

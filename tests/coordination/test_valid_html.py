@@ -64,6 +64,11 @@ def _pages():
         pages.append((clerk, reverse("charters:review_detail", args=[review.pk])))
     if petition:
         pages.append((clerk, reverse("voters:detail", args=[petition.pk])))
+    # A charter with witnesses, a signing conference and areas of its own, and the page recording them.
+    witnessed = Charter.objects.filter(witnesses__isnull=False).distinct().first()
+    if witnessed:
+        pages.append(("thanhhoa.hdnd.clerk", reverse("charters:detail", args=[witnessed.pk])))
+        pages.append(("thanhhoa.hdnd.clerk", reverse("charters:record", args=[witnessed.pk])))
     return pages
 
 

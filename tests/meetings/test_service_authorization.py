@@ -67,7 +67,7 @@ CALLS = {
 }
 
 # Functions of the module that write nothing.
-NOT_WRITES = {"minutes_file_validate", "session_document_due_date"}
+NOT_WRITES = {"minutes_file_validate", "session_document_due_date", "participant_unit_ids"}
 
 
 def _stored():

@@ -97,6 +97,7 @@ MATRIX = {
     "charters:create": E("charters:create", "L 200 200 200 403 403 200"),
     "charters:detail": E("charters:detail", "L 200 200 404 200 200 200", lambda w: w.charter.pk),
     "charters:edit": E("charters:edit", "L 200 403 404 403 403 200", lambda w: w.charter.pk),
+    "charters:record": E("charters:record", "L 200 403 404 403 403 200", lambda w: w.in_force.pk),
     "charters:status": P("charters:status", lambda w: w.charter.pk, "sign"),
     "charters:scan_upload": P("charters:scan_upload", lambda w: w.charter.pk),
     "charters:scan": E("charters:scan", "L 200 200 404 200 200 200", lambda w: w.charter.pk),

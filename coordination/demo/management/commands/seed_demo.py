@@ -5,7 +5,7 @@ from datetime import date
 from django.core.management.base import BaseCommand
 
 from coordination.dashboard.summary import petition_summary_refresh
-from coordination.demo import charters, meetings, reviews, voters
+from coordination.demo import charters, meetings, reviews, stories, voters
 from coordination.demo import public as public_demo
 from coordination.demo.seed import DEMO_PASSWORD, DemoContext, seed_core
 from coordination.demo.workprogramme import seed as workprogramme_seed
@@ -19,6 +19,7 @@ APP_SEEDERS = [
     ("reviews", reviews.seed),
     ("public answers", public_demo.seed),
     ("work programmes and period reviews", workprogramme_seed),
+    ("the seeds' conferences", stories.seed),
 ]
 
 

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,6 @@ from coordination.templatetags.ui import status_tone, vn_date
 from meetings.models import Meeting
 
 from . import permissions, services
-from .exporting import csv_chunks, xlsx_bytes
 from .filters import PetitionFilter
 from .forms import (
     AnswerForm,
@@ -234,22 +233,6 @@ def _list_rows(user, petitions, today):
             }
         )
     return rows
-
-
-@login_required
-@require_GET
-def petition_export(request, fmt):
-    _filterset, queryset, _today = _filtered(request)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "csv":
-        response = StreamingHttpResponse(csv_chunks(queryset, request.user), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="kien-nghi-cu-tri-{stamp}.csv"'
-        return response
-    if fmt == "xlsx":
-        response = HttpResponse(xlsx_bytes(queryset, request.user), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="kien-nghi-cu-tri-{stamp}.xlsx"'
-        return response
-    raise Http404
 
 
 @login_required

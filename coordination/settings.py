@@ -319,3 +319,15 @@ DUE_SOON_DAYS = env.int("DUE_SOON_DAYS", default=7)
 # always shows when its figures were computed.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=0)
 MENU_TITLE = _("Quy chế phối hợp")
+
+# Petition exports (voters.export_jobs): up to EXPORT_INLINE_MAX_ROWS rows are answered in the request, more
+# become a Celery job whose file is kept EXPORT_RETENTION_DAYS days (a daily task deletes the expired ones).
+# The job's claim uses REPORT_HEARTBEAT_SECONDS / REPORT_STALE_SECONDS like the report renders.
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
+
+# The iCalendar feed (meetings.ics): the meetings from CALENDAR_FEED_DAYS_BACK days ago to CALENDAR_FEED_DAYS_AHEAD
+# days ahead; calendar apps may reuse a response CALENDAR_FEED_MAX_AGE seconds, then revalidate (ETag -> 304).
+CALENDAR_FEED_DAYS_BACK = env.int("CALENDAR_FEED_DAYS_BACK", default=90)
+CALENDAR_FEED_DAYS_AHEAD = env.int("CALENDAR_FEED_DAYS_AHEAD", default=365)
+CALENDAR_FEED_MAX_AGE = env.int("CALENDAR_FEED_MAX_AGE", default=300)

@@ -190,14 +190,14 @@ def xlsx_write(target, rows):
     sheet.append(cells)
     count = 0
     for row in rows:
+        # An empty cell is not written at all (openpyxl's writer costs ~all of the time, per cell written).
+        row = [None if value == "" else value for value in row]
         for index in DATE_COLUMNS:
-            if row[index] is not None and row[index] != "":
+            if row[index] is not None:
                 # A fresh cell per date: the writer reuses its own cell only for unstyled values.
                 cell = WriteOnlyCell(sheet, value=row[index])
                 cell.number_format = DATE_FORMAT
                 row[index] = cell
-            else:
-                row[index] = None
         sheet.append(row)
         count += 1
     book.save(target)

@@ -73,6 +73,8 @@ def test_large_export_becomes_a_job_shown_to_its_requester_only(five, clerk, mtt
 
     status = signed_in.get(f"/petitions/exports/{job.pk}/status/")
     assert b'data-hx-trigger="every 2s"' in status.content
+    job_page = signed_in.get(f"/petitions/exports/{job.pk}/")
+    assert job_page.status_code == 200 and b"<progress" in job_page.content and b"<script" not in status.content
 
     assert export_jobs.export_run(job_id=job.pk, claim_token="first").status == ExportStatus.READY
     assert export_jobs.export_run(job_id=job.pk, claim_token="second") is None  # done exactly once

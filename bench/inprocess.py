@@ -7,6 +7,7 @@
 rolled-back transaction so the data set is unchanged.
 """
 
+import datetime
 import io
 import json
 import os
@@ -30,11 +31,103 @@ from coordination.models import User  # noqa: E402
 
 EXECUTION = re.compile(r"Execution Time: ([0-9.]+) ms")
 PLANNING = re.compile(r"Planning Time: ([0-9.]+) ms")
-ROLES = {"clerk": "danang.hdnd.clerk", "leader": "danang.hdnd.leader"}
+# The scopes measured: role -> username. `commune_clerk` is made by `bench_user_ensure` (the demo has no commune
+# account): a clerk of the HĐND of the commune with the most petitions. `national` is the site administrator.
+ROLES = {
+    "clerk": "danang.hdnd.clerk",
+    "leader": "danang.hdnd.leader",
+    "commune_clerk": "bench.commune.clerk",
+    "national": "admin",
+}
+RARE_WORD = "phà"  # in no generated petition: the search that must not walk the whole date index
+COMMON_SYLLABLE = "nghi"  # in most petitions ("kiến nghị", "đề nghị")
+
+# The pages measured, in table order: name -> (url template, request headers). The templates are filled from the
+# facts `page_urls` computes ({last_page}, {petition}, {reference}, {charter}, {from}, {to}, {feed_token},
+# {feed_etag}); a page whose facts are missing for a role (e.g. no charter) is measured as the URL says anyway.
+# To add the public pages or the API later: append ("public_home", ("/public/", {})) and the like here; run.py
+# measures every page inprocess.py returns, in this order.
+PAGE_SPECS = [
+    ("floor", ("/bench/floor/", {})),
+    ("floor_page", ("/bench/floor-page/", {})),
+    ("dashboard", ("/dashboard/", {})),
+    ("dashboard_range", ("/dashboard/?from={from}&to={to}", {})),
+    ("petitions", ("/petitions/", {})),
+    ("petitions_filter", ("/petitions/?status=forwarded&field=land", {})),
+    ("petitions_search", ("/petitions/?q=duong+xuong+cap", {})),
+    ("search_common", (f"/petitions/?q={COMMON_SYLLABLE}", {})),
+    ("search_rare", ("/petitions/?q=pha%CC%80", {})),
+    ("search_reference", ("/petitions/?q={reference}", {})),
+    ("petitions_deep", ("/petitions/?page={last_page}", {})),
+    ("petition_detail", ("/petitions/{petition}/", {})),
+    ("meetings", ("/meetings/", {})),
+    ("calendar", ("/meetings/calendar/", {})),
+    ("ical_feed", ("/meetings/calendar/{feed_token}.ics", {})),
+    ("ical_feed_304", ("/meetings/calendar/{feed_token}.ics", {"If-None-Match": "{feed_etag}"})),
+    ("charter_detail", ("/charters/{charter}/", {})),
+    ("tasks", ("/charters/tasks/", {})),
+    # The read API, with a token of the user's agency (none for the national administrator, who has no agency):
+    # the first page and an incremental sync.
+    ("api_petitions", ("/api/v1/petitions/", {"Authorization": "Bearer {api_token}"})),
+    ("api_petitions_since", ("/api/v1/petitions/?updated_since={today}", {"Authorization": "Bearer {api_token}"})),
+    # The citizens' pages (anonymous in a real browser; the session cookie changes nothing there).
+    ("public_unit", ("/public/{unit_code}/", {})),
+    ("public_search", ("/public/{unit_code}/?q=" + COMMON_SYLLABLE, {})),
+]
+# Answers other than 200 that a page is expected to give.
+EXPECTED_STATUS = {"ical_feed_304": 304}
+
+
+def bench_user_ensure(username):
+    """The benchmark's user `username`; the commune clerk is created on first use (see ROLES)."""
+    from django.db.models import Count
+
+    from coordination.models import Agency, Membership, Role, UnitLevel
+    from voters.models import Petition
+
+    user = User.objects.filter(username=username).first()
+    if user is not None or username != ROLES["commune_clerk"]:
+        return user
+    busiest = (
+        Petition.objects.filter(unit__level=UnitLevel.COMMUNE)
+        .values("unit")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("unit", flat=True)
+        .first()
+    )
+    agency = Agency.objects.filter(unit_id=busiest, kind="HDND").first() if busiest else None
+    if agency is None:
+        return None
+    user = User.objects.create_user(
+        username=username, password=None, last_name="Chuyên viên HĐND xã", first_name="(bench)"
+    )
+    Membership.objects.create(user=user, agency=agency, role=Role.CLERK)
+    return user
+
+
+def _unit_of(user):
+    membership = getattr(user, "membership", None)
+    return membership.agency.unit if membership is not None else None
+
+
+def api_token_for(user):
+    """A read-API token of the user's agency (one more per run; the benchmark's database is throwaway)."""
+    from coordination.api.services import api_token_create
+
+    return api_token_create(actor=user, agency=user.membership.agency, name="benchmark")[1]
+
+
+def _busiest_province_code():
+    from coordination.models import AdministrativeUnit, UnitLevel
+
+    provinces = AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE).order_by("id")
+    return provinces.values_list("code", flat=True).first()
 
 
 def page_urls(user):
     from charters.models import Charter
+    from meetings import services as meeting_services
     from voters.models import Petition
     from voters.permissions import petitions_visible_to
 
@@ -44,29 +137,35 @@ def page_urls(user):
     petition = visible.order_by("-received_on", "-id").values_list("id", flat=True).first()
     if petition is None:
         petition = Petition.objects.order_by("-id").values_list("id", flat=True).first()
-    charter = (
-        Charter.objects.filter(unit_id=user.membership.agency.unit_id, status="in_force")
-        .order_by("-effective_from", "-id")
-        .values_list("id", flat=True)
-        .first()
-    )
-    urls = {
-        "floor": "/bench/floor/",
-        "floor_page": "/bench/floor-page/",
-        "dashboard": "/dashboard/",
-        "petitions": "/petitions/",
-        "petitions_filter": "/petitions/?status=forwarded&field=land",
-        "petitions_search": "/petitions/?q=duong+xuong+cap",
-        "petitions_deep": f"/petitions/?page={last_page}",
-        "petition_detail": f"/petitions/{petition}/",
-        "meetings": "/meetings/",
-        "calendar": "/meetings/calendar/",
-        "charter_detail": f"/charters/{charter}/",
-        "tasks": "/charters/tasks/",
-        # The read API (a token of the user's agency, see `pages`): the first page and an incremental sync.
-        "api_petitions": "/api/v1/petitions/",
-        "api_petitions_since": f"/api/v1/petitions/?updated_since={timezone.localdate().isoformat()}",
+    unit = _unit_of(user)
+    charters = Charter.objects.filter(status="in_force").order_by("-effective_from", "-id")
+    charter = (charters.filter(unit_id=unit.pk) if unit else charters).values_list("id", flat=True).first()
+    today = timezone.localdate()
+    token = meeting_services.calendar_feed_token_regenerate(actor=user, user=user).token
+    # The ETag a calendar app would hold: the feed's own answer to a first poll.
+    etag = Client().get(f"/meetings/calendar/{token}.ics")["ETag"]
+    facts = {
+        "last_page": last_page,
+        "petition": petition,
+        "reference": Petition.reference_for(petition),
+        "charter": charter,
+        "from": (today - datetime.timedelta(days=200)).isoformat(),
+        "to": (today - datetime.timedelta(days=20)).isoformat(),
+        "feed_token": token,
+        "feed_etag": etag,
+        "today": today.isoformat(),
+        "api_token": api_token_for(user) if unit else "",
+        "unit_code": unit.code if unit else _busiest_province_code(),
     }
+    urls = {}
+    for name, (template, headers) in PAGE_SPECS:
+        if not facts["api_token"] and "{api_token}" in str(headers):
+            continue
+        urls[name] = {
+            "url": template.format(**facts),
+            "headers": {key: value.format(**facts) for key, value in headers.items()},
+            "expect": EXPECTED_STATUS.get(name, 200),
+        }
     return urls, {"visible_petitions": visible_count, "deep_page": last_page}
 
 
@@ -101,16 +200,24 @@ def explain(sql, params):
     }
 
 
-def measure_page(client, url, repeats):
-    response = client.get(url)
+def _get(client, url, headers):
+    response = client.get(url, headers=headers)
+    if response.streaming:  # the feed: its queries run while the body is read
+        b"".join(response.streaming_content)
+    return response
+
+
+def measure_page(client, spec, repeats):
+    url, headers = spec["url"], spec["headers"]
+    response = _get(client, url, headers)
     status = response.status_code
     recorder = Recorder()
     with connection.execute_wrapper(recorder):
-        client.get(url)
+        _get(client, url, headers)
     times = []
     for _ in range(repeats):
         started = time.perf_counter()
-        client.get(url)
+        _get(client, url, headers)
         times.append((time.perf_counter() - started) * 1000)
     queries = []
     for query in recorder.queries:
@@ -123,6 +230,8 @@ def measure_page(client, url, repeats):
     slowest = max(queries, key=lambda entry: entry.get("execution_ms") or 0, default=None)
     return {
         "url": url,
+        "headers": headers,
+        "expect": spec["expect"],
         "status": status,
         "queries": len(queries),
         "sql_execution_ms": round(sum(explained), 3),
@@ -138,31 +247,22 @@ def session_cookie(user):
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def api_token_for(user):
-    """A read-API token of the user's agency (one more per run; the benchmark's database is throwaway)."""
-    from coordination.api.services import api_token_create
-
-    return api_token_create(actor=user, agency=user.membership.agency, name="benchmark")[1]
-
-
 def pages(repeats):
     result = {"roles": {}}
     for role, username in ROLES.items():
-        user = User.objects.select_related("membership__agency__unit").get(username=username)
+        user = bench_user_ensure(username)
+        if user is None:
+            continue
+        user = User.objects.select_related("membership__agency__unit").get(pk=user.pk)
         urls, facts = page_urls(user)
         client = Client()
         client.force_login(user)
-        api_token = api_token_for(user)
-        api_client = Client(headers={"Authorization": f"Bearer {api_token}"})
-        measured = {
-            name: measure_page(api_client if url.startswith("/api/") else client, url, repeats)
-            for name, url in urls.items()
-        }
+        measured = {name: measure_page(client, spec, repeats) for name, spec in urls.items()}
+        unit = _unit_of(user)
         result["roles"][role] = {
             "username": username,
-            "unit": user.membership.agency.unit.name,
+            "unit": unit.name if unit else "national",
             "cookie": session_cookie(user),
-            "api_token": api_token,
             "facts": facts,
             "pages": measured,
         }

@@ -35,9 +35,18 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from run_tests import Interrupted, Postgres, Redis, base_env, free_port  # noqa: E402
 
+# The pages measured are the ones bench/inprocess.py returns (its PAGE_SPECS, in that order: add pages there);
+# PAGES is the default order for reading older results.
 PAGES = ["dashboard", "petitions", "petitions_filter", "petitions_search", "petitions_deep", "petition_detail",
-         "meetings", "calendar", "charter_detail", "tasks", "api_petitions", "api_petitions_since"]  # fmt: skip
+         "meetings", "calendar", "charter_detail", "tasks"]  # fmt: skip
 FLOORS = ["floor", "floor_page"]
+
+
+def page_names(role_data):
+    """The measured pages of one role, floors excluded, in the order inprocess.py gave them."""
+    return [name for name in role_data["pages"] if name not in FLOORS] or PAGES
+
+
 TARGET_P95_MS = 100
 TARGET_GROWTH = 1.5
 
@@ -117,17 +126,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def auth_headers(cookie, token=None):
-    """The session cookie, and the read API's token for its pages (/api/...)."""
-    headers = {"Cookie": f"sessionid={cookie}"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    return headers
-
-
-def status_of(url, cookie, token=None):
+def status_of(url, cookie, headers=None):
     opener = urllib.request.build_opener(NoRedirect)
-    request = urllib.request.Request(url, headers=auth_headers(cookie, token))  # noqa: S310 - loopback http
+    request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}", **(headers or {})})  # noqa: S310
     try:
         with opener.open(request, timeout=60) as response:
             return response.status
@@ -154,8 +155,10 @@ def server_times(access_log, offset):
     return {"server_p50_ms": percentile(0.5), "server_p95_ms": percentile(0.95), "server_p99_ms": percentile(0.99)}
 
 
-def wrk(url, cookie, duration, connections, warmup, access_log, token=None):
-    header = [item for name, value in auth_headers(cookie, token).items() for item in ("-H", f"{name}: {value}")]
+def wrk(url, cookie, duration, connections, warmup, access_log, headers=None):
+    header = ["-H", f"Cookie: sessionid={cookie}"]
+    for name, value in (headers or {}).items():
+        header += ["-H", f"{name}: {value}"]
     subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{warmup}s", *header, url], check=True, stdout=subprocess.DEVNULL
     )
@@ -186,17 +189,17 @@ def measure_scale(env, server, label, args):
     log(f"{label}: in-process capture and EXPLAIN ANALYZE of every page's SQL")
     data = inprocess(env, "pages", str(args.repeats))
     for role, role_data in data["roles"].items():
-        for name in FLOORS + PAGES:
+        for name in FLOORS + page_names(role_data):
             page = role_data["pages"][name]
             url = server.base + page["url"]
-            token = role_data["api_token"] if page["url"].startswith("/api/") else None
-            status = status_of(url, role_data["cookie"], token)
+            headers = page.get("headers") or {}
+            status = status_of(url, role_data["cookie"], headers)
             page["http_status"] = status
-            if status != 200:
+            if status != page.get("expect", 200):
                 log(f"  {role} {name}: HTTP {status} — not measured with wrk")
                 continue
             page["wrk"] = wrk(
-                url, role_data["cookie"], args.duration, args.connections, args.warmup, server.access_log, token
+                url, role_data["cookie"], args.duration, args.connections, args.warmup, server.access_log, headers
             )
             log(
                 f"  {role:<6} {name:<17} p50 {page['wrk']['p50_ms']:7.1f}  p95 {page['wrk']['p95_ms']:7.1f}  "
@@ -205,7 +208,6 @@ def measure_scale(env, server, label, args):
                 f"{page['queries']:>3} queries, SQL {page['sql_execution_ms']:.1f} ms"
             )
         role_data.pop("cookie")
-        role_data.pop("api_token")
     return data
 
 
@@ -230,6 +232,19 @@ def report_pdf(env):
             }
         )
     return {"variants": parsed, "process_peak_rss_mb": round(int(peak.group(1)) / 1024) if peak else None}
+
+
+def exports(env, sizes):
+    """The background export's writer at each size (0: every petition the administrator sees), xlsx and csv,
+    each in a fresh process (`manage.py benchmark_export`), so its peak RSS is the export's own."""
+    measured = []
+    for rows in sizes:
+        for fmt in ("xlsx", "csv"):
+            out, _seconds = manage(env, "benchmark_export", "--format", fmt, "--rows", str(rows), capture=True)
+            line = next(line for line in out.splitlines() if line.startswith("BENCH_JSON "))
+            measured.append(json.loads(line[len("BENCH_JSON ") :]))
+            log(f"  export {fmt} {measured[-1]}")
+    return measured
 
 
 def versions(env):
@@ -300,7 +315,7 @@ def main(argv):
         redis_dir.mkdir()
         redis = Redis(redis_dir)
         redis.start()
-        env = base_env()
+        env = base_env(workdir)
         env.update(
             {
                 "DATABASE_URL": postgres.url,
@@ -351,6 +366,8 @@ def main(argv):
             log(f"  {results['reminder_scan']}")
             results["report_pdf"] = report_pdf(env)
             log(f"  {results['report_pdf']}")
+            log("exports: 10,000 rows and every petition (national scope), xlsx and csv")
+            results["exports"] = exports(env, [10_000, 0])
             log(f"Excel import of {args.import_rows:,} rows (petition_import_xlsx, rolled back)")
             results["import"] = inprocess(env, "import", str(args.import_rows))
             log(f"  {results['import']}")
@@ -420,7 +437,7 @@ def markdown(results):
                 "| SQL ms (EXPLAIN ANALYZE) | in-process ms | page/floor (server p50) | server p95 < 100 |",
                 "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|",
             ]
-            for name in FLOORS + PAGES:
+            for name in FLOORS + page_names(role_data):
                 page = role_data["pages"][name]
                 measured = page.get("wrk")
                 if not measured:
@@ -445,10 +462,11 @@ def markdown(results):
             "| role | page | server p50 ratio | server p95 ratio | client p95 ratio | SQL ms ratio | queries |",
             "|---|---|---:|---:|---:|---:|---|",
         ]
-        for role in results["scales"][first]["roles"]:
-            for name in PAGES:
-                a = results["scales"][first]["roles"][role]["pages"][name]
-                b = results["scales"][last]["roles"][role]["pages"][name]
+        for role, first_role in results["scales"][first]["roles"].items():
+            last_role = results["scales"][last]["roles"].get(role)
+            for name in page_names(first_role):
+                a = first_role["pages"][name]
+                b = (last_role or {}).get("pages", {}).get(name, {})
                 if "wrk" not in a or "wrk" not in b:
                     continue
                 sql_ratio = b["sql_execution_ms"] / a["sql_execution_ms"] if a["sql_execution_ms"] else None
@@ -480,6 +498,12 @@ def markdown(results):
             "per file "
             f"{imp.get('file_seconds')} s; half forwarded on import; peak RSS {imp.get('peak_rss_mb')} MB; "
             "target < 15 s."
+        )
+    for export in results.get("exports", []):
+        lines.append(
+            f"- Export {export['format']} of {export['rows']:,} rows ({export['user']}): {export['seconds']} s, "
+            f"{export['rows_per_second']:,} rows/s, {export['file_mb']} MB, peak RSS {export['peak_rss_mb']} MB "
+            "(target at 1M rows: < 120 s, < 300 MB)."
         )
     return "\n".join(lines) + "\n"
 

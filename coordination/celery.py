@@ -47,6 +47,16 @@ def beat_schedule():
             "task": "coordination.tasks.reminder_digests_requeue",
             "schedule": crontab(minute="*/5"),
         },
+        # Petition exports (voters.export_jobs): jobs the broker lost or whose worker died, every minute; the
+        # files kept past EXPORT_RETENTION_DAYS, daily.
+        "export-jobs-requeue": {
+            "task": "voters.tasks.exports_requeue",
+            "schedule": crontab(minute="*"),
+        },
+        "export-files-cleanup": {
+            "task": "voters.tasks.exports_cleanup",
+            "schedule": crontab(hour=3, minute=30),
+        },
         # /healthz shows how long ago beat, the broker and a worker last worked together.
         "background-heartbeat": {
             "task": "coordination.tasks.heartbeat",
@@ -82,6 +92,7 @@ def _sweep_after_start(sender, **kwargs):
     for delay, path in (
         (settings.REPORT_STALE_SECONDS + 2, "charters.reviews.services.reports_requeue"),
         (settings.REMINDER_CLAIM_TIMEOUT + 5, "coordination.reminders.digests_requeue"),
+        (settings.REPORT_STALE_SECONDS + 2, "voters.export_jobs.exports_requeue"),
     ):
         timer = threading.Timer(delay, sweep, args=[path])
         timer.daemon = True

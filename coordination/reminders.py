@@ -88,6 +88,7 @@ ITEM_KIND_LABELS = {
     "meeting_minutes": _("Meeting minutes"),
     "annual_review": _("Annual review"),
     "petitions": _("Voter petitions"),
+    "export": _("Export of petitions"),
 }
 
 # What each handoff asks of its recipients (the group title in the digest, the badge under the bell).
@@ -98,6 +99,9 @@ HANDOFF_TITLES = {
     "handoff_answer": _("Answered: to evaluate or close"),
     "handoff_reanswer": _("Answer judged unsatisfactory: to answer again"),
     "handoff_satisfied": _("Answer judged satisfactory"),
+    # Not handoffs, shown the same way: a background export finished (voters.export_jobs).
+    "export_ready": _("Your export is ready"),
+    "export_failed": _("Your export failed"),
 }
 
 

@@ -361,3 +361,14 @@ PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
 PUBLIC_RATE = env.str("PUBLIC_RATE", default="120/60")
 PUBLIC_LOOKUP_RATE = env.str("PUBLIC_LOOKUP_RATE", default="10/600")
 PUBLIC_DOWNLOAD_RATE = env.str("PUBLIC_DOWNLOAD_RATE", default="20/3600")
+# Petition exports (voters.export_jobs): up to EXPORT_INLINE_MAX_ROWS rows are answered in the request, more
+# become a Celery job whose file is kept EXPORT_RETENTION_DAYS days (a daily task deletes the expired ones).
+# The job's claim uses REPORT_HEARTBEAT_SECONDS / REPORT_STALE_SECONDS like the report renders.
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
+
+# The iCalendar feed (meetings.ics): the meetings from CALENDAR_FEED_DAYS_BACK days ago to CALENDAR_FEED_DAYS_AHEAD
+# days ahead; calendar apps may reuse a response CALENDAR_FEED_MAX_AGE seconds, then revalidate (ETag -> 304).
+CALENDAR_FEED_DAYS_BACK = env.int("CALENDAR_FEED_DAYS_BACK", default=90)
+CALENDAR_FEED_DAYS_AHEAD = env.int("CALENDAR_FEED_DAYS_AHEAD", default=365)
+CALENDAR_FEED_MAX_AGE = env.int("CALENDAR_FEED_MAX_AGE", default=300)

@@ -120,13 +120,16 @@ def feed_scope_q(user):
 
 
 def calendar_feed_meetings(user, *, now=None):
-    """What a user's calendar feed carries: their agency's meetings (hosted or attended) in their
-    visible units, from one year back; site administrators without an agency get every meeting."""
-    now = now or timezone.now()
-    queryset = filter_by_unit(Meeting.objects.all(), user).filter(starts_at__gte=now - datetime.timedelta(days=366))
+    """What a user's calendar feed carries: their agency's meetings (hosted or attended) in their visible
+    units, within the feed's window (`ics.feed_window`: CALENDAR_FEED_DAYS_BACK / CALENDAR_FEED_DAYS_AHEAD);
+    site administrators without an agency get every meeting of the window."""
+    from .ics import feed_window
+
+    since, until = feed_window(now)
+    queryset = filter_by_unit(Meeting.objects.all(), user).filter(starts_at__gte=since, starts_at__lt=until)
     if not (is_site_admin(user) and agency_of(user) is None):
         queryset = queryset.filter(feed_scope_q(user))
-    return queryset.select_related("host_agency", "unit").order_by("starts_at", "id")
+    return queryset.order_by("starts_at", "id")
 
 
 def council_sessions_for(unit):

@@ -3,17 +3,18 @@
 import calendar as calendar_module
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponseNotModified, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coordination.audit import audit_events_for
@@ -23,7 +24,7 @@ from coordination.query import query_date
 from coordination.templatetags.ui import badge_html
 
 from . import forms, permissions, selectors, services
-from .ics import meetings_to_ics
+from .ics import etag_matches, feed_etag, feed_window, ics_chunks
 from .models import CalendarFeedToken, Conclusion, Meeting, MeetingKind, SessionDocument
 
 PAGE_SIZE = 25
@@ -446,20 +447,30 @@ def calendar_feed_settings(request):
 
 
 @login_not_required  # the secret token in the URL is the credential: calendar apps cannot sign in
-@never_cache
 def calendar_feed(request, token):
-    """The feed itself: no login (calendar apps cannot sign in), the secret token is the key."""
+    """The feed itself: no login (calendar apps cannot sign in), the secret token is the key. A poll with
+    the ETag of an unchanged window costs one aggregate query and answers 304; otherwise the body streams."""
     feed_token = CalendarFeedToken.objects.select_related("user").filter(token=token).first()
     if feed_token is None or not feed_token.user.is_active:
         raise Http404
     user = feed_token.user
     meetings = selectors.calendar_feed_meetings(user)
-    body = meetings_to_ics(
-        meetings,
-        base_url=request.build_absolute_uri("/"),
-        calendar_name=_("Meetings — %(name)s") % {"name": user.display_name},
-    )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="meetings.ics"'
-    response["X-Content-Type-Options"] = "nosniff"
+    since, until = feed_window()
+    language = translation.get_language()
+    etag = feed_etag(meetings, key=f"{user.pk}|{token}|{since.date()}|{until.date()}|{language}")
+    if etag_matches(request.headers.get("If-None-Match"), etag):
+        response = HttpResponseNotModified()
+    else:
+        chunks = ics_chunks(
+            meetings,
+            base_url=request.build_absolute_uri("/"),
+            calendar_name=_("Meetings — %(name)s") % {"name": user.display_name},
+        )
+        response = StreamingHttpResponse(chunks, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="meetings.ics"'
+        response["X-Content-Type-Options"] = "nosniff"
+    response["ETag"] = etag
+    # Private (the URL is a credential); a calendar app may reuse it a few minutes, then revalidates.
+    response["Cache-Control"] = f"private, max-age={settings.CALENDAR_FEED_MAX_AGE}"
+    patch_vary_headers(response, ["Accept-Language"])
     return response

@@ -41,6 +41,7 @@ class VotersConfig(AppConfig):
         from coordination.audit import audit_field_labels_register, audit_labels_register
         from coordination.reminders import register_digest_figures
 
+        from . import tasks  # noqa: F401 - registers the export tasks, which the services queue by name
         from .reminders import petition_digest_figures
 
         register_digest_figures(petition_digest_figures)

@@ -1,20 +1,24 @@
-"""Exporting a filtered petition list to .xlsx or CSV (UTF-8 with BOM, so Excel shows the diacritics)."""
+"""Exporting a filtered petition list to .xlsx or CSV (UTF-8 with BOM, so Excel shows the diacritics).
+
+Small exports are answered in the request; larger ones (over EXPORT_INLINE_MAX_ROWS) are Celery jobs that
+write the same rows into a file (`voters.export_jobs`)."""
 
 import csv
+import datetime
 import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from .models import Petition
-from .permissions import can_see_personal_data
+from .models import AWAITING_ANSWER, Petition
+from .permissions import with_personal_data_flag
 
 HIDDEN = "—"
-# A workbook is built whole before it is sent; past this many rows the CSV export (streamed) is the tool.
-XLSX_MAX_ROWS = 100_000
+DATE_FORMAT = "DD/MM/YYYY"
 
 
 def _headers():
@@ -54,40 +58,102 @@ def _safe(value):
     return value
 
 
-def _date(value):
+def _date_text(value):
     return value.strftime("%d/%m/%Y") if value else ""
 
 
+# What one exported row reads: plain columns through the joins (no model instances, no per-row queries).
+# `may_see_personal` is the annotation of `with_personal_data_flag` (the list's and the export's queryset).
+ROW_VALUES = (
+    "id",
+    "received_on",
+    "source",
+    "originating_agency__name",
+    "meeting__title",
+    "voter_name",
+    "voter_address",
+    "voter_phone",
+    "locality",
+    "commune__name",
+    "content",
+    "field",
+    "kind",
+    "competence_level",
+    "status",
+    "lead_agency__name",
+    "due_date",
+    "answered_on",
+    "outcome",
+    "primary_id",
+    "may_see_personal",
+)
+# Positions of the date cells in a row (received, due, answered): typed dates in the workbook.
+DATE_COLUMNS = (1, 15, 16)
+CHUNK_SIZE = 2000
+
+
+def _labels(name):
+    """The choice labels of one Petition field, translated once per export (not once per row)."""
+    return {value: str(label) for value, label in Petition._meta.get_field(name).flatchoices}
+
+
 def export_rows(queryset, user, today=None):
-    """One list of cell values per petition; personal data hidden where the user may not see it."""
+    """The header, then one list of cell values per petition (dates as `datetime.date`); personal data hidden
+    where the user may not see it. Reads `ROW_VALUES` in chunks: memory stays flat at any size."""
     today = today or timezone.localdate()
     yield [_safe(value) for value in _headers()]
-    for petition in queryset.iterator(chunk_size=2000):
-        personal = can_see_personal_data(user, petition)
-        locality = petition.locality or (petition.commune.name if petition.commune_id else "")
-        # Every cell, not only the free-text ones: meeting titles, agency and unit names, localities and
+    sources, fields, kinds = _labels("source"), _labels("field"), _labels("kind")
+    levels, statuses, outcomes = _labels("competence_level"), _labels("status"), _labels("outcome")
+    awaiting = set(AWAITING_ANSWER)
+    yes = _("yes")
+    if "may_see_personal" not in queryset.query.annotations:
+        queryset = with_personal_data_flag(queryset, user)
+    for (
+        pk,
+        received_on,
+        source,
+        originating,
+        meeting,
+        voter_name,
+        voter_address,
+        voter_phone,
+        locality,
+        commune,
+        content,
+        field,
+        kind,
+        level,
+        status,
+        lead,
+        due_date,
+        answered_on,
+        outcome,
+        primary_id,
+        personal,
+    ) in queryset.values_list(*ROW_VALUES).iterator(chunk_size=CHUNK_SIZE):
+        # Every text cell, not only the free-text ones: meeting titles, agency and unit names, localities and
         # choice labels are typed by someone too.
         row = [
-            petition.reference,
-            _date(petition.received_on),
-            petition.get_source_display(),
-            str(petition.originating_agency),
-            petition.meeting.title if petition.meeting_id else "",
-            petition.voter_name if personal else HIDDEN,
-            petition.voter_address if personal else HIDDEN,
-            petition.voter_phone if personal else HIDDEN,
-            locality,
-            petition.content,
-            petition.get_field_display(),
-            petition.get_kind_display(),
-            petition.get_competence_level_display() if petition.competence_level else "",
-            petition.get_status_display(),
-            str(petition.lead_agency) if petition.lead_agency_id else "",
-            _date(petition.due_date),
-            _date(petition.answered_on),
-            petition.get_outcome_display() if petition.outcome else "",
-            _("yes") if petition.is_overdue(today) else "",
-            Petition.reference_for(petition.primary_id) if petition.primary_id else "",
+            Petition.reference_for(pk),
+            received_on,
+            sources.get(source, source),
+            originating or "",
+            meeting or "",
+            voter_name if personal else HIDDEN,
+            voter_address if personal else HIDDEN,
+            voter_phone if personal else HIDDEN,
+            locality or commune or "",
+            content,
+            fields.get(field, field),
+            kinds.get(kind, kind),
+            levels.get(level, level) if level else "",
+            statuses.get(status, status),
+            lead or "",
+            due_date,
+            answered_on,
+            outcomes.get(outcome, outcome) if outcome else "",
+            yes if status in awaiting and due_date is not None and due_date < today else "",
+            Petition.reference_for(primary_id) if primary_id else "",
         ]
         yield [_safe(value) for value in row]
 
@@ -97,38 +163,49 @@ class _Echo:
         return value
 
 
-def csv_chunks(queryset, user):
-    """CSV text, streamed row by row, starting with the UTF-8 byte order mark."""
+def csv_chunks(queryset, user, rows=None):
+    """CSV text, streamed row by row, starting with the UTF-8 byte order mark; dates as dd/mm/yyyy."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
-    for row in export_rows(queryset, user):
+    for row in rows if rows is not None else export_rows(queryset, user):
+        for index in DATE_COLUMNS:
+            if isinstance(row[index], datetime.date):
+                row[index] = _date_text(row[index])
         yield writer.writerow(row)
 
 
-def xlsx_bytes(queryset, user):
+def xlsx_write(target, rows):
+    """Write `rows` (from `export_rows`) into a workbook at `target` (a path or a binary file) in openpyxl's
+    write-only mode: rows go to a temporary file as they come, memory stays flat. Dates are date cells
+    formatted dd/mm/yyyy, so a spreadsheet sorts and filters them as dates. Returns the data rows written."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Petitions")[:31])
+    header = next(rows)
     bold = Font(bold=True)
-    for index, row in enumerate(export_rows(queryset, user)):
-        if index > XLSX_MAX_ROWS:
-            sheet.append(
-                [
-                    _("Only the first %(count)s petitions are in this workbook; export CSV for all of them.")
-                    % {"count": XLSX_MAX_ROWS}
-                ]
-            )
-            break
-        if index == 0:
-            from openpyxl.cell import WriteOnlyCell
+    cells = []
+    for value in header:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+    count = 0
+    for row in rows:
+        # An empty cell is not written at all (openpyxl's writer costs ~all of the time, per cell written).
+        row = [None if value == "" else value for value in row]
+        for index in DATE_COLUMNS:
+            if row[index] is not None:
+                # A fresh cell per date: the writer reuses its own cell only for unstyled values.
+                cell = WriteOnlyCell(sheet, value=row[index])
+                cell.number_format = DATE_FORMAT
+                row[index] = cell
+        sheet.append(row)
+        count += 1
+    book.save(target)
+    return count
 
-            cells = []
-            for value in row:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.font = bold
-                cells.append(cell)
-            sheet.append(cells)
-        else:
-            sheet.append(row)
+
+def xlsx_bytes(queryset, user):
+    """The workbook of a small export, built in memory (the large ones are jobs: `voters.export_jobs`)."""
     buffer = io.BytesIO()
-    book.save(buffer)
+    xlsx_write(buffer, export_rows(queryset, user))
     return buffer.getvalue()

@@ -566,3 +566,82 @@ class PetitionImport(models.Model):
 
     def __str__(self):
         return f"{self.file_name or self.sha256[:12]} ({self.row_count})"
+
+
+# --- Exports as background jobs ------------------------------------------------------------------------
+
+
+def export_storage_get():
+    """The storage of export files (a callable, so migrations do not record a machine's path). Never served
+    as static media: the download view checks the requester."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage()
+
+
+class ExportFormat(models.TextChoices):
+    XLSX = "xlsx", "Excel (.xlsx)"
+    CSV = "csv", "CSV"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Being written")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+
+
+class ExportJob(models.Model):
+    """One export of a filtered petition list too large for the request: a Celery job writes the file, the
+    requester (and only they) downloads it until `expires_at`. The filters are kept as the URL gave them and
+    are applied again, as the requester, when the job runs (so the file holds what they may see then)."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+"
+    )
+    format = models.CharField(_("format"), max_length=4, choices=ExportFormat.choices)
+    params = models.JSONField(_("filters"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED, db_index=True
+    )
+    total = models.PositiveIntegerField(_("rows expected"), default=0)
+    progress = models.PositiveIntegerField(_("rows written"), default=0)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    file = models.FileField(_("file"), storage=export_storage_get, max_length=300, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("kept until"), null=True, blank=True)
+    # The run holding the job (the Celery task id) and when it last said it is alive; see `export_jobs`.
+    claimed_by = models.CharField(max_length=64, blank=True, default="")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("petition export")
+        verbose_name_plural = _("petition exports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="exportjob_requester_recent")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(status="ready") | ~Q(file=""), name="exportjob_ready_has_file"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_format_display()} #{self.pk}"
+
+    @property
+    def is_pending(self):
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+    @property
+    def percent(self):
+        if self.status == ExportStatus.READY:
+            return 100
+        return min(99, int(self.progress * 100 / self.total)) if self.total else 0
+
+    @property
+    def download_name(self):
+        stamp = timezone.localtime(self.created_at).strftime("%Y%m%d-%H%M")
+        return f"kien-nghi-cu-tri-{stamp}-{self.pk}.{self.format}"

@@ -2,14 +2,17 @@
 
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 app_name = "voters"
 
 urlpatterns = [
     path("", views.petition_list_view, name="list"),
-    path("export.<str:fmt>", views.petition_export, name="export"),
     path("filter-choices/<str:name>/", views.petition_filter_choices, name="filter_choices"),
+    path("export.<str:fmt>", export_views.petition_export, name="export"),
+    path("exports/<int:pk>/", export_views.export_job_view, name="export_job"),
+    path("exports/<int:pk>/status/", export_views.export_job_status, name="export_job_status"),
+    path("exports/<int:pk>/download/", export_views.export_job_download, name="export_job_download"),
     path("new/", views.petition_create_view, name="create"),
     path("batch/", views.petition_batch_intake, name="batch_intake"),
     path("similar/", views.petition_similar, name="similar"),

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,6 @@ from coordination.templatetags.ui import status_tone, vn_date
 from meetings.models import Meeting
 
 from . import permissions, services
-from .exporting import csv_chunks, xlsx_bytes
 from .filters import TYPEAHEAD_LABELS, PetitionFilter
 from .forms import (
     AnswerForm,
@@ -266,22 +265,6 @@ def petition_filter_choices(request, name):
         text = f"{label} · {vn_date(details[0])}" if details and details[0] else label
         results.append({"id": pk, "text": text})
     return JsonResponse({"results": results, "more": more})
-
-
-@login_required
-@require_GET
-def petition_export(request, fmt):
-    _filterset, queryset, _today = _filtered(request)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "csv":
-        response = StreamingHttpResponse(csv_chunks(queryset, request.user), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="kien-nghi-cu-tri-{stamp}.csv"'
-        return response
-    if fmt == "xlsx":
-        response = HttpResponse(xlsx_bytes(queryset, request.user), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="kien-nghi-cu-tri-{stamp}.xlsx"'
-        return response
-    raise Http404
 
 
 @login_required

@@ -140,7 +140,12 @@ def world(agencies, reference_data, actors, clerk, secretariat):
         due_date=task.due_date,
         day=datetime.date(2026, 11, 24),
     )
+    # A finished petition export of the owner clerk: only its requester sees or downloads it.
+    from voters.export_jobs import export_request, export_run
+
+    export_job = export_run(job_id=export_request(actor=clerk, fmt="csv", params={}).pk)
     return SimpleNamespace(
+        export_job=export_job,
         charter=charter,
         article=article,
         obligation=obligation,

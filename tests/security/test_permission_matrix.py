@@ -171,6 +171,12 @@ MATRIX = {
     "voters:list": E("voters:list", "L 200 200 200 200 200 200"),
     "voters:export": E("voters:export", "L 200 200 200 200 200 200", "xlsx", object_url=False),
     "voters:filter_choices": E("voters:filter_choices", "L 200 200 200 200 200 200", "agency", object_url=False),
+    # A background export is its requester's alone (not even an administrator's): others get 404.
+    "voters:export_job": E("voters:export_job", "L 200 404 404 404 404 404", lambda w: w.export_job.pk),
+    "voters:export_job_status": E("voters:export_job_status", "L 200 404 404 404 404 404", lambda w: w.export_job.pk),
+    "voters:export_job_download": E(
+        "voters:export_job_download", "L 200 404 404 404 404 404", lambda w: w.export_job.pk
+    ),
     "voters:create": E("voters:create", "L 200 200 200 200 403 403"),
     "voters:batch_intake": E("voters:batch_intake", "L 200 200 200 200 403 403"),
     "voters:similar": E("voters:similar", "L 200 200 200 200 200 200", query="?content=duong"),

@@ -39,5 +39,6 @@ urlpatterns = [
     path("charters/", include("charters.urls")),
     path("meetings/", include("meetings.urls")),
     path("petitions/", include("voters.urls")),
+    path("supervision/", include("supervision.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,7 +5,7 @@ from datetime import date
 from django.core.management.base import BaseCommand
 
 from coordination.dashboard.summary import petition_summary_refresh
-from coordination.demo import charters, meetings, reviews, voters
+from coordination.demo import charters, meetings, reviews, supervision, voters
 from coordination.demo.seed import DEMO_PASSWORD, DemoContext, seed_core
 
 # Order matters: meetings link to charters, council-session duties to the sessions, petitions to meetings.
@@ -14,6 +14,7 @@ APP_SEEDERS = [
     ("meetings", meetings.seed),
     ("council-session duties", charters.seed_session_tasks),
     ("voters", voters.seed),
+    ("supervision", supervision.seed),
     ("reviews", reviews.seed),
 ]
 

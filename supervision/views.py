@@ -23,7 +23,7 @@ def _warn_overlaps(request, programme):
         messages.warning(
             request,
             ngettext(
-                "Another body plans a supervision of the same subject or body in this period: see below.",
+                "%(count)d other programme supervises the same subject or bodies in this period: see below.",
                 "%(count)d other programmes supervise the same subject or bodies in this period: see below.",
                 len(overlaps),
             )

@@ -149,10 +149,10 @@ def supervision_figures(*, unit_ids, start, end, today, agency_ids=None):
     """The figures of supervision in `unit_ids` over [start, end], as of `today`: one query per kind of record.
 
     - programmes held: not cancelled, started in the period;
-    - reports (asked with a due date in the period): received on time, received late, outstanding (not yet
+    - reports due or received in the period: received on time, received late, outstanding (not yet
       received), of which overdue;
-    - recommendations (due in the period): done (of which late), overdue (open, due before today), open
-      (not yet due);
+    - recommendations due or done in the period (done early counts in the year it was done): done (of which
+      late), overdue (open, due before today), open (not yet due);
     - social criticism records held in the period.
     `agency_ids`: only programmes of these supervising bodies (a charter's parties)."""
     programmes = SupervisionProgramme.objects.filter(unit_id__in=list(unit_ids))
@@ -160,14 +160,16 @@ def supervision_figures(*, unit_ids, start, end, today, agency_ids=None):
         programmes = programmes.filter(supervising_agency_id__in=list(agency_ids))
     held = programmes.filter(SupervisionProgrammeQuerySet.q_held(start, end)).count()
     in_scope = Q(programme__in=programmes.exclude(status=ProgrammeStatus.CANCELLED).values("pk"))
-    reports = ReportRequest.objects.filter(in_scope, due_date__gte=start, due_date__lte=end).aggregate(
+    due_or_received = Q(due_date__gte=start, due_date__lte=end) | Q(received_on__gte=start, received_on__lte=end)
+    reports = ReportRequest.objects.filter(in_scope, due_or_received).aggregate(
         requested=Count("pk"),
         on_time=Count("pk", filter=ReportRequestQuerySet.q_received_on_time()),
         late=Count("pk", filter=ReportRequestQuerySet.q_received_late()),
         outstanding=Count("pk", filter=ReportRequestQuerySet.q_outstanding()),
         overdue=Count("pk", filter=ReportRequestQuerySet.q_overdue(today)),
     )
-    recommendations = Recommendation.objects.filter(in_scope, due_date__gte=start, due_date__lte=end).aggregate(
+    due_or_done = Q(due_date__gte=start, due_date__lte=end) | Q(done_on__gte=start, done_on__lte=end)
+    recommendations = Recommendation.objects.filter(in_scope, due_or_done).aggregate(
         total=Count("pk"),
         done=Count("pk", filter=RecommendationQuerySet.q_done()),
         done_late=Count("pk", filter=RecommendationQuerySet.q_done_late()),

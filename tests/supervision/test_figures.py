@@ -45,6 +45,14 @@ def year_of_supervision(agencies, other_agency):
     RecommendationFactory(programme=council, responsible_agency=department, due_date=D(2026, 10, 14))
     RecommendationFactory(programme=front, responsible_agency=ubnd, due_date=D(2026, 10, 15))
     RecommendationFactory(programme=front, responsible_agency=ubnd, due_date=D(2027, 1, 15))
+    # Done early, in this year, though due next year: counted this year as done.
+    RecommendationFactory(
+        programme=front, responsible_agency=ubnd, due_date=D(2027, 2, 1), status="done", done_on=D(2026, 10, 1)
+    )
+    # A report due last year, received this year (late): counted this year.
+    ReportRequestFactory(
+        programme=council, agency=ubnd, requested_on=D(2025, 12, 1), due_date=D(2025, 12, 20), received_on=D(2026, 1, 5)
+    )
     CriticismFactory(agency=agencies.mttq, held_on=D(2026, 5, 5))
     CriticismFactory(agency=agencies.mttq, held_on=D(2026, 11, 5))
     CriticismFactory(agency=agencies.mttq, held_on=D(2025, 12, 5))
@@ -56,13 +64,13 @@ def test_the_year_figures(year_of_supervision):
     figures = supervision_figures(unit_ids=[unit.pk], start=YEAR[0], end=YEAR[1], today=TODAY)
     assert figures == {
         "programmes_held": 2,
-        "reports_requested": 5,
+        "reports_requested": 6,
         "reports_on_time": 2,
-        "reports_late": 1,
+        "reports_late": 2,
         "reports_outstanding": 2,
         "reports_overdue": 1,
-        "recommendations_total": 5,
-        "recommendations_done": 2,
+        "recommendations_total": 6,
+        "recommendations_done": 3,
         "recommendations_done_late": 1,
         "recommendations_overdue": 2,
         "recommendations_open": 1,
@@ -76,6 +84,7 @@ def test_one_supervising_body(year_of_supervision):
         unit_ids=[unit.pk], start=YEAR[0], end=YEAR[1], today=TODAY, agency_ids=[year_of_supervision.mttq.pk]
     )
     assert (figures["programmes_held"], figures["reports_requested"], figures["recommendations_open"]) == (1, 2, 1)
+    assert figures["recommendations_done"] == 1
     assert figures["social_criticisms"] == 2
 
 

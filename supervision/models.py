@@ -10,15 +10,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coordination.models import AdministrativeUnit, Agency
 
 
 class ProgrammeStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    IN_PROGRESS = "in_progress", _("In progress")
-    COMPLETED = "completed", _("Completed")
-    CANCELLED = "cancelled", _("Cancelled")
+    PLANNED = "planned", pgettext_lazy("supervision status", "Planned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("supervision status", "In progress")
+    COMPLETED = "completed", pgettext_lazy("supervision status", "Completed")
+    CANCELLED = "cancelled", pgettext_lazy("supervision status", "Cancelled")
 
 
 class SupervisionProgrammeQuerySet(models.QuerySet):
@@ -63,7 +64,7 @@ class SupervisionProgramme(models.Model):
     period_end = models.DateField(_("period to"))
     plan_number = models.CharField(_("plan number"), max_length=100, blank=True)
     plan_date = models.DateField(_("plan date"), null=True, blank=True)
-    plan = models.TextField(_("plan"), blank=True, help_text=_("Content, method and schedule of the supervision."))
+    plan = models.TextField(pgettext_lazy("supervision", "plan"), blank=True, help_text=_("Content, method and schedule of the supervision."))
     status = models.CharField(
         _("status"), max_length=20, choices=ProgrammeStatus.choices, default=ProgrammeStatus.PLANNED, db_index=True
     )
@@ -172,8 +173,8 @@ class ReportRequest(models.Model):
 
 
 class RecommendationStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    DONE = "done", _("Done")
+    OPEN = "open", pgettext_lazy("recommendation status", "Open")
+    DONE = "done", pgettext_lazy("recommendation status", "Done")
 
 
 class RecommendationQuerySet(models.QuerySet):

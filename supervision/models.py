@@ -64,7 +64,11 @@ class SupervisionProgramme(models.Model):
     period_end = models.DateField(_("period to"))
     plan_number = models.CharField(_("plan number"), max_length=100, blank=True)
     plan_date = models.DateField(_("plan date"), null=True, blank=True)
-    plan = models.TextField(pgettext_lazy("supervision", "plan"), blank=True, help_text=_("Content, method and schedule of the supervision."))
+    plan = models.TextField(
+        pgettext_lazy("supervision", "plan"),
+        blank=True,
+        help_text=_("Content, method and schedule of the supervision."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=ProgrammeStatus.choices, default=ProgrammeStatus.PLANNED, db_index=True
     )

@@ -105,7 +105,7 @@ def _seed_unit(actor, demo_unit, today):
         programme=land_programme,
         text="Báo cáo kết quả xử lý các kiến nghị sau giám sát tại kỳ họp thường lệ cuối năm.",
         responsible_agency=ubnd,
-        due_date=day(45),
+        due_date=day(20),
     )
 
     committee_programme = _programme(

@@ -18,7 +18,7 @@ from tests.security.test_permission_matrix import MATRIX
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-APPS = ("coordination", "charters", "meetings", "voters")
+APPS = ("coordination", "charters", "meetings", "voters", "supervision")
 COMMON = (
     "year", "page", "cursor", "date", "date_from", "date_to", "from", "to", "due_from", "due_to", "q", "status",
     "unit", "agency", "meeting", "charter", "sort", "csort", "month", "week", "view", "tab", "format", "state",
@@ -114,7 +114,13 @@ def test_no_hostile_query_parameter_is_a_server_error(app, world, actors, client
     assert not errors, "\n".join(errors)
 
 
-VIEW_APPS = {"core": "coordination", "charters": "charters", "meetings": "meetings", "voters": "voters"}
+VIEW_APPS = {
+    "core": "coordination",
+    "charters": "charters",
+    "meetings": "meetings",
+    "voters": "voters",
+    "supervision": "supervision",
+}
 
 
 @pytest.mark.parametrize("app", sorted({_app_of(name) for name in MATRIX}))

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "charters",
     "meetings",
     "voters",
+    "supervision",
     # Aggregators above the apps (README "Architecture"): each reads the apps, no app reads them.
     "charters.reviews",
     "coordination.dashboard",
@@ -241,6 +242,8 @@ REMINDER_WATCHERS = env.list(
         "charters.reviews.reminders.annual_review_items",
         "meetings.reminders.session_document_items",
         "meetings.reminders.minutes_items",
+        "supervision.reminders.report_request_items",
+        "supervision.reminders.recommendation_items",
     ],
 )
 

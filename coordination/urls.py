@@ -39,6 +39,7 @@ urlpatterns = [
     path("charters/", include("charters.urls")),
     path("meetings/", include("meetings.urls")),
     path("petitions/", include("voters.urls")),
+    path("supervision/", include("supervision.urls")),
     path("admin/", admin.site.urls),
     # The citizens' pages: public by design (coordination/public, tests/security/test_public_views.py).
     path("public/", include("coordination.public.urls")),

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["coordination", "charters", "meetings", "voters"]
+APPS = ["coordination", "charters", "meetings", "voters", "supervision"]
 CORE_TEMPLATE_DIRS = ["partials", "registration", "coordination", "emails", "public"]
 CORE_TEMPLATE_FILES = ["base.html", "403.html", "404.html", "500.html"]
 

@@ -251,6 +251,28 @@ def petitions_sentence(petitions, *, period_word="trong năm"):
     return "; ".join(parts) + "."
 
 
+def supervision_sentence(figures):
+    """The supervision paragraph (statistics frozen before supervision was counted have none: "")."""
+    if not figures or not any(figures.values()):
+        return ""
+    parts = [f"Tổ chức {vn_int(figures['programmes_held'])} cuộc giám sát chuyên đề"]
+    if figures["reports_requested"]:
+        parts.append(
+            f"yêu cầu {vn_int(figures['reports_requested'])} báo cáo, trong đó {vn_int(figures['reports_on_time'])} "
+            f"báo cáo gửi đúng hạn, {vn_int(figures['reports_late'])} báo cáo gửi chậm, "
+            f"{vn_int(figures['reports_outstanding'])} báo cáo chưa gửi"
+        )
+    if figures["recommendations_total"]:
+        parts.append(
+            f"{vn_int(figures['recommendations_total'])} kiến nghị sau giám sát, đã thực hiện "
+            f"{vn_int(figures['recommendations_done'])}, quá hạn chưa thực hiện "
+            f"{vn_int(figures['recommendations_overdue'])}, đang thực hiện {vn_int(figures['recommendations_open'])}"
+        )
+    if figures["social_criticisms"]:
+        parts.append(f"Mặt trận Tổ quốc tổ chức {vn_int(figures['social_criticisms'])} hoạt động phản biện xã hội")
+    return "; ".join(parts) + "."
+
+
 def statistics_blocks(stats, tables, *, year, is_end_of_term, column=None):
     """The figures of the report as blocks (caption + table, paragraphs); tables without any figure are left
     out and the others keep consecutive numbers."""
@@ -330,6 +352,10 @@ def statistics_blocks(stats, tables, *, year, is_end_of_term, column=None):
                     footer=["", "Tổng cộng", *[vn_int(tasks["total"][key]) for key in keys]],
                 )
             )
+
+    supervision = supervision_sentence(stats.get("supervision"))
+    if supervision:
+        blocks.append({"kind": "paragraph", "text": supervision})
 
     documents = stats["documents"]
     if documents["total"]:

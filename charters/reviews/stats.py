@@ -18,6 +18,7 @@ from meetings.selectors import (
     meetings_starting_between,
     session_documents_of,
 )
+from supervision.selectors import supervision_figures
 from voters.selectors import (
     EvaluationResult,
     PetitionQuerySet,
@@ -351,6 +352,8 @@ def statistics_compute(charter, year, *, kind=ReviewKind.ANNUAL, today=None, wit
         "petitions": _petition_counts(scope, as_of),
         "tasks": _task_counts(charter, start, end, as_of),
         "documents": _document_counts(scope, as_of),
+        # Supervision programmes and social criticism in the charter's unit (supervision.selectors).
+        "supervision": supervision_figures(unit_ids=[charter.unit_id], start=start, end=end, today=as_of),
     }
     stats["headline"] = headline_of(stats)
     if with_previous and kind == ReviewKind.ANNUAL and (start, end) == review_period(charter, year, kind):

@@ -46,6 +46,7 @@ from meetings.selectors import (
     minutes_missing_q,
     session_documents_due,
 )
+from supervision.selectors import supervision_figures
 from voters.selectors import (
     PETITION_MEASURES,
     Field,
@@ -981,6 +982,19 @@ def dashboard_figures(scope, *, sort=None, commune_sort=None, locality_sort=None
     return data
 
 
+def supervision_panel(scope):
+    """Supervision in the scope's unit (of the chosen agency when it is the supervising body): the figures
+    defined by `supervision.selectors.supervision_figures`, with the link to the programmes."""
+    figures = supervision_figures(
+        unit_ids=[scope.unit.pk],
+        start=scope.start,
+        end=scope.end,
+        today=scope.today,
+        agency_ids=[scope.agency.pk] if scope.agency else None,
+    )
+    return {**figures, "url": _path("supervision:list", get_script_prefix())}
+
+
 def dashboard_compute(scope, *, sort=None, commune_sort=None, locality_sort=None):
     """Every block of the page for `scope`; a fixed number of queries whatever the data size."""
     # Shared between blocks: the minutes-missing condition (it reads the deadline rules) and the documents
@@ -996,6 +1010,7 @@ def dashboard_compute(scope, *, sort=None, commune_sort=None, locality_sort=None
         "meetings": meeting_figures(scope, meetings),
         "tasks": task_figures(scope, tasks),
         "documents": document_figures(scope, documents),
+        "supervision": supervision_panel(scope),
         "agencies": agencies,
         "agency_sort": agency_sort,
         "communes": communes,

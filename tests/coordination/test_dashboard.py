@@ -195,7 +195,7 @@ def list_count(client, url):
 
 
 # Queries of the leader's page over whole months with a fresh summary (session and user included).
-PAGE_QUERIES = 21
+PAGE_QUERIES = 21 + 4  # + the supervision panel's 4 (supervision.selectors.supervision_figures)
 BLOCKS = ("petitions", "meetings", "tasks", "documents", "agencies", "communes", "trend")
 
 

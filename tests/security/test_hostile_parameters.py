@@ -18,7 +18,7 @@ from tests.security.test_permission_matrix import MATRIX
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-APPS = ("coordination", "charters", "meetings", "voters")
+APPS = ("coordination", "charters", "meetings", "voters", "supervision")
 COMMON = (
     "year", "page", "cursor", "date", "date_from", "date_to", "from", "to", "due_from", "due_to", "q", "status",
     "unit", "agency", "meeting", "charter", "sort", "csort", "month", "week", "view", "tab", "format", "state",
@@ -121,6 +121,7 @@ VIEW_APPS = {
     "voters": "voters",
     "public": "coordination/public",
     "api": "coordination/api",
+    "supervision": "supervision",
 }
 
 

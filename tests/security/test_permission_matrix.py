@@ -12,6 +12,7 @@ A URL pattern without an entry fails `test_every_url_pattern_has_an_entry`: add 
 
 import datetime
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -69,6 +70,30 @@ def E(name, expect, *args, post_only=False, object_url=None, query=""):
 def P(name, *args):
     """A POST-only view: every signed-in user gets 405 to a GET."""
     return E(name, "L 405 405 405 405 405 405", *args, post_only=True)
+
+
+def _supervision(w):
+    """The unit's supervision records, made on first use: a programme of the HĐND with a report asked of and a
+    recommendation to the People's Committee, and a social criticism of the Front."""
+    if not hasattr(w, "supervision"):
+        from coordination.models import Agency, AgencyKind
+        from tests.supervision.factories import (
+            CriticismFactory,
+            ProgrammeFactory,
+            RecommendationFactory,
+            ReportRequestFactory,
+        )
+
+        parties = {agency.kind: agency for agency in Agency.objects.filter(unit=w.session.unit).exclude(kind="OTHER")}
+        hdnd, ubnd, mttq = parties[AgencyKind.HDND], parties[AgencyKind.UBND], parties[AgencyKind.MTTQ]
+        programme = ProgrammeFactory(supervising_agency=hdnd, supervised_agencies=[ubnd])
+        w.supervision = SimpleNamespace(
+            programme=programme,
+            report=ReportRequestFactory(programme=programme, agency=ubnd),
+            recommendation=RecommendationFactory(programme=programme, responsible_agency=ubnd),
+            criticism=CriticismFactory(agency=mttq),
+        )
+    return w.supervision
 
 
 #             columns: anonymous owner_clerk agency_clerk unit_outsider leader secretariat admin
@@ -168,6 +193,32 @@ MATRIX = {
     "meetings:document_deliver": P("meetings:document_deliver", lambda w: w.session.pk, lambda w: w.document.pk),
     # Petitions: the originating office (HĐND) acts until forwarding, then the lead agency (the department).
     # Site administrators read everything but are not an office: they do not take in petitions.
+    # Supervision: read by the unit; a programme planned and run by the clerks of its supervising body (or of
+    # the HĐND, whose office serves the council's committees); social criticism recorded by the Front only.
+    "supervision:list": E("supervision:list", "L 200 200 200 200 200 200"),
+    "supervision:create": E("supervision:create", "L 200 200 200 403 200 200"),
+    "supervision:detail": E("supervision:detail", "L 200 200 404 200 200 200", lambda w: _supervision(w).programme.pk),
+    "supervision:edit": E("supervision:edit", "L 200 403 404 403 200 200", lambda w: _supervision(w).programme.pk),
+    "supervision:report_request": E(
+        "supervision:report_request", "L 200 403 404 403 200 200", lambda w: _supervision(w).programme.pk
+    ),
+    "supervision:visit_create": E(
+        "supervision:visit_create", "L 200 403 404 403 200 200", lambda w: _supervision(w).programme.pk
+    ),
+    "supervision:recommendation_create": E(
+        "supervision:recommendation_create", "L 200 403 404 403 200 200", lambda w: _supervision(w).programme.pk
+    ),
+    "supervision:report_receive": E(
+        "supervision:report_receive", "L 200 403 404 403 200 200", lambda w: _supervision(w).report.pk
+    ),
+    "supervision:recommendation_done": E(
+        "supervision:recommendation_done", "L 200 403 404 403 200 200", lambda w: _supervision(w).recommendation.pk
+    ),
+    "supervision:criticism_list": E("supervision:criticism_list", "L 200 200 200 200 200 200"),
+    "supervision:criticism_create": E("supervision:criticism_create", "L 403 403 403 403 403 200"),
+    "supervision:criticism_edit": E(
+        "supervision:criticism_edit", "L 403 403 404 403 403 200", lambda w: _supervision(w).criticism.pk
+    ),
     "voters:list": E("voters:list", "L 200 200 200 200 200 200"),
     "voters:export": E("voters:export", "L 200 200 200 200 200 200", "xlsx", object_url=False),
     "voters:filter_choices": E("voters:filter_choices", "L 200 200 200 200 200 200", "agency", object_url=False),

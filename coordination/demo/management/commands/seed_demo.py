@@ -5,7 +5,7 @@ from datetime import date
 from django.core.management.base import BaseCommand
 
 from coordination.dashboard.summary import petition_summary_refresh
-from coordination.demo import charters, meetings, reviews, stories, voters
+from coordination.demo import charters, meetings, reviews, stories, supervision, voters
 from coordination.demo import public as public_demo
 from coordination.demo.seed import DEMO_PASSWORD, DemoContext, seed_core
 from coordination.demo.workprogramme import seed as workprogramme_seed
@@ -16,6 +16,7 @@ APP_SEEDERS = [
     ("meetings", meetings.seed),
     ("council-session duties", charters.seed_session_tasks),
     ("voters", voters.seed),
+    ("supervision", supervision.seed),
     ("reviews", reviews.seed),
     ("public answers", public_demo.seed),
     ("work programmes and period reviews", workprogramme_seed),

@@ -319,3 +319,8 @@ DUE_SOON_DAYS = env.int("DUE_SOON_DAYS", default=7)
 # always shows when its figures were computed.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=0)
 MENU_TITLE = _("Quy chế phối hợp")
+# Suggestions of a new petition's field and agency (voters/suggestions.py): a province's model is trained once
+# it has SUGGESTIONS_MIN_SAMPLES classified and forwarded petitions; a unit with fewer than
+# SUGGESTIONS_MIN_UNIT_HISTORY of its own gets no suggestion rather than a bad one.
+SUGGESTIONS_MIN_SAMPLES = env.int("SUGGESTIONS_MIN_SAMPLES", default=100)
+SUGGESTIONS_MIN_UNIT_HISTORY = env.int("SUGGESTIONS_MIN_UNIT_HISTORY", default=20)

@@ -42,6 +42,7 @@ SHELL_ASSETS = (
     "voters/batch.js",
     "voters/forms.js",
     "voters/intake-offline.js",
+    "voters/suggest.js",
 )
 
 

@@ -307,3 +307,23 @@ def petition_evaluations(**filters):
 def petition_answers(**filters):
     """Answers (and re-answers) matching `filters`."""
     return Answer.objects.filter(**filters)
+
+
+def suggestion_acceptance(*, unit_ids, since=None, until=None):
+    """The dashboard's acceptance rate of the field and agency suggestions for petitions of `unit_ids` received in
+    [since, until]: {"field": (kept, suggested), "agency": (kept, suggested)}."""
+    from django.db.models import F
+
+    from .models import SuggestionRecord
+
+    records = SuggestionRecord.objects.filter(petition__unit_id__in=unit_ids)
+    if since is not None:
+        records = records.filter(petition__received_on__gte=since)
+    if until is not None:
+        records = records.filter(petition__received_on__lte=until)
+    field = records.exclude(suggested_field="")
+    agency = records.filter(suggested_agency__isnull=False, chosen_agency__isnull=False)
+    return {
+        "field": (field.filter(chosen_field=F("suggested_field")).count(), field.count()),
+        "agency": (agency.filter(chosen_agency=F("suggested_agency")).count(), agency.count()),
+    }

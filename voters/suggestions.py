@@ -16,7 +16,6 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from coordination.models import AdministrativeUnit
 from coordination.text import fold
@@ -224,24 +223,3 @@ def suggestion_record(*, petition, version, suggested_field, field_confidence, s
 def suggestion_agency_chosen(*, petition, agency):
     """The lead agency the petition was first forwarded to (inside the forwarding's transaction)."""
     SuggestionRecord.objects.filter(petition=petition, chosen_agency__isnull=True).update(chosen_agency=agency)
-
-
-def acceptance_rates(*, unit_ids=None, since=None):
-    """Share of suggestions the clerks kept: {"field": (kept, suggested), "agency": (kept, suggested)}."""
-    records = SuggestionRecord.objects.all()
-    if unit_ids is not None:
-        records = records.filter(petition__unit_id__in=unit_ids)
-    if since is not None:
-        records = records.filter(created_at__gte=since)
-    field = records.exclude(suggested_field="")
-    agency = records.filter(suggested_agency__isnull=False, chosen_agency__isnull=False)
-    from django.db.models import F
-
-    return {
-        "field": (field.filter(chosen_field=F("suggested_field")).count(), field.count()),
-        "agency": (agency.filter(chosen_agency=F("suggested_agency")).count(), agency.count()),
-    }
-
-
-def now():
-    return timezone.now()

@@ -80,3 +80,61 @@
   });
   if (content.value.trim()) ask();
 })();
+
+/* The batch intake's rows: the same suggestion under each row's content, with a button that sets the row's field. */
+(function () {
+  "use strict";
+  var table = document.getElementById("batch-table");
+  if (!table || !table.dataset.suggestUrl) return;
+  var labels = table.dataset;
+  var timers = new WeakMap();
+
+  function hint(row, suggestion) {
+    var box = row.querySelector(".batch-suggestion");
+    if (!suggestion) {
+      if (box) box.remove();
+      return;
+    }
+    var area = row.querySelector('textarea[data-col="content"]');
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "batch-suggestion small mt-1 text-muted";
+      area.parentNode.appendChild(box);
+    }
+    box.textContent = labels.suggestLabel + " " + suggestion.field.label + " ("
+      + Math.round(suggestion.field.confidence * 100) + "%)"
+      + (suggestion.agency ? " — " + suggestion.agency.name + " (" + Math.round(suggestion.agency.confidence * 100) + "%)" : "");
+    var select = row.querySelector('select[data-col="field"]');
+    if (select && select.value !== suggestion.field.value) {
+      var apply = document.createElement("button");
+      apply.type = "button";
+      apply.className = "btn btn-sm btn-link py-0";
+      apply.textContent = labels.suggestApply;
+      apply.addEventListener("click", function () {
+        select.value = suggestion.field.value;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+        apply.remove();
+      });
+      box.appendChild(apply);
+    }
+  }
+
+  table.addEventListener("input", function (event) {
+    var area = event.target.closest('textarea[data-col="content"]');
+    if (!area || !navigator.onLine) return;
+    var row = area.closest("tr");
+    window.clearTimeout(timers.get(row));
+    timers.set(row, window.setTimeout(function () {
+      var text = area.value.trim();
+      if (text.length < 8) { hint(row, null); return; }
+      fetch(labels.suggestUrl + "?content=" + encodeURIComponent(text.slice(0, 2000)), {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      }).then(function (response) {
+        return response.ok ? response.json() : { suggestion: null };
+      }).then(function (answer) {
+        if (area.value.trim() === text) hint(row, answer.suggestion);
+      }).catch(function () { /* offline: no suggestion */ });
+    }, 600));
+  });
+})();

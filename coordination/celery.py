@@ -57,6 +57,11 @@ def beat_schedule():
             "task": "voters.tasks.exports_cleanup",
             "schedule": crontab(hour=3, minute=30),
         },
+        # Also `manage.py suggestions train`: each province's suggestion model, learned from its answers.
+        "suggestion-models-train": {
+            "task": "voters.tasks.suggestion_models_train",
+            "schedule": crontab(hour=2, minute=30),
+        },
         # /healthz shows how long ago beat, the broker and a worker last worked together.
         "background-heartbeat": {
             "task": "coordination.tasks.heartbeat",

@@ -375,3 +375,8 @@ EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 CALENDAR_FEED_DAYS_BACK = env.int("CALENDAR_FEED_DAYS_BACK", default=90)
 CALENDAR_FEED_DAYS_AHEAD = env.int("CALENDAR_FEED_DAYS_AHEAD", default=365)
 CALENDAR_FEED_MAX_AGE = env.int("CALENDAR_FEED_MAX_AGE", default=300)
+# Suggestions of a new petition's field and agency (voters/suggestions.py): a province's model is trained once
+# it has SUGGESTIONS_MIN_SAMPLES classified and forwarded petitions; a unit with fewer than
+# SUGGESTIONS_MIN_UNIT_HISTORY of its own gets no suggestion rather than a bad one.
+SUGGESTIONS_MIN_SAMPLES = env.int("SUGGESTIONS_MIN_SAMPLES", default=100)
+SUGGESTIONS_MIN_UNIT_HISTORY = env.int("SUGGESTIONS_MIN_UNIT_HISTORY", default=20)

@@ -150,6 +150,27 @@ class PetitionForm(ChoiceLabelsMixin, forms.Form):
     competence_level = forms.ChoiceField(
         label=_("Competence level"), choices=[("", "—"), *CompetenceLevel.choices], required=False
     )
+    # What the suggestion (static/voters/suggest.js) offered when the clerk saved: recorded with the petition.
+    suggestion_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    suggested_field = forms.ChoiceField(choices=[("", ""), *Field.choices], widget=forms.HiddenInput, required=False)
+    suggested_field_confidence = forms.FloatField(widget=forms.HiddenInput, required=False, min_value=0, max_value=1)
+    suggested_agency = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    suggested_agency_confidence = forms.FloatField(widget=forms.HiddenInput, required=False, min_value=0, max_value=1)
+
+    SUGGESTION_FIELDS = (
+        "suggestion_version",
+        "suggested_field",
+        "suggested_field_confidence",
+        "suggested_agency",
+        "suggested_agency_confidence",
+    )
+
+    def pop_suggestion(self, data):
+        """The suggestion's hidden fields taken out of `data`: a dict for `petition_create`, or None."""
+        values = {name: data.pop(name, None) for name in self.SUGGESTION_FIELDS}
+        if not values["suggestion_version"]:
+            return None
+        return values
 
     def __init__(self, *args, agency=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -204,21 +225,50 @@ class BatchRowForm(ChoiceLabelsMixin, forms.Form):
     )
     field = forms.ChoiceField(label=pgettext_lazy("petition", "Field"), choices=Field.choices, initial=Field.OTHER)
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.PETITION)
+    # The row's own key, made by the browser (static/voters/intake-offline.js): the petition's idempotency key,
+    # so a row sent twice (the form again, or the offline queue after a timeout) is stored once.
+    client_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, form_field in self.fields.items():
+            if name == "client_key":
+                form_field.widget.attrs["data-col"] = name
+                continue
             css = "form-select form-select-sm" if name in ("field", "kind") else "form-control form-control-sm"
             form_field.widget.attrs["class"] = css
             form_field.widget.attrs["data-col"] = name
             if name not in ("field", "kind"):
                 form_field.widget.attrs["placeholder"] = form_field.label
 
+    def has_changed(self):
+        # A key alone (the browser gives one to a row as soon as it is typed in) is not a row to save.
+        return any(name != "client_key" for name in self.changed_data)
+
     def full_clean(self):
         super().full_clean()
         for name in self.errors:
-            if name in self.fields:
+            if name in self.fields and name != "client_key":
                 self.fields[name].widget.attrs["class"] += " is-invalid"
+
+
+class IntakeRowForm(BatchRowForm):
+    """One row of the batch intake sent alone by the offline queue, with the header it was typed under."""
+
+    source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.MEETING)
+    meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=Meeting.objects.none(), required=False)
+    received_on = forms.DateField(label=_("Date received"), required=False)
+    client_key = forms.UUIDField(label=_("Row key"))
+
+    def __init__(self, *args, agency=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = _meetings_for(agency)
+        self.fields["meeting"].error_messages["invalid_choice"] = _(
+            "This meeting is no longer open for petitions (deleted, moved or of another unit)."
+        )
+
+    def clean(self):
+        return _clean_meeting_day(self, super().clean())
 
 
 BatchRowFormSet = formset_factory(

@@ -645,3 +645,54 @@ class ExportJob(models.Model):
     def download_name(self):
         stamp = timezone.localtime(self.created_at).strftime("%Y%m%d-%H%M")
         return f"kien-nghi-cu-tri-{stamp}-{self.pk}.{self.format}"
+
+
+class SuggestionModel(models.Model):
+    """A model trained on one province's own classified and forwarded petitions (voters/suggestions.py): it
+    suggests a new petition's field and competent agency. Kept in the database, one row per training run."""
+
+    province = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("province"), on_delete=models.CASCADE, related_name="suggestion_models"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    trained_at = models.DateTimeField(_("trained at"), default=timezone.now)
+    n_samples = models.PositiveIntegerField(_("petitions learned from"))
+    metrics = models.JSONField(_("measures"), default=dict, blank=True)
+    payload = models.BinaryField(_("trained model"), editable=False)
+
+    class Meta:
+        verbose_name = _("suggestion model")
+        verbose_name_plural = _("suggestion models")
+        ordering = ["province", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "version"], name="suggestion_model_version_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.province} v{self.version} ({self.n_samples})"
+
+
+class SuggestionRecord(models.Model):
+    """What was suggested for a petition and what the clerk chose: the field when it was recorded, the lead
+    agency when it was first forwarded. The dashboard's acceptance rate is read from these rows."""
+
+    petition = models.OneToOneField(Petition, on_delete=models.CASCADE, related_name="suggestion")
+    model_version = models.PositiveIntegerField(_("model version"))
+    suggested_field = models.CharField(_("suggested field"), max_length=20, choices=Field.choices, blank=True)
+    field_confidence = models.FloatField(_("field confidence"), null=True, blank=True)
+    chosen_field = models.CharField(_("chosen field"), max_length=20, choices=Field.choices, blank=True)
+    suggested_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("suggested agency")
+    )
+    agency_confidence = models.FloatField(_("agency confidence"), null=True, blank=True)
+    chosen_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("chosen agency")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suggestion record")
+        verbose_name_plural = _("suggestion records")
+
+    def __str__(self):
+        return f"{self.petition_id}: {self.suggested_field} → {self.chosen_field}"

@@ -541,3 +541,23 @@ def petitions_with_history(user):
 def petition_with_history(user, pk):
     """One petition of `petitions_with_history`: 404 outside the user's units (`petition_get_for`)."""
     return petition_get_for(user, pk, queryset=petitions_with_history(user))
+
+
+def suggestion_acceptance(*, unit_ids, since=None, until=None):
+    """The dashboard's acceptance rate of the field and agency suggestions for petitions of `unit_ids` received in
+    [since, until]: {"field": (kept, suggested), "agency": (kept, suggested)}."""
+    from django.db.models import F
+
+    from .models import SuggestionRecord
+
+    records = SuggestionRecord.objects.filter(petition__unit_id__in=unit_ids)
+    if since is not None:
+        records = records.filter(petition__received_on__gte=since)
+    if until is not None:
+        records = records.filter(petition__received_on__lte=until)
+    field = records.exclude(suggested_field="")
+    agency = records.filter(suggested_agency__isnull=False, chosen_agency__isnull=False)
+    return {
+        "field": (field.filter(chosen_field=F("suggested_field")).count(), field.count()),
+        "agency": (agency.filter(chosen_agency=F("suggested_agency")).count(), agency.count()),
+    }

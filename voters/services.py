@@ -33,6 +33,7 @@ from .models import (
 )
 from .receipts import receipt_code_generate, receipt_code_hash
 from .rules import DEADLINE_RULE, public_search_text_for, search_text_for
+from .suggestions import suggestion_agency_chosen
 from .uploads import attachment_check
 
 # After an unsatisfactory evaluation; without it (an installation that deleted the row) the answer rule applies.
@@ -101,8 +102,11 @@ def petition_create(
     kind="petition",
     competence_level="",
     idempotency_key=None,
+    suggestion=None,
 ):
-    """Record a petition as received. The same idempotency key twice returns the first petition."""
+    """Record a petition as received. The same idempotency key twice returns the first petition.
+
+    `suggestion`: what the suggestion offered when the clerk saved (form's hidden fields), recorded beside it."""
     if idempotency_key is not None:
         existing = Petition.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -155,7 +159,32 @@ def petition_create(
         },
         summary=_("Petition received"),
     )
+    if suggestion:
+        _suggestion_record(petition, suggestion, originating_agency)
     return petition
+
+
+def _suggestion_record(petition, suggestion, originating_agency):
+    """The suggestion shown for the petition, if it came from the office's own province (never trusted blindly:
+    the values come from the browser)."""
+    from coordination.models import Agency
+
+    from .suggestions import province_of, suggestion_record
+
+    province = province_of(originating_agency.unit)
+    agency = None
+    if suggestion.get("suggested_agency"):
+        agency = Agency.objects.filter(pk=suggestion["suggested_agency"]).select_related("unit").first()
+        if agency is not None and province_of(agency.unit) != province:
+            agency = None
+    suggestion_record(
+        petition=petition,
+        version=suggestion["suggestion_version"],
+        suggested_field=suggestion.get("suggested_field") or "",
+        field_confidence=suggestion.get("suggested_field_confidence"),
+        suggested_agency=agency,
+        agency_confidence=suggestion.get("suggested_agency_confidence") if agency else None,
+    )
 
 
 def batch_row_key(batch_key, index):
@@ -170,7 +199,8 @@ def petition_batch_create(*, actor, rows, received_on, source="meeting", meeting
     `rows` are dicts of petition fields (voter_name, voter_address, locality, content, field, kind...)."""
     created = []
     for index, row in enumerate(rows):
-        key = batch_row_key(batch_key, index) if batch_key else None
+        # The row's own key (given by the browser) wins: the offline queue may have sent the same row already.
+        key = row.get("client_key") or (batch_row_key(batch_key, index) if batch_key else None)
         created.append(
             petition_create(
                 actor=actor,
@@ -178,10 +208,26 @@ def petition_batch_create(*, actor, rows, received_on, source="meeting", meeting
                 source=source,
                 meeting=meeting,
                 idempotency_key=key,
-                **{name: value for name, value in row.items() if name != "received_on"},
+                **{name: value for name, value in row.items() if name not in ("received_on", "client_key")},
             )
         )
     return created
+
+
+@transaction.atomic
+def petition_intake_row(*, actor, client_key, **fields):
+    """Record one row of the batch intake sent alone (the offline queue), keyed by the browser's `client_key`.
+
+    Returns (petition, created): a key already stored answers with its petition, so a row sent twice (a retry
+    after a timeout) is stored once. A key stored by another office is refused, not revealed."""
+    _ensure(permissions.can_create(actor))
+    agency = agency_of(actor)
+    existing = Petition.objects.filter(idempotency_key=client_key).first()
+    if existing is not None:
+        _ensure(existing.originating_agency_id == agency.pk)
+        return existing, False
+    petition = petition_create(actor=actor, originating_agency=agency, idempotency_key=client_key, **fields)
+    return petition, True
 
 
 @transaction.atomic
@@ -249,6 +295,7 @@ def _forward(
     petition.lead_agency = agency
     petition.due_date = due_date
     _write(petition, version, ["status", "lead_agency", "due_date"])
+    suggestion_agency_chosen(petition=petition, agency=agency)
     audit_record(
         actor=actor,
         obj=petition,
@@ -822,6 +869,7 @@ __all__ = [
     "petition_forward",
     "petition_group_duplicates",
     "petition_import_xlsx",
+    "petition_intake_row",
     "petition_receipt_issue",
     "petition_reforward",
     "petition_return",

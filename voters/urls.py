@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import export_views, views
+from . import export_views, offline, views, views_suggest
 
 app_name = "voters"
 
@@ -15,7 +15,12 @@ urlpatterns = [
     path("exports/<int:pk>/download/", export_views.export_job_download, name="export_job_download"),
     path("new/", views.petition_create_view, name="create"),
     path("batch/", views.petition_batch_intake, name="batch_intake"),
+    # The intake page's web app: its service worker is served from the page's path (scope: that page only).
+    path("batch/sw.js", offline.intake_service_worker, name="intake_sw"),
+    path("batch/manifest.webmanifest", offline.intake_manifest, name="intake_manifest"),
+    path("batch/rows/", offline.intake_row, name="intake_row"),
     path("similar/", views.petition_similar, name="similar"),
+    path("suggest/", views_suggest.petition_suggest, name="suggest"),
     path("forward/", views.petition_bulk_forward_view, name="bulk_forward"),
     path("import/", views.petition_import_view, name="import"),
     path("import/template.xlsx", views.petition_import_template, name="import_template"),

@@ -303,8 +303,11 @@ def petition_create_view(request):
     form = PetitionForm(request.POST or None, agency=agency, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        suggestion = form.pop_suggestion(data)
         try:
-            petition = services.petition_create(actor=request.user, originating_agency=agency, **data)
+            petition = services.petition_create(
+                actor=request.user, originating_agency=agency, suggestion=suggestion, **data
+            )
         except ValidationError as error:
             form_errors_from(form, error)
         else:
@@ -356,7 +359,8 @@ def petition_batch_intake(request):
             # Rows that repeat another row or a petition of the unit are shown first and saved only when asked;
             # a batch sent again (a double click) was checked the first time and finds its own rows.
             batch_key = header.cleaned_data["batch_key"]
-            resent = Petition.objects.filter(idempotency_key=services.batch_row_key(batch_key, 0)).exists()
+            keys = [services.batch_row_key(batch_key, 0)] + [row["client_key"] for row in rows if row.get("client_key")]
+            resent = Petition.objects.filter(idempotency_key__in=keys).exists()
             if not request.POST.get("confirm_duplicates") and not resent:
                 duplicates = batch_duplicates(
                     unit=agency.unit,

@@ -143,4 +143,6 @@
   });
 
   updateCount();
+  // For the offline queue (intake-offline.js): it puts rows kept on the device back and takes stored ones out.
+  window.batchIntake = { addRow: addRow, renumber: renumber, markRepeats: markRepeats };
 })();

@@ -231,6 +231,13 @@ MATRIX = {
     "voters:create": E("voters:create", "L 200 200 200 200 403 403"),
     "voters:batch_intake": E("voters:batch_intake", "L 200 200 200 200 403 403"),
     "voters:similar": E("voters:similar", "L 200 200 200 200 200 200", query="?content=duong"),
+    # The intake page's web app: the service worker and manifest hold no data (fetched with no session too);
+    # the offline queue's endpoint answers JSON, never a redirect: 401 without a session, 405 to a GET.
+    "voters:intake_sw": E("voters:intake_sw", "200 200 200 200 200 200 200"),
+    "voters:intake_manifest": E("voters:intake_manifest", "200 200 200 200 200 200 200"),
+    "voters:intake_row": E("voters:intake_row", "401 405 405 405 405 405 405"),
+    # Suggestions come from the user's own province model only; users with no history get an empty answer.
+    "voters:suggest": E("voters:suggest", "L 200 200 200 200 200 200", query="?content=duong+ngap+nuoc"),
     "voters:import": E("voters:import", "L 200 200 200 200 403 403"),
     "voters:import_template": E("voters:import_template", "L 200 200 200 200 200 200"),
     # Answer attachments carry personal data: only the agencies handling the petition (and admins).

@@ -40,6 +40,11 @@ PUBLIC = {
     "api:dashboard",
     "api:schema",
     "api:docs",
+    # The batch intake's web app: its service worker and manifest (no data), and the offline queue's endpoint,
+    # which checks the session itself and answers 401 in JSON so that the phone keeps the row.
+    "voters:intake_sw",
+    "voters:intake_manifest",
+    "voters:intake_row",
 }
 
 

@@ -24,6 +24,7 @@ from coordination.text import clean_text
 
 from . import handoffs
 from .models import Forwarding, Petition, Status, meeting_day
+from .receipts import receipt_code_hash, receipt_codes_generate
 from .rules import DEADLINE_RULE, search_text_for
 
 CHUNK = 1000  # rows written per round of bulk INSERTs (petitions, forwardings, audit events)
@@ -167,16 +168,23 @@ def petitions_create_many(*, actor, originating_agency, rows, chunk=None):
 def _write_chunk(*, actor, part):
     petitions = [petition for petition, _forwarding in part]
     ids = _reserve_ids(len(petitions))
+    # The receipts' lookup codes, issued at intake as `petition_create` does: drawn at once, hashed (an HMAC,
+    # bound to the id) and written with the row; the code itself only on the returned objects.
+    codes = receipt_codes_generate(len(petitions))
     if ids is not None:
-        for petition, pk in zip(petitions, ids, strict=True):
+        for petition, pk, code in zip(petitions, ids, codes, strict=True):
             petition.pk = pk
             petition.search_text = search_text_for(petition)
+            petition.receipt_code = code
+            petition.receipt_code_hash = receipt_code_hash(pk, code)
         Petition.objects.bulk_create(petitions, batch_size=len(petitions))
     else:
         Petition.objects.bulk_create(petitions, batch_size=len(petitions))
-        for petition in petitions:
+        for petition, code in zip(petitions, codes, strict=True):
             petition.search_text = search_text_for(petition)
-        Petition.objects.bulk_update(petitions, ["search_text"])
+            petition.receipt_code = code
+            petition.receipt_code_hash = receipt_code_hash(petition.pk, code)
+        Petition.objects.bulk_update(petitions, ["search_text", "receipt_code_hash"])
     forwardings = []
     events = []
     for petition, forwarding in part:

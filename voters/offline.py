@@ -145,12 +145,18 @@ def intake_row(request):
     except ValidationError as error:
         messages = error.messages if hasattr(error, "messages") else [str(error)]
         return _refused(422, "invalid", " ".join(messages))
-    return JsonResponse(
+    response = JsonResponse(
         {
             "created": created,
             "reference": petition.reference,
             "url": reverse("voters:detail", args=[petition.pk]),
             "client_key": str(client_key),
+            # The receipt's lookup code, issued with the row (None when the row was stored before): for the page to
+            # show once; it cannot be read back later.
+            "receipt_code": petition.receipt_code,
+            "receipt_url": reverse("voters:receipt", args=[petition.pk]),
         },
         status=201 if created else 200,
     )
+    response["Cache-Control"] = "no-store"  # it carries the receipt code
+    return response

@@ -106,10 +106,14 @@ def petition_create(
 ):
     """Record a petition as received. The same idempotency key twice returns the first petition.
 
+    The new petition carries its receipt's lookup code in `receipt_code` (not stored: only its hash is); a petition
+    found by its idempotency key has none (`receipt_code` is None): reissue the receipt to give a new one.
+
     `suggestion`: what the suggestion offered when the clerk saved (form's hidden fields), recorded beside it."""
     if idempotency_key is not None:
         existing = Petition.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
+            existing.receipt_code = None
             return existing
     originating_agency = originating_agency or agency_of(actor)
     if originating_agency is None:
@@ -142,9 +146,14 @@ def petition_create(
         existing = Petition.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
         if existing is None:
             raise
+        existing.receipt_code = None
         return existing
     petition.search_text = search_text_for(petition)
-    petition.save(update_fields=["search_text"])
+    # The receipt's lookup code is issued at intake, in the same write: only its HMAC is stored; the code rides on
+    # the returned object (`receipt_code`) for the clerk to print once, and is never logged nor audited.
+    petition.receipt_code = receipt_code_generate()
+    petition.receipt_code_hash = receipt_code_hash(petition.pk, petition.receipt_code)
+    petition.save(update_fields=["search_text", "receipt_code_hash"])
     audit_record(
         actor=actor,
         obj=petition,
@@ -225,6 +234,7 @@ def petition_intake_row(*, actor, client_key, **fields):
     existing = Petition.objects.filter(idempotency_key=client_key).first()
     if existing is not None:
         _ensure(existing.originating_agency_id == agency.pk)
+        existing.receipt_code = None
         return existing, False
     petition = petition_create(actor=actor, originating_agency=agency, idempotency_key=client_key, **fields)
     return petition, True

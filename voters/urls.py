@@ -19,6 +19,7 @@ urlpatterns = [
     path("batch/sw.js", offline.intake_service_worker, name="intake_sw"),
     path("batch/manifest.webmanifest", offline.intake_manifest, name="intake_manifest"),
     path("batch/rows/", offline.intake_row, name="intake_row"),
+    path("receipts/", views.petition_intake_receipts, name="intake_receipts"),
     path("similar/", views.petition_similar, name="similar"),
     path("suggest/", views_suggest.petition_suggest, name="suggest"),
     path("forward/", views.petition_bulk_forward_view, name="bulk_forward"),

@@ -312,6 +312,8 @@ def petition_create_view(request):
             form_errors_from(form, error)
         else:
             messages.success(request, _("Petition %(ref)s recorded.") % {"ref": petition.reference})
+            if _receipts_keep(request, [petition]):
+                return redirect("voters:receipt", pk=petition.pk)
             return redirect("voters:detail", pk=petition.pk)
     return render(request, "voters/petition_form.html", {"form": form})
 
@@ -389,6 +391,8 @@ def petition_batch_intake(request):
             else:
                 messages.success(request, _("%(count)s petitions recorded.") % {"count": len(created)})
                 query = f"?meeting={header.cleaned_data['meeting'].pk}" if header.cleaned_data["meeting"] else ""
+                if _receipts_keep(request, created, back=f"{_list_url()}{query}"):
+                    return redirect("voters:intake_receipts")
                 return redirect(f"{_list_url()}{query}")
     else:
         header = BatchHeaderForm(agency=agency, prefix="batch", initial=initial)
@@ -400,6 +404,47 @@ def _list_url():
     from django.urls import reverse
 
     return reverse("voters:list")
+
+
+# The lookup codes issued at intake wait in the clerk's session for the one page that shows them (the receipt, or
+# the list of a batch's or an import's receipts), which takes them out: shown once, never stored in clear anywhere
+# else, never logged. A code not printed then is lost: the petition page's "Receipt" button issues a new one.
+INTAKE_RECEIPTS = "voters.intake_receipts"
+
+
+def _receipts_keep(request, petitions, back=None):
+    """Keep the codes of the petitions just created for the next page; False when none has one (all resent)."""
+    codes = [[petition.pk, petition.receipt_code] for petition in petitions if getattr(petition, "receipt_code", None)]
+    if not codes:
+        request.session.pop(INTAKE_RECEIPTS, None)
+        return False
+    request.session[INTAKE_RECEIPTS] = {"codes": codes, "back": back or _list_url()}
+    return True
+
+
+def _receipts_take(request):
+    return request.session.pop(INTAKE_RECEIPTS, None) or {"codes": [], "back": _list_url()}
+
+
+@login_required
+@require_GET
+def petition_intake_receipts(request):
+    """The receipts of the petitions just recorded by a batch or an import: references and lookup codes, printable,
+    shown once (taken out of the session by this page)."""
+    kept = _receipts_take(request)
+    rows = [(Petition.reference_for(pk), code) for pk, code in kept["codes"]]
+    response = render(
+        request,
+        "voters/intake_receipts.html",
+        {
+            "rows": rows,
+            "back": kept["back"],
+            "lookup_url": request.build_absolute_uri(reverse("public:lookup")),
+            "agency": agency_of(request.user),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _action(request, pk, allowed, form_class, service, template, form_kwargs=None, success=None, initial=None):
@@ -666,6 +711,10 @@ def petition_receipt_view(request, pk):
     code = None
     if request.method == "POST":
         code = services.petition_receipt_issue(actor=request.user, petition=petition)
+    elif INTAKE_RECEIPTS in request.session:
+        # Right after the single form: the code issued at intake, shown here once.
+        kept = _receipts_take(request)
+        code = next((item for pk, item in kept["codes"] if pk == petition.pk), None)
     response = render(
         request,
         "voters/receipt.html",
@@ -721,6 +770,8 @@ def petition_import_view(request):
         else:
             if report.ok:
                 messages.success(request, _("%(count)s petitions imported.") % {"count": len(report.created)})
+                if _receipts_keep(request, report.created):
+                    return redirect("voters:intake_receipts")
                 return redirect("voters:list")
     return render(
         request,

@@ -334,6 +334,14 @@
     item.appendChild(icon);
     item.appendChild(document.createTextNode(labels.labelStored + " "));
     item.appendChild(link);
+    if (answer.receipt_code) {
+      // The receipt's code, issued with the row: shown here once (never kept in the queue), for the voter.
+      item.appendChild(document.createTextNode(" · " + labels.labelCode + ": "));
+      var code = document.createElement("strong");
+      code.className = "font-monospace";
+      code.textContent = answer.receipt_code;
+      item.appendChild(code);
+    }
     item.appendChild(document.createTextNode(" — " + (record.content || "").slice(0, 80)));
     document.getElementById("intake-sent").appendChild(item);
     panel.hidden = false;

@@ -182,6 +182,13 @@ def test_voter_contact_petitions_from_intake_to_the_dashboard(live_server, watch
     assert [petition.content for petition in petitions] == [row[3] for row in PETITIONS], "batch intake: saved rows"
     assert {petition.originating_agency_id for petition in petitions} == {agencies.mttq.pk}
     assert {petition.received_on for petition in petitions} == {datetime.date(2026, 11, 20)}
+    # The batch's receipts: each row's reference and lookup code, shown once; then on to the meeting's list.
+    receipts = page.locator(".receipt tbody tr")
+    assert receipts.count() == len(PETITIONS), f"receipts after the batch: {page.url}"
+    assert receipts.first.inner_text().split()[1] == petitions[0].reference
+    look(page, "batch-receipts")
+    with page.expect_navigation():
+        page.locator("p.d-print-none a.btn-link").click()
     assert list_rows(page) == len(PETITIONS), f"list after the batch: {page.url}"
     look(page, "petition-list")
 

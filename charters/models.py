@@ -401,7 +401,7 @@ class Task(models.Model):
     due_date = models.DateField(_("due date"), db_index=True)
     # An item due "in tháng 03": `due_date` is the month's last day (so every due-date query still holds),
     # and this flag says the document gave a month, not a day.
-    due_in_month = models.BooleanField(_("due within the month"), default=False)
+    due_in_month = models.BooleanField(_("due within the month"), default=False, db_default=False)
     status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     origin = models.CharField(_("origin"), max_length=20, choices=TaskOrigin.choices, default=TaskOrigin.PLANNED)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)

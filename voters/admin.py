@@ -27,7 +27,16 @@ class PetitionAdmin(LargeTableAdminMixin, ReadOnlyAdmin):
     search_fields = ("search_text",)  # shows the search box; get_search_results does the searching
     search_help_text = _("Words without diacritics are enough (tiep xuc cu tri); or a reference: KN-000123.")
     list_select_related = ("unit", "originating_agency")
-    raw_id_fields = ("meeting", "primary", "commune", "created_by", "lead_agency", "originating_agency", "unit")
+    raw_id_fields = (
+        "meeting",
+        "primary",
+        "commune",
+        "created_by",
+        "lead_agency",
+        "originating_agency",
+        "unit",
+        "answer_published_by",
+    )
     readonly_fields = ("search_text", "version", "idempotency_key", "created_at", "updated_at")
     inlines = [ForwardingInline]
     ordering = ("-received_on", "-id")

@@ -545,7 +545,8 @@ def petition_with_history(user, pk):
 
 def suggestion_acceptance(*, unit_ids, since=None, until=None):
     """The dashboard's acceptance rate of the field and agency suggestions for petitions of `unit_ids` received in
-    [since, until]: {"field": (kept, suggested), "agency": (kept, suggested)}."""
+    [since, until]: {"field": (kept, suggested), "agency": (kept, suggested)}. One aggregate query that starts
+    from the suggestion records (one per suggested petition) and reaches each one's petition by its key."""
     from django.db.models import F
 
     from .models import SuggestionRecord
@@ -555,9 +556,15 @@ def suggestion_acceptance(*, unit_ids, since=None, until=None):
         records = records.filter(petition__received_on__gte=since)
     if until is not None:
         records = records.filter(petition__received_on__lte=until)
-    field = records.exclude(suggested_field="")
-    agency = records.filter(suggested_agency__isnull=False, chosen_agency__isnull=False)
+    field = ~Q(suggested_field="")
+    agency = Q(suggested_agency__isnull=False, chosen_agency__isnull=False)
+    counts = records.aggregate(
+        field_kept=Count("pk", filter=field & Q(chosen_field=F("suggested_field"))),
+        field_total=Count("pk", filter=field),
+        agency_kept=Count("pk", filter=agency & Q(chosen_agency=F("suggested_agency"))),
+        agency_total=Count("pk", filter=agency),
+    )
     return {
-        "field": (field.filter(chosen_field=F("suggested_field")).count(), field.count()),
-        "agency": (agency.filter(chosen_agency=F("suggested_agency")).count(), agency.count()),
+        "field": (counts["field_kept"], counts["field_total"]),
+        "agency": (counts["agency_kept"], counts["agency_total"]),
     }

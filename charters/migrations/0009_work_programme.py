@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='task',
             name='due_in_month',
-            field=models.BooleanField(default=False, verbose_name='due within the month'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='due within the month'),
         ),
         migrations.CreateModel(
             name='WorkProgramme',

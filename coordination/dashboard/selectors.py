@@ -982,6 +982,21 @@ def dashboard_figures(scope, *, sort=None, commune_sort=None, locality_sort=None
     return data
 
 
+def suggestion_rates(scope):
+    """How often the clerks kept the suggested field and agency, for the petitions the dashboard counts (the
+    scope's unit, received in the period); None when nothing was suggested."""
+    from voters.selectors import suggestion_acceptance
+
+    rates = suggestion_acceptance(unit_ids=[scope.unit.pk], since=scope.start, until=scope.end)
+    rows = []
+    for name, label in (("field", _("Field")), ("agency", _("Lead agency"))):
+        kept, total = rates[name]
+        rows.append(
+            {"label": label, "kept": kept, "total": total, "percent": round(100 * kept / total) if total else None}
+        )
+    return rows if any(row["total"] for row in rows) else None
+
+
 def supervision_panel(scope):
     """Supervision in the scope's unit (of the chosen agency when it is the supervising body): the figures
     defined by `supervision.selectors.supervision_figures`, with the link to the programmes."""
@@ -1011,6 +1026,7 @@ def dashboard_compute(scope, *, sort=None, commune_sort=None, locality_sort=None
         "tasks": task_figures(scope, tasks),
         "documents": document_figures(scope, documents),
         "supervision": supervision_panel(scope),
+        "suggestion_rates": suggestion_rates(scope),
         "agencies": agencies,
         "agency_sort": agency_sort,
         "communes": communes,

@@ -263,24 +263,9 @@ def dashboard(request):
             "chart": {**data["trend"]["chart"], "names": chart_labels},
             "agency_rows_html": comparison_rows_html(data["agencies"], "agency"),
             "commune_rows_html": comparison_rows_html(data["communes"] or [], "commune"),
-            "suggestion_rates": _suggestion_rates(scope),
             **data,
         },
     )
-
-
-def _suggestion_rates(scope):
-    """How often the clerks kept the suggested field and agency, for the petitions the dashboard counts."""
-    from voters.selectors import suggestion_acceptance
-
-    rates = suggestion_acceptance(unit_ids=[scope.unit.pk], since=scope.start, until=scope.end)
-    rows = []
-    for name, label in (("field", _("Field")), ("agency", _("Lead agency"))):
-        kept, total = rates[name]
-        rows.append(
-            {"label": label, "kept": kept, "total": total, "percent": round(100 * kept / total) if total else None}
-        )
-    return rows if any(row["total"] for row in rows) else None
 
 
 @login_required

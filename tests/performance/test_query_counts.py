@@ -9,6 +9,7 @@ from django.utils import timezone
 from bench.loadgen import load_data_generate
 from charters.models import CharterStatus, Task
 from tests.charters.factories import make_charter
+from tests.voters.factories import PetitionFactory
 from voters.permissions import petitions_visible_to
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,15 @@ def test_benchmarked_pages_do_not_grow_with_the_data(request, role, agencies, ot
     charter = make_charter(agencies, status=CharterStatus.IN_FORCE)
     today = timezone.localdate()
     load_data_generate(petitions=120, meetings=20, tasks=30, seed=1, today=today)
+    # Every page has rows to show before the data grows too: an empty page skips its row queries, and "11 then
+    # 13" would then measure the empty page, not growth (the filtered list matched nothing at 120 rows).
+    PetitionFactory(
+        originating_agency=agencies.hdnd,
+        lead_agency=agencies.department,
+        status="forwarded",
+        field="land",
+        received_on=today,
+    )
     visible = petitions_visible_to(user).order_by("-received_on", "-id")
     petition_id = visible.filter(status="answered").values_list("id", flat=True).first() or visible[0].pk
     task_id = Task.objects.filter(unit=agencies.hdnd.unit).values_list("id", flat=True).first()

@@ -74,7 +74,12 @@ def test_a_clerk_imports_petitions_from_excel_after_fixing_the_reported_row(live
     page.set_input_files("input[type=file]", str(fixed))
     with page.expect_navigation():
         page.click("form[data-once] button[type=submit]")
-    assert page.url == base + reverse("voters:list"), page.locator("main").inner_text()
+    # The import lands on the receipts of what it recorded (references and lookup codes, shown once), then the list.
+    assert page.url == base + reverse("voters:intake_receipts"), page.locator("main").inner_text()
+    assert page.locator("main table tbody tr").count() == len(IMPORTED)
+    with page.expect_navigation():
+        page.locator(f"main a[href^='{reverse('voters:list')}']").last.click()
+    assert page.url.startswith(base + reverse("voters:list")), page.locator("main").inner_text()
     saved = list(Petition.objects.order_by("id").values_list("content", "received_on", "source", "field"))
     assert [row[0] for row in saved] == [row[0] for row in IMPORTED]
     assert saved[BAD_ROW - 1][1] == datetime.date(2026, 11, 18)

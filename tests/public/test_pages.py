@@ -8,6 +8,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given, settings
 
 from coordination.models import AuditEvent
+from coordination.text import fold
 from tests.public.test_redaction import personal_content, survivors
 from tests.voters.factories import PetitionFactory
 
@@ -77,7 +78,9 @@ def test_no_generated_personal_data_reaches_the_public_page(
     assert petition.reference in page
     assert survivors(page, *content[1:]) == []
     assert survivors(page, *answer[1:]) == []
-    assert petition.reference not in text_of(search)
+    # Unless the name's words are also ordinary words of the public text ("Phan Ánh" and "phản ánh" fold alike).
+    if fold(content[1]) not in fold(page):
+        assert petition.reference not in text_of(search)
     data = text_of(client.get(reverse("public:download", args=[agencies.hdnd.unit.code, 2026, "json"])))
     assert survivors(data, *content[1:]) == [] and survivors(data, *answer[1:]) == []
     petition.delete()

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from voters.redaction import ADDRESS, EMAIL, ID_NUMBER, NAME, PHONE, SURNAMES, redact
+from voters.redaction import _KNOWN_NOT_PERSONS, ADDRESS, EMAIL, ID_NUMBER, NAME, PHONE, SURNAMES, redact
 
 
 @pytest.mark.parametrize(
@@ -96,11 +96,13 @@ GIVEN = [
 ]
 TITLES = ["ông", "bà", "anh", "chị", "cụ", "em", "cử tri", "Ông", "Bà", "Cử tri"]
 
+# A person named like a place the redaction keeps on purpose ("Thái Bình", "Hà Nam": voters.redaction's
+# _KNOWN_NOT_PERSONS) cannot be told from the place without a title: such names are left out of the generator.
 names = st.builds(
     lambda surname, given: " ".join([surname, *given]),
     st.sampled_from([name for name in SURNAMES if name not in ("Ông",)]),
     st.lists(st.sampled_from(GIVEN), min_size=1, max_size=3),
-)
+).filter(lambda name: not _KNOWN_NOT_PERSONS.match(name))
 phones = st.builds(
     lambda prefix, digits, separator: prefix + separator.join([digits[:3], digits[3:6], digits[6:]]),
     st.sampled_from(["0", "+84 ", "+84", "84"]),

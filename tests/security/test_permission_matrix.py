@@ -230,6 +230,8 @@ MATRIX = {
     ),
     "voters:create": E("voters:create", "L 200 200 200 200 403 403"),
     "voters:batch_intake": E("voters:batch_intake", "L 200 200 200 200 403 403"),
+    # The receipts of what the user just recorded, taken out of their own session: an empty list for anyone else.
+    "voters:intake_receipts": E("voters:intake_receipts", "L 200 200 200 200 200 200"),
     "voters:similar": E("voters:similar", "L 200 200 200 200 200 200", query="?content=duong"),
     # The intake page's web app: the service worker and manifest hold no data (fetched with no session too);
     # the offline queue's endpoint answers JSON, never a redirect: 401 without a session, 405 to a GET.

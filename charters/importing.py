@@ -9,7 +9,6 @@ import datetime
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -18,6 +17,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from coordination.models import Agency, CoordinationArea
+from coordination.spreadsheets import TEXT_DATE, ImportReport
 from coordination.text import fold
 
 from .models import TaskOrigin
@@ -25,7 +25,6 @@ from .models import TaskOrigin
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024  # a small file that unpacks huge is refused before it is read
 MAX_ROWS = 5_000  # a city's programme has some 600 items (Hà Nội 2019: 273 planned, 361 arising)
-MAX_ERRORS = 200
 TITLE_MAX = 500
 
 # (key, header, required)
@@ -39,28 +38,9 @@ COLUMNS = [
     ("area", "Lĩnh vực", False),
 ]
 ORIGINS = {"Theo chương trình": TaskOrigin.PLANNED, "Phát sinh": TaskOrigin.ARISING}
-TEXT_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 # "tháng 03", "tháng 3/2019", "03/2019", "3"
 TEXT_MONTH = re.compile(r"^\s*(?:th[aá]ng\s*)?(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?\s*$", re.IGNORECASE)
 SEPARATORS = re.compile(r"\s*[;,\n]\s*")
-
-
-@dataclass
-class ImportReport:
-    rows: list = field(default_factory=list)  # cleaned item fields, one dict per row
-    errors: list = field(default_factory=list)  # (row number or None, column header or "", message)
-    created: list = field(default_factory=list)
-    more_errors: int = 0
-
-    def error(self, row, column, message):
-        if len(self.errors) >= MAX_ERRORS:
-            self.more_errors += 1
-            return
-        self.errors.append((row, column, str(message)))
-
-    @property
-    def ok(self):
-        return not self.errors
 
 
 def template_workbook():

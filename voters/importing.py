@@ -6,10 +6,8 @@ that offices fill in by hand, whatever language the interface is in.
 
 import datetime
 import io
-import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -18,6 +16,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from coordination.models import Agency
+from coordination.spreadsheets import TEXT_DATE, ImportReport
 from coordination.text import fold
 
 from .models import CONTENT_MAX
@@ -25,7 +24,6 @@ from .models import CONTENT_MAX
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024  # a small file that unpacks huge is refused before it is read
 MAX_ROWS = 20_000  # one file of 10,000+ rows imports in seconds (voters.batch); memory stays bounded (read_only)
-MAX_ERRORS = 200
 
 # (key, header, required)
 COLUMNS = [
@@ -65,25 +63,6 @@ CHOICES = {
 }
 DEFAULTS = {"source": "meeting", "field": "other", "kind": "petition", "competence_level": ""}
 MAX_LENGTHS = {"voter_name": 255, "voter_address": 255, "voter_phone": 30, "locality": 255, "content": CONTENT_MAX}
-TEXT_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
-
-
-@dataclass
-class ImportReport:
-    rows: list = field(default_factory=list)  # cleaned petition fields, one dict per row
-    errors: list = field(default_factory=list)  # (row number or None, column header or "", message)
-    created: list = field(default_factory=list)
-    more_errors: int = 0
-
-    def error(self, row, column, message):
-        if len(self.errors) >= MAX_ERRORS:
-            self.more_errors += 1
-            return
-        self.errors.append((row, column, str(message)))
-
-    @property
-    def ok(self):
-        return not self.errors
 
 
 def template_workbook():

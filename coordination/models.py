@@ -473,15 +473,15 @@ class WorkingDayOrdinal(models.Model):
         return f"{self.day:%d/%m/%Y} {self.ordinal}"
 
 
-class PetitionMonthlySummary(models.Model):
-    """Petitions counted by unit, month received, field, receiving office and lead agency, one integer per
-    dashboard measure (`voters.selectors.PETITION_MEASURES`): a derived table, rebuilt whole by
-    `coordination.dashboard.summary.petition_summary_refresh` (no foreign-key constraints: it is never the source)."""
+class PetitionSummaryCounts(models.Model):
+    """The counts a petition summary row holds for its group (unit, period, field, receiving office, lead
+    agency, place): one integer per dashboard measure (`voters.selectors.PETITION_MEASURES`). Derived tables,
+    rebuilt whole by `coordination.dashboard.summary.petition_summary_refresh` (no foreign-key constraints:
+    they are never the source)."""
 
     unit = models.ForeignKey(
         AdministrativeUnit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
     )
-    month = models.DateField()  # the first day of the month received
     field = models.CharField(max_length=20)
     originating_agency = models.ForeignKey(
         Agency, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
@@ -489,6 +489,9 @@ class PetitionMonthlySummary(models.Model):
     lead_agency = models.ForeignKey(
         Agency, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
     )
+    # Where the petitions came from (`voters.selectors.petition_place`: the commune chosen, else the locality
+    # typed), for the dashboard's table by place; None when not said.
+    place = models.CharField(max_length=255, null=True)
     received = models.IntegerField()
     forwarded = models.IntegerField()
     answered = models.IntegerField()
@@ -504,12 +507,37 @@ class PetitionMonthlySummary(models.Model):
     answered_working_days = models.BigIntegerField()
 
     class Meta:
+        abstract = True
+
+
+class PetitionMonthlySummary(PetitionSummaryCounts):
+    """Petitions counted by unit, month received, field, receiving office and lead agency: the whole months
+    of a dashboard's period (summed from `PetitionDailySummary` in the same refresh)."""
+
+    month = models.DateField()  # the first day of the month received
+
+    class Meta:
         verbose_name = _("petition monthly summary")
         verbose_name_plural = _("petition monthly summaries")
         indexes = [models.Index(fields=["unit", "month"], name="petition_summary_unit_month")]
 
     def __str__(self):
         return f"{self.unit_id} {self.month:%m/%Y} {self.field}"
+
+
+class PetitionDailySummary(PetitionSummaryCounts):
+    """Petitions counted by unit, day received, field, receiving office and lead agency: the days of a
+    dashboard's period that do not fill a month (a custom range's first and last months)."""
+
+    day = models.DateField()  # the day received
+
+    class Meta:
+        verbose_name = _("petition daily summary")
+        verbose_name_plural = _("petition daily summaries")
+        indexes = [models.Index(fields=["unit", "day"], name="petition_summary_unit_day")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.day:%d/%m/%Y} {self.field}"
 
 
 class SummaryRefresh(models.Model):

@@ -10,11 +10,11 @@ dashboard defines no "overdue" or "on time" of its own. It reads the apps only t
 "aggregators-read-selectors").
 
 Petitions (totals, by field, the monthly trend, the agency and commune comparisons, the average working
-days to answer) are read from `PetitionMonthlySummary` when the scope is whole months (the default year
-view) and the summary was computed for today (`summary`: rebuilt by the beat every 10 minutes,
-with the same conditions as the petition list); the page then says when it was counted. Dates cut
-mid-month, or a summary missing or for another day (a refresh is then queued), count petitions live,
-on the indexed (unit, received date) columns, and the page says so. Meetings, tasks and session
+days to answer) are read from the summary when it was computed for today (`summary`: rebuilt by the beat
+every 10 minutes, with the same conditions as the petition list), for any period: the monthly rows of its
+whole months and the daily rows of the days at its ends (`_summary_grouped`); the page then says when it
+was counted. A summary missing or for another day (a refresh is then queued) counts petitions live, on the
+indexed (unit, received date) columns, and the page says so. Meetings, tasks and session
 documents are always live: a unit's rows of a year are a few thousand at most, read through indexes.
 """
 
@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 
 from charters.selectors import TASK_STATES, task_state_q, tasks_due_between
 from coordination.deadlines import is_working_day
-from coordination.models import AdministrativeUnit, Agency, PetitionMonthlySummary, Role
+from coordination.models import AdministrativeUnit, Agency, PetitionDailySummary, PetitionMonthlySummary, Role
 from coordination.permissions import ensure_unit_visible, is_site_admin, membership_of, visible_unit_ids
 from coordination.query import query_date, query_int
 from meetings.selectors import (
@@ -320,15 +320,58 @@ def _petitions(scope):
     return petitions_received_between(scope.start, scope.end, unit=scope.unit, agency=scope.agency)
 
 
-def _summary_rows(scope, unit_filter=None):
-    """Summary rows of the scope (or of `unit_filter`'s units, without the agency condition)."""
-    queryset = PetitionMonthlySummary.objects.filter(month__gte=scope.start, month__lte=scope.end)
+def _whole_months(start, end):
+    """(first, last): the first days of the first and last whole months inside [start, end]; None if none."""
+    first = start if start.day == 1 else _month_end(start.replace(day=1)) + datetime.timedelta(days=1)
+    last = end.replace(day=1)
+    if end != _month_end(last):
+        last = (last - datetime.timedelta(days=1)).replace(day=1)
+    return (first, last) if first <= last else None
+
+
+def _summary_grouped(scope, keys, sums, unit_filter=None, condition=None):
+    """Summary rows of the scope (or of `unit_filter`'s units, without the agency condition), grouped by
+    `keys` with `sums`: the monthly rows of the period's whole months and the daily rows of the days at its
+    ends, in one query (UNION ALL). A key may come out twice (once per table): merge with `_merged`."""
+    months = _whole_months(scope.start, scope.end)
+    monthly = PetitionMonthlySummary.objects.order_by()
+    daily = PetitionDailySummary.objects.order_by().filter(day__gte=scope.start, day__lte=scope.end)
+    if months is None:
+        monthly = monthly.none()
+    else:
+        monthly = monthly.filter(month__gte=months[0], month__lte=months[1])
+        daily = daily.exclude(day__gte=months[0], day__lte=_month_end(months[1]))
     if unit_filter is not None:
-        return queryset.filter(unit_filter)
-    queryset = queryset.filter(unit=scope.unit)
-    if scope.agency:
-        queryset = queryset.filter(Q(originating_agency=scope.agency) | Q(lead_agency=scope.agency))
-    return queryset
+        monthly, daily = monthly.filter(unit_filter), daily.filter(unit_filter)
+    else:
+        monthly, daily = monthly.filter(unit=scope.unit), daily.filter(unit=scope.unit)
+        if scope.agency:
+            either = Q(originating_agency=scope.agency) | Q(lead_agency=scope.agency)
+            monthly, daily = monthly.filter(either), daily.filter(either)
+    if condition is not None:
+        monthly, daily = monthly.filter(condition), daily.filter(condition)
+    if "month" in keys:
+        daily = daily.annotate(month=TruncMonth("day"))
+    monthly = monthly.values(*keys).annotate(**sums)
+    daily = daily.values(*keys).annotate(**sums)
+    if months is None:
+        return list(daily)
+    return list(monthly.union(daily, all=True))
+
+
+def _merged(rows, *keys):
+    """Rows with the same `keys` (a month's figures from both summary tables) summed into one."""
+    merged = {}
+    for row in rows:
+        key = tuple(row[name] for name in keys)
+        target = merged.get(key)
+        if target is None:
+            merged[key] = dict(row)
+        else:
+            for name, value in row.items():
+                if name not in keys:
+                    target[name] = (target[name] or 0) + (value or 0)
+    return list(merged.values())
 
 
 def _summary_sums(names=SUMMED):
@@ -346,12 +389,10 @@ def petition_grid(scope):
     """The scope's petitions counted by field and month received, every measure at once: the one scan of
     the petitions that the totals, the by-field table and the monthly trend are all summed from."""
     if scope.summary is not None:
-        return list(
-            _summary_rows(scope)
-            .order_by()
-            .values("field", "month")
-            .annotate(**_summary_sums(), working_days=Sum("answered_working_days"))
+        rows = _summary_grouped(
+            scope, ("field", "month"), {**_summary_sums(), "working_days": Sum("answered_working_days")}
         )
+        return _merged(({**row, "month": _as_month(row["month"])} for row in rows), "field", "month")
     rows = (
         _petitions(scope)
         .order_by()
@@ -695,21 +736,20 @@ def agency_comparison(scope, sort=None, documents_by_agency=None):
     ids = [agency.pk for agency in agencies]
     measures = ("answered", "answered_on_time", "overdue")
     if scope.summary is not None:
-        by_lead = (
-            _summary_rows(scope, Q(unit=scope.unit, lead_agency_id__in=ids))
-            .values("lead_agency")
-            .annotate(total=Sum("received"), **_summary_sums(measures))
-        )
+        sums = {"total": Sum("received"), **_summary_sums(measures)}
+        rows = _summary_grouped(scope, ("lead_agency",), sums, Q(unit=scope.unit, lead_agency_id__in=ids))
+        by_lead = _merged(rows, "lead_agency")
     else:
         by_lead = (
             petitions_received_between(scope.start, scope.end, unit=scope.unit, lead_agency_id__in=ids)
+            .order_by()
             .values("lead_agency")
             .annotate(
                 total=Count("pk"),
                 **{name: Count("pk", filter=petition_measure_q(name, scope.today)) for name in measures},
             )
         )
-    petitions = {row.pop("lead_agency"): row for row in by_lead.order_by()}
+    petitions = {row.pop("lead_agency"): row for row in by_lead}
     tasks = {
         row.pop("responsible_agency"): row
         for row in tasks_due_between(scope.start, scope.end, unit=scope.unit, responsible_agency_id__in=ids)
@@ -777,14 +817,15 @@ def commune_comparison(scope, sort=None, minutes_missing=None):
         return None, sort
     ids = [unit.pk for unit in communes]
     if scope.summary is not None:
-        by_unit = _summary_rows(scope, Q(unit_id__in=ids)).values("unit").annotate(**_summary_sums())
+        by_unit = _merged(_summary_grouped(scope, ("unit",), _summary_sums(), Q(unit_id__in=ids)), "unit")
     else:
         by_unit = (
             petitions_received_between(scope.start, scope.end, unit_id__in=ids)
+            .order_by()
             .values("unit")
             .annotate(**_petition_counts(scope.today))
         )
-    petitions = {row.pop("unit"): row for row in by_unit.order_by()}
+    petitions = {row.pop("unit"): row for row in by_unit}
     tasks = {
         row.pop("unit"): row
         for row in tasks_due_between(scope.start, scope.end, unit_id__in=ids)
@@ -839,18 +880,22 @@ def commune_comparison(scope, sort=None, minutes_missing=None):
 def locality_comparison(scope, sort=None):
     """The scope's petitions by the commune they were raised in (the commune chosen, else the locality
     typed: `voters.selectors.petition_place`), for a unit whose communes have no agencies in the system
-    (otherwise `commune_comparison` ranks them on every measure): one grouped query. None when no petition
+    (otherwise `commune_comparison` ranks them on every measure): one grouped query, of the summary's rows
+    when it is fresh (the place is one of its keys). None when no petition
     names where it came from."""
-    rows = (
-        _petitions(scope)
-        .annotate(place=petition_place())
-        .filter(place__isnull=False)
-        .order_by()
-        .values("place")
-        .annotate(**_petition_counts(scope.today))
-    )
+    if scope.summary is not None:
+        rows = _merged(_summary_grouped(scope, ("place",), _summary_sums(), condition=Q(place__isnull=False)), "place")
+    else:
+        rows = (
+            _petitions(scope)
+            .annotate(place=petition_place())
+            .filter(place__isnull=False)
+            .order_by()
+            .values("place")
+            .annotate(**_petition_counts(scope.today))
+        )
     result = []
-    for row in rows:
+    for row in sorted(rows, key=lambda row: row["place"]):  # ties of the ranking in the order of the names
         place = row["place"]
         result.append(
             {
@@ -954,11 +999,11 @@ def trend_figures(scope, grid=None, task_rows=None, meeting_rows=None):
 def dashboard_figures(scope, *, sort=None, commune_sort=None, locality_sort=None):
     """`dashboard_compute`, reused for `DASHBOARD_CACHE_SECONDS` when set (the page shows `computed_at`).
 
-    Petitions come from the summary when it can answer the scope (`Scope.whole_months`, computed for
-    today); otherwise they are counted live. The cache holds the figures of one scope (unit, agency, dates,
-    today, summary refresh); sorting is applied to the cached rows, so every ordering of the comparison
-    tables is served from one computation."""
-    scope.summary = summary_for_today(scope.today) if scope.whole_months else None
+    Petitions come from the summary when it was computed for today, for any period (whole months from the
+    monthly rows, the days at the ends from the daily rows); otherwise they are counted live. The cache holds
+    the figures of one scope (unit, agency, dates, today, summary refresh); sorting is applied to the cached
+    rows, so every ordering of the comparison tables is served from one computation."""
+    scope.summary = summary_for_today(scope.today)
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if not seconds:
         return dashboard_compute(scope, sort=sort, commune_sort=commune_sort, locality_sort=locality_sort)

@@ -2,23 +2,38 @@
 
 At a million petitions, counting a province's petitions of a year per request (every measure, by field
 and month, by lead agency, by commune) cost ~180 ms of SQL. `petition_summary_refresh` counts every
-petition once, grouped by (unit, month received, field, receiving office, lead agency), with exactly the
+petition once, grouped by (unit, day received, field, receiving office, lead agency, place), with exactly the
 conditions of the petition list's `measure` filter (`voters.selectors.petition_measure_q`), into
-`PetitionMonthlySummary`; the dashboard then sums a few hundred summary rows. Any scope of whole months
-(the default year view) is a sum of summary rows; so is "by agency" (the clerk's "receiving office or lead
-agency" condition holds row by row, since each row has one of each).
+`PetitionDailySummary`, and sums those rows by month into `PetitionMonthlySummary`. The dashboard reads any
+period as the monthly rows of its whole months plus the daily rows of the days left at its ends (a custom
+range "05/03 – 20/11": March 5–31 and November 1–20 from the daily rows, April–October from the monthly
+ones), in one query per block; so is "by agency" (the clerk's "receiving office or lead agency" condition
+holds row by row, since each row has one of each), whatever the scope: a commune, a province, or any unit
+the site administrator picks.
 
-- Rebuilt whole and set-based (DELETE + INSERT … SELECT … GROUP BY) in one transaction: readers see the
-  old table until the new one is committed, never half of one. Two refreshes queue on the state row.
+Why a whole rebuild by a periodic job, and not rows kept current by each write or filled in day by day:
+- What the dashboard counts are today's states of the petitions received on a day, not events of that day:
+  an answer in November changes a March row; "overdue" changes at midnight with no write at all; returns,
+  evaluations and re-answers live in other tables, written by several services, the batch and Excel imports
+  and COPY (the load generator). Keeping rows current from every write would put an aggregator's table in
+  every voters service (the apps never import an aggregator) and still need a midnight pass.
+- A rebuild is a function of the petitions and the day only, never of the previous runs: a missed run, a
+  dead worker or a day without a beat leaves nothing to fill in: the next run (any run) counts everything
+  once, and a second run for the same day replaces the rows with the same rows. Nothing is ever added to
+  what is there, so nothing can be counted twice.
+- Rebuilt set-based (DELETE + INSERT … SELECT … GROUP BY) in one transaction: readers see the old tables
+  until the new ones are committed, never half of one; a run that dies rolls back and leaves the previous
+  summary, still labelled with its own day. Two refreshes queue on the state row.
 - "Overdue" depends on the day, so the refresh records the day it counted for (`SummaryRefresh`); the
   dashboard reads the summary only when it was computed for today, and otherwise asks for a refresh and
-  counts live for that request (`summary_for_today`).
+  counts live for that request (`summary_for_today`): the page is never wrong, only slower for a moment.
 - Average working days to answer: `WorkingDayOrdinal` holds, for each day of the petitions' span, the
   working days counted up to it (`deadlines.is_working_day`), so the refresh sums ordinal(answered_on) -
   ordinal(received_on) in SQL, exactly `deadlines.working_days_between` per petition.
 - Kept current by the beat every 10 minutes (`coordination/dashboard/tasks.py`, which also
   runs just after midnight for the new day's "overdue"), `manage.py refresh_dashboard`, and at the end of
-  `seed_demo` and `generate_load_data`. The page states when the petition figures were counted.
+  `seed_demo` and `generate_load_data` (after its COPY). The page states when the petition figures were
+  counted.
 """
 
 import datetime
@@ -32,9 +47,9 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from coordination.deadlines import is_working_day
-from coordination.models import PetitionMonthlySummary, SummaryRefresh, WorkingDayOrdinal
+from coordination.models import PetitionDailySummary, PetitionMonthlySummary, SummaryRefresh, WorkingDayOrdinal
 from coordination.queueing import enqueue
-from voters.selectors import PETITION_MEASURES, petition_measure_q, petitions_all
+from voters.selectors import PETITION_MEASURES, petition_measure_q, petition_place, petitions_all
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +61,9 @@ QUEUED_SECONDS = 300
 REFRESH_TASK = "coordination.tasks.dashboard_summary_refresh"
 SUMMED = ("received", *PETITION_MEASURES)
 SUMMARY_WORK_MEM = "64MB"
-KEY = ("unit", "month", "field", "originating_agency", "lead_agency")
+GROUP = ("field", "originating_agency", "lead_agency", "place")
+KEY = ("unit", "month", *GROUP)  # a monthly row
+DAILY_KEY = ("unit", "day", *GROUP)  # a daily row
 
 
 def working_day_ordinals_rebuild(first, last):
@@ -95,13 +112,14 @@ def _calendar():
 
 
 def petition_summary_queryset(today, calendar=None):
-    """Live petitions grouped as the summary stores them, every measure as the petition list counts it.
-    `calendar`: see `_calendar` (None: the working-day ordinals are read from their table per row)."""
+    """Live petitions grouped as the daily summary stores them (unit, day received, field, receiving office,
+    lead agency), every measure as the petition list counts it. `calendar`: see `_calendar` (None: the
+    working-day ordinals are read from their table per row)."""
     answered = petition_measure_q("answered", today)
     return (
         petitions_all()
-        .annotate(month=TruncMonth("received_on"))
-        .values(*KEY)
+        .annotate(day=F("received_on"), place=petition_place())
+        .values(*DAILY_KEY)
         .annotate(
             received=Count("pk"),
             **{name: Count("pk", filter=petition_measure_q(name, today)) for name in PETITION_MEASURES},
@@ -110,6 +128,32 @@ def petition_summary_queryset(today, calendar=None):
             ),
         )
     )
+
+
+def monthly_from_daily_queryset():
+    """The daily rows summed by month: the monthly summary, exactly (a sum of the same petitions' counts)."""
+    return (
+        PetitionDailySummary.objects.order_by()
+        .annotate(month=TruncMonth("day"))
+        .values(*KEY)
+        .annotate(**{name: Sum(name) for name in (*SUMMED, "answered_working_days")})
+    )
+
+
+def _insert_select(cursor, model, keys, queryset, order):
+    """INSERT INTO model's table the rows of `queryset` (aliases `keys` + the sums), stored in `order`."""
+    quote = connection.ops.quote_name
+    names = [*keys, *SUMMED, "answered_working_days"]
+    columns = [model._meta.get_field(name).column for name in names]
+    sql, params = queryset.query.sql_with_params()
+    cursor.execute(
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(column) for column in columns)}) "  # noqa: S608
+        f"SELECT {', '.join(quote(name) for name in names)} FROM ({sql}) grid "
+        # Rows of a unit stored together: a page reads a few heap pages, not a row per page.
+        f"ORDER BY {', '.join(quote(name) for name in order)}",
+        params,
+    )
+    return cursor.rowcount
 
 
 def summary_state():
@@ -141,33 +185,26 @@ def petition_summary_refresh(today=None, *, if_stale=False):
         first = min(bounds["first"], bounds["first_answered"] or today, today)
         last = max(today, bounds["last_received"], bounds["last_answered"] or today)
         working_day_ordinals_rebuild(first, last)
-    table = connection.ops.quote_name(PetitionMonthlySummary._meta.db_table)
-    columns = [PetitionMonthlySummary._meta.get_field(name).column for name in (*KEY, *SUMMED)]
-    columns.append("answered_working_days")
-    aliases = [*KEY, *SUMMED, "answered_working_days"]
-    sql, params = petition_summary_queryset(today, _calendar()).query.sql_with_params()
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One pass over the petitions hashed by group beats walking an index in group order (~4 s
             # against ~9 s at a million petitions); this transaction only.
             cursor.execute(f"SET LOCAL work_mem = '{SUMMARY_WORK_MEM}'")
-        # Raw DELETE: a model delete() may fetch every row first when delete signals are connected.
-        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (our own quoted table name)
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(quote(column) for column in columns)}) "  # noqa: S608
-            f"SELECT {', '.join(quote(alias) for alias in aliases)} FROM ({sql}) grid "
-            # Rows of a unit stored together: a page reads a few heap pages, not a row per page.
-            f"ORDER BY {quote('unit')}, {quote('month')}",
-            params,
+        # Raw DELETEs: a model delete() may fetch every row first when delete signals are connected. Readers
+        # keep seeing the previous rows (their snapshot) until this transaction commits.
+        for model in (PetitionDailySummary, PetitionMonthlySummary):
+            cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")  # noqa: S608 (our own quoted table name)
+        daily = _insert_select(
+            cursor, PetitionDailySummary, DAILY_KEY, petition_summary_queryset(today, _calendar()), ("unit", "day")
         )
-        rows = cursor.rowcount
+        rows = _insert_select(cursor, PetitionMonthlySummary, KEY, monthly_from_daily_queryset(), ("unit", "month"))
     state.computed_for = today
     state.refreshed_at = timezone.now()
     state.rows = rows
     state.duration_ms = round((time.monotonic() - started) * 1000)
     state.save()
-    logger.info("Petition summary for %s: %s rows in %s ms", today, rows, state.duration_ms)
+    logger.info("Petition summary for %s: %s monthly rows (%s daily) in %s ms", today, rows, daily, state.duration_ms)
     return state
 
 

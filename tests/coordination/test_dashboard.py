@@ -31,7 +31,7 @@ def month_end(day):
     return (day.replace(day=1) + 32 * DAY).replace(day=1) - DAY
 
 
-# Whole months (what the petition summary answers), and the same span cut mid-month (counted live).
+# Whole months (the monthly summary rows), and the same span cut mid-month (daily rows at both ends).
 PERIOD = {"from": (TODAY - 300 * DAY).replace(day=1).isoformat(), "to": month_end(TODAY + 60 * DAY).isoformat()}
 UNALIGNED = {"from": (TODAY - 300 * DAY).replace(day=2).isoformat(), "to": (TODAY + 60 * DAY).isoformat()}
 
@@ -163,6 +163,22 @@ def signed_in(client):
 @pytest.fixture
 def data(agencies, reference_data):
     return build(agencies)
+
+
+@pytest.fixture
+def counted_live(monkeypatch):
+    """counted_live() → the summary is yesterday's and no refresh gets queued: the dashboard counts live."""
+    from django.core.cache import cache
+
+    from coordination.dashboard import summary
+
+    monkeypatch.setattr(summary, "enqueue", lambda task, *args, **kwargs: False)
+
+    def _counted_live():
+        petition_summary_refresh(TODAY - DAY)
+        cache.delete(summary.QUEUED_KEY)
+
+    return _counted_live
 
 
 def dashboard(client, refresh=True, **params):
@@ -338,14 +354,16 @@ def test_trend_rows_cover_the_period_and_add_up(signed_in, leader, data):
 # --- each figure equals the list it links to ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("period", ["summary", "live"])
+@pytest.mark.parametrize("period", ["summary", "summary-range", "live"])
 @pytest.mark.parametrize("who", ["leader", "ubnd_clerk", "mttq_clerk"])
-def test_every_figure_equals_the_count_of_the_list_it_links_to(request, signed_in, data, who, period):
+def test_every_figure_equals_the_count_of_the_list_it_links_to(request, signed_in, data, who, period, counted_live):
     user = request.getfixturevalue(who)
     client = signed_in(user)
-    context = dashboard(client, **(UNALIGNED if period == "live" else {}))
-    # Whole months read the petition summary; dates cut mid-month count petitions live.
-    assert (context["petitions_as_of"] is not None) == (period == "summary")
+    if period == "live":
+        counted_live()
+    context = dashboard(client, refresh=period != "live", **(UNALIGNED if period != "summary" else {}))
+    # Whole months and dates cut mid-month both read the summary (monthly + daily rows); a stale one: live.
+    assert (context["petitions_as_of"] is not None) == (period != "live")
     checked = 0
     for block in BLOCKS:
         for path, figure in figures_of(context[block], block):
@@ -366,9 +384,16 @@ def test_the_page_links_every_nonzero_figure(signed_in, leader, data):
     assert 'id="dashboard-trend" type="application/json"' in page
     # How fresh the figures are, as the offices write it: petitions from the summary, as of its refresh.
     assert re.search(r"Số liệu kiến nghị cập nhật lúc \d\d:\d\d \d\d/\d\d/\d{4}", page)
+    # A range cut mid-month is read from the summary too.
+    cut = signed_in(leader).get(reverse("dashboard"), UNALIGNED).content.decode()
+    assert re.search(r"Số liệu kiến nghị cập nhật lúc \d\d:\d\d \d\d/\d\d/\d{4}", cut)
+
+
+def test_a_live_count_says_so(signed_in, leader, data, counted_live):
+    counted_live()
     live = signed_in(leader).get(reverse("dashboard"), UNALIGNED).content.decode()
     assert re.search(r"Số liệu cập nhật lúc \d\d:\d\d \d\d/\d\d/\d{4}", live)
-    assert "không trọn tháng" in live
+    assert "đang được cập nhật" in live
 
 
 # --- scoping and permissions -------------------------------------------------------------------------
@@ -503,8 +528,9 @@ def test_query_count_does_not_grow_with_the_data(signed_in, leader, agencies, un
     )
 
 
-def test_live_counting_also_does_not_grow_with_the_data(signed_in, leader, agencies, unit, data):
+def test_live_counting_also_does_not_grow_with_the_data(signed_in, leader, agencies, unit, data, counted_live):
     AgencyFactory(unit=CommuneFactory(parent=unit), kind=AgencyKind.HDND)  # a province with communes, as below
+    counted_live()
     client = signed_in(leader)
     client.get(reverse("dashboard"), UNALIGNED)
     with CaptureQueriesContext(connection) as small:
@@ -643,6 +669,9 @@ def all_values(data):
     values["on_time_rate"] = petitions["on_time_rate"]
     for index, row in enumerate(data["agencies"]):
         values[f"agencies[{index}].rate"] = row["petitions_on_time_rate"]
+    for row in data.get("localities") or ():
+        for key, value in row.items():
+            values[f"localities[{row['name']}].{key}"] = getattr(value, "value", value)
     return values
 
 

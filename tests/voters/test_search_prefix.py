@@ -1,0 +1,69 @@
+"""The petition search finds what is being typed: the last word typed also matches the words it begins ("xuon"
+finds "xuống", "tiep xu" finds "tiếp xúc"), accent-insensitive, highlighted; the other words stay whole words
+(on PostgreSQL, through the full-text index) and the count stays capped."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from voters import services
+from voters.selectors import search_prefix, search_words
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2026, 11, 10)
+
+
+def _create(clerk, content):
+    return services.petition_create(actor=clerk, received_on=DAY, content=content)
+
+
+def _found(client, query):
+    return [row["pk"] for row in client.get("/petitions/", {"q": query}).context["rows"]]
+
+
+def test_the_last_word_typed_finds_the_words_it_begins(agencies, clerk, login):
+    road = _create(clerk, "Đường liên xã bị xuống cấp nghiêm trọng")
+    meeting = _create(clerk, "Đề nghị tổ chức tiếp xúc cử tri ở xã Hòa Vang")
+    other = _create(clerk, "Thiếu giáo viên ở trường tiểu học")
+    client = login(clerk)
+
+    assert _found(client, "xuon") == [road.pk]
+    assert _found(client, "XUỐN") == [road.pk]
+    assert _found(client, "duong xuo") == [road.pk]
+    assert _found(client, "tiep xu") == [meeting.pk]
+    assert _found(client, "tiep xuc cu tr") == [meeting.pk]
+    assert _found(client, "giao vi") == [other.pk]
+    assert sorted(_found(client, "xa")) == sorted([road.pk, meeting.pk])
+    # Nothing begins with it, or an earlier word is not a whole word of the text.
+    assert _found(client, "xuonz") == []
+    assert _found(client, "tie xuc") == []
+
+
+def test_the_prefix_is_highlighted_as_the_whole_word(agencies, clerk, login):
+    _create(clerk, "Đường liên xã bị xuống cấp <b>nghiêm</b> trọng")
+    body = login(clerk).get("/petitions/", {"q": "duong xuon"}).content.decode()
+
+    assert "<mark>Đường</mark>" in body and "<mark>xuống</mark>" in body
+    assert "&lt;b&gt;nghiêm&lt;/b&gt;" in body and "<b>nghiêm" not in body
+
+
+def test_a_single_letter_stays_a_whole_word():
+    assert search_prefix(search_words("a")) is None
+    assert search_prefix(search_words("tiếp xú")) == "xu"
+    assert search_prefix([]) is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the full-text query is PostgreSQL's")
+def test_only_the_last_word_is_a_prefix_and_the_count_stays_capped(agencies, clerk, login, monkeypatch):
+    monkeypatch.setattr("voters.views.SEARCH_CAP", 3)
+    for n in range(5):
+        _create(clerk, f"Kiến nghị số {n} về đường làng xuống cấp")
+    with CaptureQueriesContext(connection) as context:
+        response = login(clerk).get("/petitions/", {"q": "duong lang xuon"})
+    assert response.context["page"].paginator.capped
+    searches = [q["sql"] for q in context.captured_queries if "to_tsquery" in q["sql"]]
+    assert searches and all("'duong & lang & xuon:*'" in sql for sql in searches), searches
+    assert not [q for q in context.captured_queries if "OVER ()" in q["sql"]]

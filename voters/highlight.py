@@ -15,13 +15,15 @@ _WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
 
 def highlighted(text, words):
     """`text` with each word the search matched in `<mark>`: a word whose folded form is one of the folded
-    `words` or begins with the last one when it is a prefix (what the full-text search matches on
-    PostgreSQL: `voters.selectors.search_prefix`), or contains one (SQLite's search). Every piece of `text`
+    `words` or, when the last one is not a word of the text, begins with it (what the full-text search
+    matches on PostgreSQL: `voters.selectors.petition_search`), or contains one (SQLite's search). Every piece of `text`
     is escaped by format_html_join; nothing is marked safe by hand."""
     if not words or not text:
         return text
     anywhere = connection.vendor != "postgresql"
     prefix = search_prefix(words)
+    if prefix and prefix in {fold(match.group()) for match in _WORD.finditer(text)}:
+        prefix = None  # found as a whole word: the search matched whole words (voters.selectors.petition_search)
     pieces, last = [], 0
     for match in _WORD.finditer(text):
         folded = fold(match.group())

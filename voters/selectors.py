@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import time
 
 from django.db import connection
 from django.db.models import BooleanField, Count, Exists, F, Func, OuterRef, Prefetch, Q, Value
@@ -95,23 +96,29 @@ def search_reference(query):
 
 
 class FoldedTextMatches(Func):
-    """`search_vector @@ to_tsquery('simple', 'w1 & w2 & w3:*')` on PostgreSQL: every word is a word of the
-    folded text, the last one the beginning of a word, through the GIN index of the stored
-    `to_tsvector('simple', search_text)` column (migration 0007_petition_search_fulltext). ANALYZE keeps
-    statistics of its words, so the planner knows "nghi" is in most petitions (it walks the received-date
-    index and stops after one page) and a rare word in few (it starts from the full-text index).
+    """`search_vector @@ to_tsquery('simple', 'w1 & w2')` on PostgreSQL: every word is a word of the folded
+    text, through the GIN index of the stored `to_tsvector('simple', search_text)` column (migration
+    0007_petition_search_fulltext). ANALYZE keeps statistics of its words, so the planner knows "nghi" is in
+    most petitions (it walks the received-date index and stops after one page) and a rare word in few (it
+    starts from the full-text index).
 
-    Only the last word is a prefix (`search_prefix`): what is being typed ("tiep xuc cu tr", "xuon"). Every
-    word a prefix would make the GIN index build the bitmap of each word that every one of them begins (a
-    phrase at 250,000 petitions: 30 ms against 3 ms); one prefix among whole words is intersected with them.
-    Vietnamese is written in syllables separated by spaces, so the other searched syllables are whole words."""
+    With `prefix`, also a word beginning with it ("xuon:*"): through the index when the prefix is rare, as a
+    condition checked on each row read otherwise (`ts_match_vq`, the function behind `@@`, which no index
+    serves). The planner cannot tell a common prefix from a rare one (it guessed 7 % of the petitions for
+    "xuon:*", and a bitmap of every word beginning "pha" took 0.7 s for a province at 1M), so
+    `prefix_is_common` decides from its statistics of whole words; a common prefix then costs the rows read
+    until a page of matches is found, which are dense."""
 
     output_field = BooleanField()
     conditional = True
 
-    def __init__(self, words):
-        prefix = search_prefix(words)
-        terms = [*words[:-1], f"{prefix}:*"] if prefix else list(words)
+    def __init__(self, words, prefix=None):
+        self.filter_query = None
+        terms = list(words)
+        if prefix and prefix_is_common(prefix):
+            self.filter_query = f"{prefix}:*"
+        elif prefix:
+            terms.append(f"{prefix}:*")
         self.tsquery = " & ".join(terms)
         super().__init__(F("search_text"))
 
@@ -119,14 +126,46 @@ class FoldedTextMatches(Func):
         column, params = compiler.compile(self.source_expressions[0])
         # The generated column next to search_text (same table alias), unknown to the model.
         vector = column[: -len('"search_text"')] + '"search_vector"'
-        return f"{vector} @@ to_tsquery('simple'::regconfig, %s)", [*params, self.tsquery]
+        conditions, arguments = [], []
+        for function, tsquery in (("{} @@ {}", self.tsquery), ("ts_match_vq({}, {})", self.filter_query)):
+            if tsquery:
+                conditions.append(function.format(vector, "to_tsquery('simple'::regconfig, %s)"))
+                arguments.extend([*params, tsquery])
+        return "(" + " AND ".join(conditions) + ")", arguments
+
+
+# A prefix is common when the words it begins are in this share of the petitions or more (PostgreSQL's own
+# statistics of the search column, `pg_stats.most_common_elems`, refreshed by ANALYZE), read at most this often.
+COMMON_PREFIX_SHARE = 0.01
+COMMON_WORDS_SECONDS = 600
+_common_words = {"at": None, "words": {}}
+
+
+def prefix_is_common(prefix):
+    """Whether the words beginning with `prefix` are in at least COMMON_PREFIX_SHARE of the petitions."""
+    now = time.monotonic()
+    if _common_words["at"] is None or now - _common_words["at"] > COMMON_WORDS_SECONDS:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "WHERE tablename = 'voters_petition' AND attname = 'search_vector' ORDER BY schemaname = "
+                "current_schema() DESC LIMIT 1"
+            )
+            row = cursor.fetchone()
+        words, shares = (row or (None, None))[:2]
+        _common_words["words"] = dict(zip(words or (), shares or (), strict=False))
+        _common_words["at"] = now
+    share = sum(value for word, value in _common_words["words"].items() if word.startswith(prefix))
+    return share >= COMMON_PREFIX_SHARE
 
 
 def petition_search(queryset, query):
     """Accent-insensitive search ("tiep xuc cu tri" finds "tiếp xúc cử tri"): a reference finds its
-    petition; otherwise every folded word must be a word of the folded text, the last one typed may be the
-    beginning of a word ("xuon" finds "xuống"; PostgreSQL: full-text index over the folded text); SQLite,
-    the embedded default, looks for the words anywhere in it."""
+    petition; otherwise every folded word must be a word of the folded text (PostgreSQL: full-text index
+    over the folded text); when they are found nowhere in `queryset`, the last word typed may be the
+    beginning of a word ("xuon" finds "xuống", "tiep xu" finds "tiếp xúc"): whole words first, so a word
+    typed in full ("phà") is not drowned by the words it begins ("pháp", "phát"). SQLite, the embedded
+    default, looks for the words anywhere in the text."""
     reference = search_reference(query)
     if reference is not None:
         return queryset.filter(pk=reference)
@@ -134,7 +173,11 @@ def petition_search(queryset, query):
     if not words:
         return queryset
     if connection.vendor == "postgresql":
-        return queryset.filter(FoldedTextMatches(words))
+        matches = queryset.filter(FoldedTextMatches(words))
+        prefix = search_prefix(words)
+        if prefix is None or matches.exists():
+            return matches
+        return queryset.filter(FoldedTextMatches(words[:-1], prefix=prefix))
     for word in words:
         queryset = queryset.filter(search_text__contains=word)
     return queryset

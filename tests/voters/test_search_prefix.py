@@ -1,6 +1,7 @@
-"""The petition search finds what is being typed: the last word typed also matches the words it begins ("xuon"
-finds "xuống", "tiep xu" finds "tiếp xúc"), accent-insensitive, highlighted; the other words stay whole words
-(on PostgreSQL, through the full-text index) and the count stays capped."""
+"""The petition search finds what is being typed: when the words typed are found nowhere, the last one also
+matches the words it begins ("xuon" finds "xuống", "tiep xu" finds "tiếp xúc"), accent-insensitive, highlighted;
+a word typed in full finds that word only; the other words stay whole words (on PostgreSQL, through the
+full-text index; a common prefix is checked row by row instead) and the count stays capped."""
 
 import datetime
 
@@ -42,6 +43,18 @@ def test_the_last_word_typed_finds_the_words_it_begins(agencies, clerk, login):
     assert _found(client, "tie xuc") == []
 
 
+def test_a_word_typed_in_full_is_not_drowned_by_the_words_it_begins(agencies, clerk, login):
+    ferry = _create(clerk, "Bến phà xuống cấp")
+    law = _create(clerk, "Tuyên truyền pháp luật cho cử tri")
+    client = login(clerk)
+
+    assert _found(client, "phà") == [ferry.pk]
+    assert _found(client, "phap") == [law.pk]
+    assert sorted(_found(client, "ph")) == sorted([ferry.pk, law.pk])
+    body = client.get("/petitions/", {"q": "pha"}).content.decode()
+    assert "<mark>phà</mark>" in body and "<mark>pháp</mark>" not in body
+
+
 def test_the_prefix_is_highlighted_as_the_whole_word(agencies, clerk, login):
     _create(clerk, "Đường liên xã bị xuống cấp <b>nghiêm</b> trọng")
     body = login(clerk).get("/petitions/", {"q": "duong xuon"}).content.decode()
@@ -57,13 +70,38 @@ def test_a_single_letter_stays_a_whole_word():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the full-text query is PostgreSQL's")
-def test_only_the_last_word_is_a_prefix_and_the_count_stays_capped(agencies, clerk, login, monkeypatch):
+@pytest.mark.parametrize("common", [False, True])
+def test_only_the_last_word_is_a_prefix_and_the_count_stays_capped(agencies, clerk, login, monkeypatch, common):
     monkeypatch.setattr("voters.views.SEARCH_CAP", 3)
-    for n in range(5):
-        _create(clerk, f"Kiến nghị số {n} về đường làng xuống cấp")
+    monkeypatch.setattr("voters.selectors.prefix_is_common", lambda prefix: common)
+    created = [_create(clerk, f"Kiến nghị số {n} về đường làng xuống cấp") for n in range(5)]
+    _create(clerk, "Đường làng lầy lội")
     with CaptureQueriesContext(connection) as context:
         response = login(clerk).get("/petitions/", {"q": "duong lang xuon"})
     assert response.context["page"].paginator.capped
-    searches = [q["sql"] for q in context.captured_queries if "to_tsquery" in q["sql"]]
-    assert searches and all("'duong & lang & xuon:*'" in sql for sql in searches), searches
+    assert {row["pk"] for row in response.context["rows"]} <= {p.pk for p in created}
+    sql = [q["sql"] for q in context.captured_queries if "search_vector" in q["sql"]]
+    # Whole words first (one EXISTS), then the prefix: in the index query when rare, checked per row when common.
+    assert any("'duong & lang & xuon'" in s and "LIMIT 1" in s for s in sql), sql
+    prefixed = [s for s in sql if "xuon:*" in s]
+    assert prefixed
+    if common:
+        assert all("'duong & lang')" in s and "ts_match_vq" in s for s in prefixed), prefixed
+    else:
+        assert all("'duong & lang & xuon:*'" in s and "ts_match_vq" not in s for s in prefixed), prefixed
     assert not [q for q in context.captured_queries if "OVER ()" in q["sql"]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
+def test_a_prefix_is_common_by_the_statistics_of_whole_words(agencies, clerk):
+    from voters import selectors
+
+    for n in range(30):
+        _create(clerk, f"Đường xuống cấp số {n}")
+    _create(clerk, "Bến phà")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE voters_petition")
+    selectors._common_words["at"] = None
+    assert selectors.prefix_is_common("xuo") and selectors.prefix_is_common("duong")
+    assert not selectors.prefix_is_common("zzz")
+    selectors._common_words["at"] = None

@@ -13,7 +13,10 @@ SpreadsheetML the two libraries write:
 - `None` and "": no cell at all;
 - the header row in bold; past Excel's 1,048,576 rows a sheet continues on the next one (header repeated).
 
-Memory stays flat at any size: rows are encoded and compressed in batches; nothing is kept per row.
+Memory stays flat at any size: rows are encoded and compressed in batches; nothing is kept per row. The parts
+that name the sheets (`[Content_Types].xml`, the workbook) are written after them, when their number is known:
+the package format (ECMA-376 part 2) sets no order of the zip's entries, and `file`/libmagic still reads the
+result as "Microsoft Excel 2007+".
 """
 
 import datetime

@@ -1,6 +1,9 @@
 """The benchmark's in-process half (run by bench/run.py with the bench's environment), one JSON on stdout.
 
-`pages`: picks the users and URLs, makes session cookies for wrk, and for each page captures the SQL it runs
+`check [--roles a,b] [--pages c,d]`: checks the names asked for (no database), so a mistyped one stops run.py
+before any work.
+`pages N [--roles a,b] [--pages c,d]`: picks the users and URLs, makes session cookies for wrk, and for each
+page captures the SQL it runs
 (`CaptureQueriesContext`) and times each statement with EXPLAIN (ANALYZE, BUFFERS) — the database floor.
 `scan`: times the daily reminder scan (`reminders_plan`, what `send_reminders --dry-run` computes).
 `import`: builds .xlsx files of N rows in all and imports them through `petition_import_xlsx`, inside a
@@ -247,14 +250,39 @@ def session_cookie(user):
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def pages(repeats):
+FLOOR_PAGES = ("floor", "floor_page")
+
+
+def selection(argv):
+    """The roles and pages named by `--roles a,b` and `--pages c,d` in `argv` (None: all), checked against
+    ROLES and PAGE_SPECS; the floors are always measured (each page's ratio is to its role's floor)."""
+    chosen = {"roles": None, "pages": None}
+    for index, arg in enumerate(argv):
+        if arg in ("--roles", "--pages") and index + 1 < len(argv):
+            chosen[arg[2:]] = [name.strip() for name in argv[index + 1].split(",") if name.strip()]
+    known = {"roles": list(ROLES), "pages": [name for name, _spec in PAGE_SPECS]}
+    for kind, names in chosen.items():
+        unknown = [name for name in names or [] if name not in known[kind]]
+        if unknown:
+            raise SystemExit(f"unknown {kind} {unknown}; choose among: {', '.join(known[kind])}")
+    if chosen["pages"] is not None:
+        chosen["pages"] = list(FLOOR_PAGES) + [name for name in chosen["pages"] if name not in FLOOR_PAGES]
+    return chosen
+
+
+def pages(repeats, roles=None, names=None):
+    """Every page of PAGE_SPECS (or of `names`) for every role of ROLES (or of `roles`)."""
     result = {"roles": {}}
     for role, username in ROLES.items():
+        if roles is not None and role not in roles:
+            continue
         user = bench_user_ensure(username)
         if user is None:
             continue
         user = User.objects.select_related("membership__agency__unit").get(pk=user.pk)
         urls, facts = page_urls(user)
+        if names is not None:
+            urls = {name: spec for name, spec in urls.items() if name in names}
         client = Client()
         client.force_login(user)
         measured = {name: measure_page(client, spec, repeats) for name, spec in urls.items()}
@@ -368,8 +396,11 @@ def import_rows(rows):
 
 def main(argv):
     command = argv[1]
-    if command == "pages":
-        output = pages(int(argv[2]) if len(argv) > 2 else 5)
+    if command == "check":
+        output = selection(argv[2:])
+    elif command == "pages":
+        chosen = selection(argv[3:])
+        output = pages(int(argv[2]) if len(argv) > 2 else 5, chosen["roles"], chosen["pages"])
     elif command == "scan":
         output = scan(int(argv[2]) if len(argv) > 2 else 2)
     elif command == "import":

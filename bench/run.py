@@ -10,6 +10,14 @@ floor beside it: the page's SQL run directly (EXPLAIN ANALYZE execution times of
 captured in-process) and a minimal authenticated Django view on the same stack (bench/urls.py).
 
 Usage: .venv/bin/python bench/run.py [--petitions 10000] [--max 1000000] [--duration 10] [--workers 3]
+
+On a database already loaded (e.g. a copy of the 1M database), one scale, nothing generated or dropped (it is
+migrated; the benchmark adds its commune clerk, feed and API tokens, and rolls back what it times writing):
+    .venv/bin/python bench/run.py --database-url postgres://…/db1m --scale-label 1000000 --merge
+`--roles clerk,national` and `--pages dashboard,petitions` measure a part (the floors always); `--merge` adds the
+run's scale to bench/results.json (a scale measured again is replaced) so that separate runs make one growth
+table; `--extras` picks the measurements after the pages. What is written by hand in results.md below the
+marker line (HAND_WRITTEN) is kept when the file is rewritten.
 """
 
 # ruff: noqa: S603, S607 - every command is built from fixed arguments and paths we created.
@@ -49,6 +57,9 @@ def page_names(role_data):
 
 TARGET_P95_MS = 100
 TARGET_GROWTH = 1.5
+EXTRAS = ("scan", "pdf", "exports", "import")
+# results.md: from this line on, the file is written by hand and kept when run.py rewrites the file.
+HAND_WRITTEN = "<!-- Written by hand below this line: bench/run.py keeps it when it rewrites this file. -->"
 
 
 def log(message):
@@ -69,6 +80,7 @@ def manage(env, *args, capture=False):
 
 
 def inprocess(env, *args):
+    """Run bench/inprocess.py with `args`; its BENCH_JSON answer."""
     result = subprocess.run(
         [sys.executable, "-m", "bench.inprocess", *args], cwd=ROOT, env=env, check=True, text=True,
         stdout=subprocess.PIPE,
@@ -159,9 +171,10 @@ def wrk(url, cookie, duration, connections, warmup, access_log, headers=None):
     header = ["-H", f"Cookie: sessionid={cookie}"]
     for name, value in (headers or {}).items():
         header += ["-H", f"{name}: {value}"]
-    subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{warmup}s", *header, url], check=True, stdout=subprocess.DEVNULL
-    )
+    if warmup > 0:
+        subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{warmup}s", *header, url], check=True, stdout=subprocess.DEVNULL
+        )
     time.sleep(0.5)  # let the warm-up's last requests reach the access log
     offset = access_log.stat().st_size if access_log.exists() else 0
     result = subprocess.run(
@@ -187,7 +200,7 @@ def wrk(url, cookie, duration, connections, warmup, access_log, headers=None):
 
 def measure_scale(env, server, label, args):
     log(f"{label}: in-process capture and EXPLAIN ANALYZE of every page's SQL")
-    data = inprocess(env, "pages", str(args.repeats))
+    data = inprocess(env, "pages", str(args.repeats), *_selection(args))
     for role, role_data in data["roles"].items():
         for name in FLOORS + page_names(role_data):
             page = role_data["pages"][name]
@@ -234,6 +247,16 @@ def report_pdf(env):
     return {"variants": parsed, "process_peak_rss_mb": round(int(peak.group(1)) / 1024) if peak else None}
 
 
+def _selection(args):
+    """inprocess.py's options for the roles and pages asked for (none: all of them)."""
+    chosen = []
+    if args.roles:
+        chosen += ["--roles", args.roles]
+    if args.pages:
+        chosen += ["--pages", args.pages]
+    return chosen
+
+
 def exports(env, sizes):
     """The background export's writer at each size (0: every petition the administrator sees), xlsx and csv,
     each in a fresh process (`manage.py benchmark_export`), so its peak RSS is the export's own."""
@@ -243,8 +266,42 @@ def exports(env, sizes):
             out, _seconds = manage(env, "benchmark_export", "--format", fmt, "--rows", str(rows), capture=True)
             line = next(line for line in out.splitlines() if line.startswith("BENCH_JSON "))
             measured.append(json.loads(line[len("BENCH_JSON ") :]))
+            measured[-1]["load_average"] = load_average()
             log(f"  export {fmt} {measured[-1]}")
     return measured
+
+
+def extras(env, args, petitions):
+    """The measurements after the pages (`--extras`): reminder scan, report PDF, exports, Excel import."""
+    chosen = _extras_chosen(args)
+    measured = {}
+    if "scan" in chosen:
+        log("daily reminder scan (reminders_plan, what send_reminders --dry-run computes)")
+        measured["reminder_scan"] = inprocess(env, "scan", "2")
+        measured["reminder_scan"]["petitions"] = petitions
+        log(f"  {measured['reminder_scan']}")
+    if "pdf" in chosen:
+        measured["report_pdf"] = report_pdf(env)
+        log(f"  {measured['report_pdf']}")
+    if "exports" in chosen:
+        sizes = [int(value) for value in args.export_rows.split(",") if value.strip()]
+        log(f"exports: {', '.join(f'{size:,}' if size else 'every' for size in sizes)} rows (national), xlsx and csv")
+        measured["exports"] = exports(env, sizes)
+    if "import" in chosen:
+        log(f"Excel import of {args.import_rows:,} rows (petition_import_xlsx, rolled back)")
+        measured["import"] = inprocess(env, "import", str(args.import_rows))
+        log(f"  {measured['import']}")
+    return measured
+
+
+def _extras_chosen(args):
+    if args.skip_extras:
+        return set()
+    chosen = {value.strip() for value in args.extras.split(",") if value.strip()}
+    unknown = chosen - set(EXTRAS)
+    if unknown:
+        raise SystemExit(f"--extras: unknown {sorted(unknown)}; choose among {', '.join(EXTRAS)}")
+    return chosen
 
 
 def versions(env):
@@ -271,20 +328,128 @@ def load_average():
         return None
 
 
-def main(argv):
+def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--petitions", type=int, default=10_000, help="first scale (petitions)")
     parser.add_argument("--max", type=int, default=1_000_000, help="second scale (petitions); 0 = one scale only")
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
-    parser.add_argument("--warmup", type=int, default=3, help="seconds of wrk warm-up per page")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of wrk warm-up per page (0: none)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=5, help="in-process timings per page (median)")
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--skip-extras", action="store_true", help="skip the scan, PDF and import measurements")
+    parser.add_argument("--skip-extras", action="store_true", help="skip the scan, PDF, export and import measurements")
+    parser.add_argument(
+        "--extras", default=",".join(EXTRAS), help=f"measurements after the pages (default: {','.join(EXTRAS)})"
+    )
+    parser.add_argument(
+        "--export-rows", default="10000,0", help="export sizes measured (0: every petition; default 10000,0)"
+    )
     parser.add_argument("--output", default="results", help="name of the result files in bench/ (NAME.md, NAME.json)")
+    parser.add_argument(
+        "--database-url",
+        help="measure one scale on this already-loaded PostgreSQL database instead of generating one: it is migrated, "
+        "nothing is generated into it and it is not dropped (--petitions and --max are ignored)",
+    )
+    parser.add_argument(
+        "--scale-label", type=int, help="with --database-url: the scale's name (default: the petitions it holds)"
+    )
+    parser.add_argument("--roles", help="comma-separated roles to measure (default: every role of bench/inprocess.py)")
+    parser.add_argument("--pages", help="comma-separated pages to measure (default: all; the floors always)")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="add the measured scale(s) to bench/NAME.json and NAME.md (a scale measured again is replaced) "
+        "instead of starting them afresh",
+    )
     args = parser.parse_args(argv)
+    if args.scale_label is not None and not args.database_url:
+        parser.error("--scale-label goes with --database-url")
+    if args.database_url and not args.database_url.startswith(("postgres://", "postgresql://")):
+        parser.error("--database-url: a PostgreSQL URL (postgres://user@host:port/name)")
+    _extras_chosen(args)
+    return args
+
+
+def _redacted(url):
+    """A database URL without its password (the results are committed)."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url) if url else url
+
+
+def run_record(args):
+    """What is kept about one run of this script beside the scales it measured."""
+    arguments = vars(args).copy()
+    arguments["database_url"] = _redacted(arguments.get("database_url"))
+    return {
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "args": arguments,
+        "load_average_before": load_average(),
+    }
+
+
+def results_start(args, run):
+    """The results this run writes into: new, or (--merge) the ones already in bench/NAME.json."""
+    path = BENCH / f"{args.output}.json"
+    if args.merge and path.exists():
+        results = upgrade(json.loads(path.read_text()))
+        results["args"] = run["args"]
+        return results
+    return {
+        "started_at": run["started_at"],
+        "args": run["args"],
+        "scales": {},
+        "notes": [
+            "Load generator (wrk), gunicorn, PostgreSQL and Redis all ran on the same machine and shared its CPUs; "
+            "other work on the machine was not stopped, so absolute figures are noisy: compare medians and ratios.",
+            "Synthetic rows come from generate_load_data (no audit events per synthetic row).",
+        ],
+    }
+
+
+def upgrade(results):
+    """Results written before runs could be merged: each scale gets its run's record, and the measurements
+    taken after the pages (kept at the top then) go to the largest scale, where they were taken."""
+    legacy_run = {key: results.get(key) for key in ("started_at", "finished_at", "args", "versions")}
+    for data in results["scales"].values():
+        data.setdefault("run", legacy_run)
+    legacy = ("reminder_scan", "report_pdf", "exports", "import")
+    legacy_extras = {key: results.pop(key) for key in legacy if key in results}
+    if legacy_extras and results["scales"]:
+        largest = max(results["scales"], key=int)
+        results["scales"][largest].setdefault("extras", {}).update(legacy_extras)
+    return results
+
+
+def bench_env(workdir, database_url, redis_url):
+    env = base_env(workdir)
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_COOKIES": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "CONN_MAX_AGE": "60",
+            "AXES_ENABLED": "0",
+            "SESSION_COOKIE_AGE": str(6 * 3600),
+            "MEDIA_ROOT": str(Path(workdir) / "media"),
+        }
+    )
+    return env
+
+
+def petitions_count(env):
+    out, _ = manage(env, "shell", "-c", "from voters.models import Petition; print(Petition.objects.count())",
+                    capture=True)  # fmt: skip
+    return int([line for line in out.splitlines() if line.strip()][-1])
+
+
+def main(argv):
+    args = parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk, or run `make bench`.")
 
@@ -294,84 +459,84 @@ def main(argv):
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
 
-    results = {
-        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "args": vars(args),
-        "scales": {},
-        "notes": [
-            "Load generator (wrk), gunicorn, PostgreSQL and Redis all ran on the same machine and shared its CPUs; "
-            "other work on the machine was not stopped, so absolute figures are noisy: compare medians and ratios.",
-            "Synthetic rows come from generate_load_data (no audit events per synthetic row).",
-        ],
-    }
+    run = run_record(args)
+    results = results_start(args, run)
     workdir = tempfile.mkdtemp(prefix="phoihop-bench-")
     postgres = redis = server = None
     try:
         if os.geteuid() == 0:
             os.chmod(workdir, 0o755)  # noqa: S103 - the postgres user must reach its directory inside
-        postgres = Postgres(Path(workdir) / "pg")
-        postgres.start()
+        if args.database_url:
+            database_url = args.database_url
+        else:
+            postgres = Postgres(Path(workdir) / "pg")
+            postgres.start()
+            database_url = postgres.url
         redis_dir = Path(workdir) / "redis"
         redis_dir.mkdir()
         redis = Redis(redis_dir)
         redis.start()
-        env = base_env(workdir)
-        env.update(
-            {
-                "DATABASE_URL": postgres.url,
-                "REDIS_URL": redis.url,
-                "DJANGO_SETTINGS_MODULE": "bench.settings",
-                "DEBUG": "0",
-                "SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
-                "SECURE_SSL_REDIRECT": "0",
-                "SECURE_COOKIES": "0",
-                "SECURE_HSTS_SECONDS": "0",
-                "CONN_MAX_AGE": "60",
-                "AXES_ENABLED": "0",
-                "SESSION_COOKIE_AGE": str(6 * 3600),
-                "MEDIA_ROOT": str(Path(workdir) / "media"),
-            }
-        )
-        log("migrate, seed_demo (units, reference data, demo users and charters)")
-        manage(env, "migrate", "--noinput", "-v", "0")
-        manage(env, "seed_demo")
-        results["versions"] = versions(env)
-        results["versions"]["gunicorn_workers"] = f"{args.workers} sync"
+        env = bench_env(workdir, database_url, redis.url)
+        try:  # unknown roles or pages stop the run here, before any work
+            inprocess(env, "check", *_selection(args))
+        except subprocess.CalledProcessError:
+            log("--roles/--pages: see the names above")
+            return 2
+        if args.database_url:
+            log(f"migrate the existing database {_redacted(database_url)} (nothing generated, nothing dropped)")
+            manage(env, "migrate", "--noinput", "-v", "0")
+        else:
+            log("migrate, seed_demo (units, reference data, demo users and charters)")
+            manage(env, "migrate", "--noinput", "-v", "0")
+            manage(env, "seed_demo")
+        run["versions"] = versions(env)
+        run["versions"]["gunicorn_workers"] = f"{args.workers} sync"
+        results["versions"] = run["versions"]
         today = datetime.now().date().isoformat()
-        scales = [args.petitions] + ([args.max] if args.max and args.max > args.petitions else [])
+        if args.database_url:
+            held = petitions_count(env)
+            loads = [(args.scale_label or held, None)]
+        else:
+            scales = [args.petitions] + ([args.max] if args.max and args.max > args.petitions else [])
+            loads = [(scale, previous) for scale, previous in zip(scales, [0, *scales], strict=False)]
         loaded = 0
-        for scale in scales:
-            add = scale - loaded
-            log(f"generate_load_data: +{add:,} petitions (to {scale:,}), +{add // 10:,} meetings, +{add // 5:,} tasks")
-            out, seconds = manage(
-                env, "generate_load_data", "--petitions", str(add), "--meetings", str(add // 10), "--tasks",
-                str(add // 5), "--seed", str(args.seed + loaded), "--today", today, capture=True,
-            )  # fmt: skip
-            log(f"  loaded in {seconds:.0f}s: {out.strip().splitlines()[-1] if out.strip() else ''}")
+        for scale, previous in loads:
+            if previous is None:
+                seconds, output = None, f"an existing database holding {held:,} petitions (not generated by this run)"
+                log(f"  {output}")
+            else:
+                add = scale - previous
+                log(f"generate_load_data: +{add:,} petitions (to {scale:,}), +{add // 10:,} meetings, "
+                    f"+{add // 5:,} tasks")  # fmt: skip
+                out, seconds = manage(
+                    env, "generate_load_data", "--petitions", str(add), "--meetings", str(add // 10), "--tasks",
+                    str(add // 5), "--seed", str(args.seed + previous), "--today", today, capture=True,
+                )  # fmt: skip
+                output = out.strip().splitlines()[-1] if out.strip() else ""
+                log(f"  loaded in {seconds:.0f}s: {output}")
             loaded = scale
             server = Gunicorn(env, args.workers, workdir)
             server.start()
             data = measure_scale(env, server, f"{scale:,} petitions", args)
             server.stop()
             server = None
-            data["load_seconds"] = round(seconds)
-            data["load_output"] = out.strip().splitlines()[-1] if out.strip() else ""
+            data["load_seconds"] = round(seconds) if seconds is not None else None
+            data["load_output"] = output
             data["load_average_after"] = load_average()
+            data["run"] = run
+            kept = (results["scales"].get(str(scale)) or {}).get("extras") if args.merge else None
+            if kept:
+                data["extras"] = kept  # an earlier run's, until this run measures its own
             results["scales"][str(scale)] = data
             write_results(results)
-        if not args.skip_extras:
-            log("daily reminder scan (reminders_plan, what send_reminders --dry-run computes)")
-            results["reminder_scan"] = inprocess(env, "scan", "2")
-            results["reminder_scan"]["petitions"] = loaded
-            log(f"  {results['reminder_scan']}")
-            results["report_pdf"] = report_pdf(env)
-            log(f"  {results['report_pdf']}")
-            log("exports: 10,000 rows and every petition (national scope), xlsx and csv")
-            results["exports"] = exports(env, [10_000, 0])
-            log(f"Excel import of {args.import_rows:,} rows (petition_import_xlsx, rolled back)")
-            results["import"] = inprocess(env, "import", str(args.import_rows))
-            log(f"  {results['import']}")
-        results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        measured = extras(env, args, loaded)
+        if measured:
+            for entry in measured.values():
+                if isinstance(entry, dict):
+                    entry["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+            results["scales"][str(loaded)].setdefault("extras", {}).update(measured)
+        run["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        results["finished_at"] = run["finished_at"]
         write_results(results)
         print((BENCH / f"{args.output}.md").read_text())
         return 0
@@ -391,7 +556,13 @@ def main(argv):
 def write_results(results):
     name = results["args"]["output"]
     (BENCH / f"{name}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n")
-    (BENCH / f"{name}.md").write_text(markdown(results))
+    path = BENCH / f"{name}.md"
+    text = markdown(results)
+    if path.exists():
+        previous = path.read_text()
+        if HAND_WRITTEN in previous:
+            text += "\n" + HAND_WRITTEN + previous.split(HAND_WRITTEN, 1)[1]
+    path.write_text(text)
 
 
 def _ratio(numerator, denominator):
@@ -402,22 +573,76 @@ def _fmt(value, digits=1):
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def _scale_order(results):
+    return sorted(results["scales"], key=int)
+
+
+def _run_line(run):
+    """How one scale was measured: when, by which run, wrk's settings, the roles and pages chosen."""
+    args = run.get("args") or {}
+    parts = [f"measured {run.get('started_at')} → {run.get('finished_at') or '(unfinished)'}"]
+    if args.get("database_url"):
+        parts.append(f"on an existing database ({args['database_url']})")
+    if args:
+        parts.append(
+            f"wrk {args.get('connections')} connections, {args.get('warmup')} s warm-up, {args.get('duration')} s "
+            f"per page, gunicorn {args.get('workers')} workers"
+        )
+    if args.get("roles") or args.get("pages"):
+        parts.append(f"roles {args.get('roles') or 'all'}, pages {args.get('pages') or 'all'}")
+    if run.get("load_average_before"):
+        parts.append(f"load average before {run['load_average_before']}")
+    return "; ".join(parts) + "."
+
+
+def _extras_lines(extras):
+    lines = []
+    if "reminder_scan" in extras:
+        scan = extras["reminder_scan"]
+        lines.append(
+            f"- Daily reminder scan at {scan['petitions']:,} petitions: median {scan['median_s']} s "
+            f"({scan['reminders_planned']:,} reminders planned; target < 10 s)."
+        )
+    if "report_pdf" in extras:
+        for variant in extras["report_pdf"]["variants"]:
+            lines.append(f"- Report PDF: {variant['line']}")
+        peak = extras["report_pdf"]["process_peak_rss_mb"]
+        lines.append(f"- Report PDF process peak RSS: {peak} MB (target: typical < 5 s).")
+    if "import" in extras:
+        imp = extras["import"]
+        lines.append(
+            f"- Excel import: {imp.get('created', 0):,} of {imp.get('rows', 0):,} rows in {imp.get('seconds')} s, "
+            f"{imp.get('files', 1)} file(s) of at most {imp.get('max_rows', 5000):,} rows (the importer's limit), "
+            "per file "
+            f"{imp.get('file_seconds')} s; half forwarded on import; peak RSS {imp.get('peak_rss_mb')} MB; "
+            "target < 15 s."
+        )
+    for export in extras.get("exports", []):
+        cpu = f", CPU {export['cpu_seconds']} s" if export.get("cpu_seconds") is not None else ""
+        load = f"; load average {export['load_average']}" if export.get("load_average") else ""
+        lines.append(
+            f"- Export {export['format']} of {export['rows']:,} rows ({export['user']}): {export['seconds']} s{cpu}, "
+            f"{export['rows_per_second']:,} rows/s, {export['file_mb']} MB, peak RSS {export['peak_rss_mb']} MB "
+            f"(target at 1M rows: < 120 s, < 300 MB){load}."
+        )
+    return lines
+
+
 def markdown(results):
     lines = ["# Benchmark results", ""]
     versions_ = results.get("versions", {})
-    scales = list(results["scales"])
+    scales = _scale_order(results)
     lines += [
-        f"Run {results['started_at']} → {results.get('finished_at', '(unfinished)')}; scales: "
+        f"Written {results.get('finished_at') or results['started_at']}; scales: "
         + ", ".join(f"{int(scale):,} petitions" for scale in scales)
-        + ".",
+        + " (each scale's own run is named under its heading).",
         "",
         f"Python {versions_.get('python')}, Django {versions_.get('django')}, "
         f"PostgreSQL {versions_.get('postgresql')}, "
         f"{versions_.get('wrk', 'wrk')}; gunicorn {versions_.get('gunicorn_workers')} workers; "
         f"{versions_.get('cpu_count')} CPUs shared by the load generator, gunicorn, PostgreSQL and Redis (and, "
         "here, by other people's work on the same machine).",
-        f"wrk: {results['args']['connections']} connections, {results['args']['warmup']} s warm-up, "
-        f"{results['args']['duration']} s measured per page; latencies are wrk's (client side, loopback), "
+        "Latencies are wrk's (client side, loopback), "
         "so they include queueing behind the 8 connections on 2 cores; server times are gunicorn's own per-request "
         "time inside a worker (access log %(M)s), the figure the 100 ms target is about.",
         "",
@@ -425,7 +650,10 @@ def markdown(results):
     lines += [f"- {note}" for note in results.get("notes", [])]
     for scale in scales:
         data = results["scales"][scale]
-        lines += ["", f"## {int(scale):,} petitions", "", f"Load: {data.get('load_output', '')}", ""]
+        lines += ["", f"## {int(scale):,} petitions", ""]
+        if data.get("run"):
+            lines += [f"Run: {_run_line(data['run'])}", ""]
+        lines += [f"Load: {data.get('load_output', '')}", ""]
         for role, role_data in data["roles"].items():
             facts = role_data["facts"]
             floor = role_data["pages"]["floor"].get("wrk", {})
@@ -477,34 +705,12 @@ def markdown(results):
                     f"| {a['queries']} → {b['queries']} |"
                 )
         lines.append("")
-    if "reminder_scan" in results:
-        scan = results["reminder_scan"]
-        lines += [
-            "## Other measurements",
-            "",
-            f"- Daily reminder scan at {scan['petitions']:,} petitions: median {scan['median_s']} s "
-            f"({scan['reminders_planned']:,} reminders planned; target < 10 s).",
-        ]
-    if "report_pdf" in results:
-        for variant in results["report_pdf"]["variants"]:
-            lines.append(f"- Report PDF: {variant['line']}")
-        peak = results["report_pdf"]["process_peak_rss_mb"]
-        lines.append(f"- Report PDF process peak RSS: {peak} MB (target: typical < 5 s).")
-    if "import" in results:
-        imp = results["import"]
-        lines.append(
-            f"- Excel import: {imp.get('created', 0):,} of {imp.get('rows', 0):,} rows in {imp.get('seconds')} s, "
-            f"{imp.get('files', 1)} file(s) of at most {imp.get('max_rows', 5000):,} rows (the importer's limit), "
-            "per file "
-            f"{imp.get('file_seconds')} s; half forwarded on import; peak RSS {imp.get('peak_rss_mb')} MB; "
-            "target < 15 s."
-        )
-    for export in results.get("exports", []):
-        lines.append(
-            f"- Export {export['format']} of {export['rows']:,} rows ({export['user']}): {export['seconds']} s, "
-            f"{export['rows_per_second']:,} rows/s, {export['file_mb']} MB, peak RSS {export['peak_rss_mb']} MB "
-            "(target at 1M rows: < 120 s, < 300 MB)."
-        )
+    measured_extras = [(scale, results["scales"][scale].get("extras")) for scale in scales]
+    measured_extras = [(scale, extras_) for scale, extras_ in measured_extras if extras_]
+    if measured_extras:
+        lines += ["## Other measurements", ""]
+        for scale, extras_ in measured_extras:
+            lines += [f"At {int(scale):,} petitions:", "", *_extras_lines(extras_), ""]
     return "\n".join(lines) + "\n"
 
 

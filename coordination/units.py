@@ -1,11 +1,12 @@
 """Loading the official administrative units (34 provinces, 3,321 communes) and legacy units."""
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from vietnam_provinces import Province, Ward
 
 from .models import AdministrativeUnit, Agency, UnitLevel
 from .permissions import filter_by_unit, visible_unit_ids
+from .text import vietnamese_sort_key
 
 
 def _province_code(code):
@@ -87,3 +88,30 @@ def units_visible_to(user):
 def agencies_visible_to(user):
     """The agencies (active or not) of the units `user` may see, unit loaded."""
     return filter_by_unit(Agency.objects.select_related("unit"), user)
+
+
+def unit_scope_ids(unit):
+    """Ids of `unit` and of every unit whose records roll up to it: its children and theirs (a province's communes
+    and legacy districts with their communes), the former units merged into any of them (`successor`) and
+    their children, to any depth (a unit merged twice still rolls up). One recursive query, whatever the number of
+    former units; `UNION` keeps it finite even if the data had a cycle."""
+    table = connection.ops.quote_name(AdministrativeUnit._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE scope(id) AS (SELECT id FROM {table} WHERE id = %s"  # noqa: S608
+            f" UNION SELECT unit.id FROM {table} unit JOIN scope"
+            " ON unit.parent_id = scope.id OR unit.successor_id = scope.id) SELECT id FROM scope",
+            [unit.pk],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def unit_sort_key(unit):
+    """Units in Vietnamese alphabetical order of their proper name ("Thành phố Đà Nẵng" among the Đ names, right
+    after the D names), then of their full name ("Phường Gò Vấp" and "Xã Gò Vấp" side by side)."""
+    return vietnamese_sort_key(unit.place_name), vietnamese_sort_key(unit.name)
+
+
+def units_sorted(units):
+    """`units` as people look for them in a list: see `unit_sort_key`."""
+    return sorted(units, key=unit_sort_key)

@@ -46,6 +46,16 @@ def _no_form_tag(form):
 
 class MeetingFilterForm(ChoiceLabelsMixin, forms.Form):
     filtering = True
+    # The filter bar's columns (templates/partials/filter_bar.html).
+    filter_columns = {
+        "kind": "col-12 col-md-4 col-lg-3",
+        "unit": "col-12 col-md-4 col-lg-3",
+        "agency": "col-12 col-md-4 col-lg-3",
+        "charter": "col-12 col-md-4 col-lg-3",
+        "date_from": "col-6 col-md-4 col-lg-2",
+        "date_to": "col-6 col-md-4 col-lg-2",
+        "minutes_missing": "col-12 col-md-4 col-lg-3 pb-md-2",
+    }
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *MeetingKind.choices], widget=PlainSelect
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from coordination import spreadsheets
 from coordination.models import CoordinationArea
-from coordination.spreadsheets import MAX_FILE_BYTES, MAX_UNPACKED_BYTES, TEXT_DATE, ImportReport
+from coordination.spreadsheets import MAX_FILE_BYTES, MAX_UNPACKED_BYTES, TEXT_DATE
 from coordination.text import fold
 
 from .models import TaskOrigin
@@ -105,19 +105,12 @@ def due_parse(value, year):
 
 def import_parse(upload, *, programme):
     """Check every row of the uploaded workbook; the report holds either clean rows or errors."""
-    report = ImportReport()
-    book = spreadsheets.workbook_open(
-        upload, report, max_file_bytes=MAX_FILE_BYTES, max_unpacked_bytes=MAX_UNPACKED_BYTES
+    return spreadsheets.workbook_import(
+        upload,
+        lambda sheet, report: _parse_sheet(sheet, report, programme=programme),
+        max_file_bytes=MAX_FILE_BYTES,
+        max_unpacked_bytes=MAX_UNPACKED_BYTES,
     )
-    if book is None:
-        return report
-    try:
-        _parse_sheet(book.worksheets[0], report, programme=programme)
-    finally:
-        book.close()
-    if report.errors:
-        report.rows = []
-    return report
 
 
 def _parse_sheet(sheet, report, *, programme):

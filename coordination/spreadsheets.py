@@ -132,6 +132,22 @@ def cell_text(value):
     return str(value).strip()
 
 
+def workbook_import(upload, parse, *, max_file_bytes=MAX_FILE_BYTES, max_unpacked_bytes=MAX_UNPACKED_BYTES):
+    """The report of an all-or-nothing import: the upload opened (`workbook_open`), `parse(sheet, report)` run on
+    its first sheet, the book closed; the clean rows dropped if any row was wrong."""
+    report = ImportReport()
+    book = workbook_open(upload, report, max_file_bytes=max_file_bytes, max_unpacked_bytes=max_unpacked_bytes)
+    if book is None:
+        return report
+    try:
+        parse(book.worksheets[0], report)
+    finally:
+        book.close()
+    if report.errors:
+        report.rows = []
+    return report
+
+
 def header_positions(header_cells, report, columns, *, ignored=(), text=cell_text):
     """{key: column index} of the header row, each title (`text` of the cell) matched folded to a header of
     `columns`; a title in `ignored` (e.g. "STT") is allowed and skipped. Unknown, repeated and missing required

@@ -11,7 +11,7 @@ import zlib
 from django.utils.translation import gettext as _
 
 from coordination import spreadsheets
-from coordination.spreadsheets import MAX_FILE_BYTES, MAX_UNPACKED_BYTES, TEXT_DATE, ImportReport, cell_text
+from coordination.spreadsheets import MAX_FILE_BYTES, MAX_UNPACKED_BYTES, TEXT_DATE, cell_text
 from coordination.text import fold
 
 from .models import CONTENT_MAX
@@ -105,23 +105,16 @@ def import_parse(upload, *, unit, today=None):
     from django.utils import timezone
 
     today = today or timezone.localdate()
-    report = ImportReport()
-    book = spreadsheets.workbook_open(
-        upload, report, max_file_bytes=MAX_FILE_BYTES, max_unpacked_bytes=MAX_UNPACKED_BYTES
-    )
-    if book is None:
-        return report
-    try:
-        sheet = book.worksheets[0]
+
+    def parse(sheet, report):
         if _declared_rows(sheet) > MAX_ROWS + 1:  # + the header row
             report.error(None, "", _too_many_rows())
         else:
             _parse_sheet(sheet, report, unit=unit, today=today)
-    finally:
-        book.close()
-    if report.errors:
-        report.rows = []
-    return report
+
+    return spreadsheets.workbook_import(
+        upload, parse, max_file_bytes=MAX_FILE_BYTES, max_unpacked_bytes=MAX_UNPACKED_BYTES
+    )
 
 
 def _too_many_rows():

@@ -4,7 +4,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from vietnam_provinces import Province, Ward
 
-from .models import AdministrativeUnit, Agency, UnitLevel
+from .models import AdministrativeUnit, Agency, UnitLevel, place_name_of
 from .permissions import filter_by_unit, visible_unit_ids
 from .text import vietnamese_sort_key
 
@@ -106,10 +106,15 @@ def unit_scope_ids(unit):
         return [row[0] for row in cursor.fetchall()]
 
 
+def unit_name_sort_key(name):
+    """Unit names in Vietnamese alphabetical order of their proper name ("Thành phố Đà Nẵng" among the Đ names,
+    right after the D names), then of their full name ("Phường Gò Vấp" and "Xã Gò Vấp" side by side)."""
+    return vietnamese_sort_key(place_name_of(name)), vietnamese_sort_key(name)
+
+
 def unit_sort_key(unit):
-    """Units in Vietnamese alphabetical order of their proper name ("Thành phố Đà Nẵng" among the Đ names, right
-    after the D names), then of their full name ("Phường Gò Vấp" and "Xã Gò Vấp" side by side)."""
-    return vietnamese_sort_key(unit.place_name), vietnamese_sort_key(unit.name)
+    """Units in the order of `unit_name_sort_key`."""
+    return unit_name_sort_key(unit.name)
 
 
 def units_sorted(units):

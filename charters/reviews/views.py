@@ -16,6 +16,7 @@ from coordination.forms import call_service_into_form
 from coordination.locking import ConflictError
 from coordination.models import AdministrativeUnit
 from coordination.permissions import agency_of, ensure, visible_unit_ids
+from coordination.units import units_sorted
 from meetings.selectors import MeetingKind
 from voters.selectors import Field
 
@@ -118,9 +119,10 @@ def review_list(request):
     except ValueError:
         unit = None
     ids = visible_unit_ids(user)
-    units = AdministrativeUnit.objects.filter(charters__reviews__isnull=False).distinct().order_by("name")
+    units = AdministrativeUnit.objects.filter(charters__reviews__isnull=False).distinct()
     if ids is not None:
         units = units.filter(pk__in=ids)
+    units = units_sorted(units)  # Vietnamese alphabetical order
     try:
         charter = int(request.GET.get("charter") or 0) or None
     except ValueError:

@@ -94,3 +94,17 @@ def test_units_sort_by_their_proper_name():
         AdministrativeUnit.objects.create(code=f"X{index:02d}", name=name, level=UnitLevel.PROVINCE)
     names = [unit.name for unit in units_sorted(AdministrativeUnit.objects.filter(code__startswith="X"))]
     assert names == PROVINCES_IN_ORDER
+
+
+@pytest.mark.django_db
+def test_the_meeting_lists_unit_filter_is_in_vietnamese_order(site_admin):
+    from meetings.forms import MeetingFilterForm
+    from tests.factories import AgencyFactory
+    from tests.meetings.factories import MeetingFactory
+
+    names = ["Tỉnh Yên Bái", "Thành phố Đà Nẵng", "Tỉnh Điện Biên", "Tỉnh Cao Bằng", "Tỉnh Đắk Lắk"]
+    for index, name in enumerate(names):
+        unit = AdministrativeUnit.objects.create(code=f"M{index}", name=name, level=UnitLevel.PROVINCE)
+        MeetingFactory(host_agency=AgencyFactory(unit=unit))
+    offered = [label for value, label in MeetingFilterForm(user=site_admin).fields["unit"].widget.choices if value]
+    assert offered == ["Tỉnh Cao Bằng", "Thành phố Đà Nẵng", "Tỉnh Đắk Lắk", "Tỉnh Điện Biên", "Tỉnh Yên Bái"]

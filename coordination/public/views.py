@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from coordination.models import AdministrativeUnit, UnitLevel
 from coordination.text import vietnamese_sorted
-from coordination.units import unit_scope_ids, units_sorted
+from coordination.units import unit_name_sort_key, unit_scope_ids, units_sorted
 from voters import selectors as petitions
 from voters.redaction import redact
 
@@ -235,8 +235,9 @@ def figures(request, code):
         rate = round(100 * figures_["on_time"] / figures_["answered"]) if figures_["answered"] else None
         return {"label": label, **figures_, "rate": rate}
 
-    place_rows = vietnamese_sorted(
-        (with_rate(names.get(pk, "—"), value) for pk, value in by_place.items()), key=lambda item: item["label"]
+    place_rows = sorted(  # as the communes are listed: by proper name, in Vietnamese order
+        (with_rate(names.get(pk, "—"), value) for pk, value in by_place.items()),
+        key=lambda item: unit_name_sort_key(item["label"]),
     )
     field_rows = [with_rate(label, by_field[value]) for value, label in petitions.Field.choices if value in by_field]
     chart = {

@@ -135,10 +135,7 @@ def _parse_sheet(sheet, report, *, programme):
         articles = {article.number: article for article in programme.charter.articles.select_related("area")}
     origins = {fold(label): code for label, code in ORIGINS.items()}
     count = 0
-    for row_number, cells in enumerate(rows, start=2):
-        values = {key: (cells[index] if index < len(cells) else None) for key, index in positions.items()}
-        if all(cell is None or cell.value in (None, "") for cell in values.values()):
-            continue
+    for row_number, values in spreadsheets.data_rows(rows, positions):
         count += 1
         if count > MAX_ROWS:
             message = _("The file has more than %(max)s rows. Split it into smaller files.")

@@ -176,6 +176,16 @@ def header_positions(header_cells, report, columns, *, ignored=(), text=cell_tex
     return positions
 
 
+def data_rows(rows, positions):
+    """(row number, {key: cell or None}) of each row below the header (`rows`: the sheet's rows after it) that has
+    a value in one of the known columns (`positions`, from `header_positions`); blank rows are passed over."""
+    for row_number, cells in enumerate(rows, start=2):
+        values = {key: (cells[index] if index < len(cells) else None) for key, index in positions.items()}
+        if all(cell is None or cell.value in (None, "") for cell in values.values()):
+            continue
+        yield row_number, values
+
+
 def agency_lookup(unit):
     """The active agencies of `unit` and of its child units, by folded name and short name (the first wins)."""
     lookup = {}

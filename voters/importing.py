@@ -163,10 +163,7 @@ def _parse_sheet(sheet, report, *, unit, today):
         for code in values.values():
             choice_lookup[key].setdefault(code, code)
     count = 0
-    for row_number, cells in enumerate(rows, start=2):
-        values = {key: (cells[index] if index < len(cells) else None) for key, index in positions.items()}
-        if all(cell is None or cell.value in (None, "") for cell in values.values()):
-            continue
+    for row_number, values in spreadsheets.data_rows(rows, positions):
         count += 1
         if count > MAX_ROWS:
             report.error(None, "", _too_many_rows())

@@ -1,29 +1,23 @@
 """Reading a work programme's items from an .xlsx file: the template, the checks, the row-by-row report.
 
-Follows the petition import (voters/importing.py), which this app may not import (voters stands above
-charters): the column names and choice values are Vietnamese, a document format offices fill in by hand.
+Shares the template's layout, the upload's limits, the header row and the agencies by name with the petition import
+(voters/importing.py) through coordination/spreadsheets.py: the column names and choice values are Vietnamese, a
+document format offices fill in by hand.
 """
 
 import calendar
 import datetime
-import io
 import re
-import zipfile
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
 
-from coordination.models import Agency, CoordinationArea
-from coordination.spreadsheets import TEXT_DATE, ImportReport
+from coordination import spreadsheets
+from coordination.models import CoordinationArea
+from coordination.spreadsheets import MAX_FILE_BYTES, MAX_UNPACKED_BYTES, TEXT_DATE
 from coordination.text import fold
 
 from .models import TaskOrigin
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_UNPACKED_BYTES = 60 * 1024 * 1024  # a small file that unpacks huge is refused before it is read
 MAX_ROWS = 5_000  # a city's programme has some 600 items (Hà Nội 2019: 273 planned, 361 arising)
 TITLE_MAX = 500
 
@@ -45,57 +39,28 @@ SEPARATORS = re.compile(r"\s*[;,\n]\s*")
 
 def template_workbook():
     """The blank import template as .xlsx bytes, with the kinds as a drop-down."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Chương trình công tác"
-    sheet.append([header for _key, header, _required in COLUMNS])
-    widths = [60, 30, 34, 14, 18, 10, 26]
-    for index, (key, _header, required) in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E79" if required else "5B7FA6")
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        sheet.column_dimensions[cell.column_letter].width = widths[index - 1]
-        if key == "origin":
-            validation = DataValidation(type="list", formula1='"' + ",".join(ORIGINS) + '"', allow_blank=True)
-            sheet.add_data_validation(validation)
-            validation.add(f"{cell.column_letter}2:{cell.column_letter}{MAX_ROWS + 1}")
-    sheet.freeze_panes = "A2"
-    guide = book.create_sheet("Hướng dẫn")
-    lines = [
-        "HƯỚNG DẪN NHẬP CHƯƠNG TRÌNH CÔNG TÁC",
-        "",
-        "Nhập mỗi nội dung công việc một dòng ở trang đầu, giữ nguyên dòng tiêu đề.",
-        "Cột bắt buộc (nền đậm): Nội dung công việc, Cơ quan chủ trì, Thời hạn.",
-        "Cơ quan chủ trì, Cơ quan phối hợp: tên hoặc tên viết tắt của cơ quan trong địa phương (kể cả các Ban, "
-        "Văn phòng HĐND); nhiều cơ quan phối hợp cách nhau bằng dấu chấm phẩy.",
-        "Thời hạn: một ngày (ô kiểu ngày hoặc dd/mm/yyyy) hoặc một tháng (“tháng 03”, “03/2019”): "
-        "hạn là ngày cuối tháng.",
-        "Loại: " + ", ".join(ORIGINS) + " (để trống: Theo chương trình).",
-        "Điều của Quy chế: số điều (nếu chương trình gắn với một quy chế); để trống nếu không thuộc điều nào.",
-        "Lĩnh vực: tên lĩnh vực phối hợp (không bắt buộc).",
-        "Không dùng công thức. Tối đa " + str(MAX_ROWS) + " dòng, tệp không quá 5 MB.",
-        "Nếu có một dòng sai, không dòng nào được nhập: sửa theo báo cáo lỗi rồi tải lên lại.",
-    ]
-    for line in lines:
-        guide.append([line])
-    guide["A1"].font = Font(bold=True)
-    guide.column_dimensions["A"].width = 110
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _unpacked_size_ok(upload):
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            total = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        return None
-    finally:
-        upload.seek(0)
-    return total <= MAX_UNPACKED_BYTES
+    return spreadsheets.template_workbook(
+        title="Chương trình công tác",
+        columns=COLUMNS,
+        widths=[60, 30, 34, 14, 18, 10, 26],
+        choices={"origin": ORIGINS},
+        max_rows=MAX_ROWS,
+        guide=[
+            "HƯỚNG DẪN NHẬP CHƯƠNG TRÌNH CÔNG TÁC",
+            "",
+            "Nhập mỗi nội dung công việc một dòng ở trang đầu, giữ nguyên dòng tiêu đề.",
+            "Cột bắt buộc (nền đậm): Nội dung công việc, Cơ quan chủ trì, Thời hạn.",
+            "Cơ quan chủ trì, Cơ quan phối hợp: tên hoặc tên viết tắt của cơ quan trong địa phương (kể cả các Ban, "
+            "Văn phòng HĐND); nhiều cơ quan phối hợp cách nhau bằng dấu chấm phẩy.",
+            "Thời hạn: một ngày (ô kiểu ngày hoặc dd/mm/yyyy) hoặc một tháng (“tháng 03”, “03/2019”): "
+            "hạn là ngày cuối tháng.",
+            "Loại: " + ", ".join(ORIGINS) + " (để trống: Theo chương trình).",
+            "Điều của Quy chế: số điều (nếu chương trình gắn với một quy chế); để trống nếu không thuộc điều nào.",
+            "Lĩnh vực: tên lĩnh vực phối hợp (không bắt buộc).",
+            "Không dùng công thức. Tối đa " + str(MAX_ROWS) + " dòng, tệp không quá 5 MB.",
+            "Nếu có một dòng sai, không dòng nào được nhập: sửa theo báo cáo lỗi rồi tải lên lại.",
+        ],
+    )
 
 
 def _text(value):
@@ -138,73 +103,14 @@ def due_parse(value, year):
     return None
 
 
-def _agency_lookup(unit):
-    lookup = {}
-    agencies = Agency.objects.filter(unit=unit, is_active=True) | Agency.objects.filter(
-        unit__parent=unit, is_active=True
-    )
-    for agency in agencies.select_related("unit"):
-        for name in (agency.name, agency.short_name):
-            if name:
-                lookup.setdefault(fold(name), agency)
-    return lookup
-
-
 def import_parse(upload, *, programme):
     """Check every row of the uploaded workbook; the report holds either clean rows or errors."""
-    report = ImportReport()
-    name = getattr(upload, "name", "") or ""
-    if name and not name.lower().endswith(".xlsx"):
-        report.error(None, "", _("The file must be an Excel workbook (.xlsx)."))
-        return report
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_FILE_BYTES:
-        report.error(None, "", _("The file is larger than 5 MB. Split it into smaller files."))
-        return report
-    unpacked_ok = _unpacked_size_ok(upload)
-    if unpacked_ok is None:
-        report.error(None, "", _("The file cannot be read as an Excel workbook (.xlsx). It may be damaged."))
-        return report
-    if not unpacked_ok:
-        report.error(None, "", _("The workbook is too large once unpacked. Split it into smaller files."))
-        return report
-    try:
-        book = load_workbook(upload, read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        report.error(None, "", _("The file cannot be read as an Excel workbook (.xlsx). It may be damaged."))
-        return report
-    try:
-        _parse_sheet(book.worksheets[0], report, programme=programme)
-    finally:
-        book.close()
-    if report.errors:
-        report.rows = []
-    return report
-
-
-def _headers(header_cells, report):
-    expected = {fold(header): key for key, header, _required in COLUMNS}
-    expected[fold("STT")] = None  # a numbering column is allowed and ignored
-    positions = {}
-    for index, cell in enumerate(header_cells):
-        title = _text(cell.value)
-        if not title:
-            continue
-        folded = fold(title)
-        if folded not in expected:
-            report.error(1, title, _("Unknown column. Use the columns of the template."))
-            continue
-        key = expected[folded]
-        if key is None:
-            continue
-        if key in positions:
-            report.error(1, title, _("This column appears twice."))
-        else:
-            positions[key] = index
-    for key, header, required in COLUMNS:
-        if required and key not in positions:
-            report.error(1, header, _("Required column missing. Use the columns of the template."))
-    return positions
+    return spreadsheets.workbook_import(
+        upload,
+        lambda sheet, report: _parse_sheet(sheet, report, programme=programme),
+        max_file_bytes=MAX_FILE_BYTES,
+        max_unpacked_bytes=MAX_UNPACKED_BYTES,
+    )
 
 
 def _parse_sheet(sheet, report, *, programme):
@@ -214,11 +120,12 @@ def _parse_sheet(sheet, report, *, programme):
     except StopIteration:
         report.error(None, "", _("The workbook is empty."))
         return
-    positions = _headers(header_cells, report)
+    # A numbering column ("STT") is allowed and ignored.
+    positions = spreadsheets.header_positions(header_cells, report, COLUMNS, ignored=("STT",), text=_text)
     if report.errors:
         return
     headers = {key: header for key, header, _required in COLUMNS}
-    agencies = _agency_lookup(programme.unit)
+    agencies = spreadsheets.agency_lookup(programme.unit)
     areas = {}
     for area in CoordinationArea.objects.filter(is_active=True):
         areas.setdefault(fold(area.name), area)
@@ -228,10 +135,7 @@ def _parse_sheet(sheet, report, *, programme):
         articles = {article.number: article for article in programme.charter.articles.select_related("area")}
     origins = {fold(label): code for label, code in ORIGINS.items()}
     count = 0
-    for row_number, cells in enumerate(rows, start=2):
-        values = {key: (cells[index] if index < len(cells) else None) for key, index in positions.items()}
-        if all(cell is None or cell.value in (None, "") for cell in values.values()):
-            continue
+    for row_number, values in spreadsheets.data_rows(rows, positions):
         count += 1
         if count > MAX_ROWS:
             message = _("The file has more than %(max)s rows. Split it into smaller files.")

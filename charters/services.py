@@ -1002,7 +1002,9 @@ def work_programme_import_xlsx(*, actor, programme, upload):
     One audit entry for the import (on the programme), not one per item.
 
     Returns an `ImportReport`; its `created` is empty whenever it has errors."""
-    from .importing import ImportReport, import_parse
+    from coordination.spreadsheets import ImportReport
+
+    from .importing import import_parse
 
     ensure(permissions.can_manage_programmes(actor, programme.unit_id))
     programme = (

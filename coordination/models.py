@@ -33,6 +33,14 @@ class UnitLevel(models.TextChoices):
     COMMUNE = "commune", _("Commune level")
 
 
+def place_name_of(name):
+    """A unit's name without its kind ("Thành phố Đà Nẵng" → "Đà Nẵng", "Phường Gò Vấp" → "Gò Vấp")."""
+    for prefix in ("Thành phố ", "Tỉnh ", "Quận ", "Huyện ", "Thị xã ", "Phường ", "Xã ", "Đặc khu "):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
 class AdministrativeUnit(models.Model):
     """A province, commune, or a legacy district; merged units point to their successor."""
 
@@ -86,10 +94,7 @@ class AdministrativeUnit(models.Model):
     @property
     def place_name(self):
         """The name as used in a report's place-and-date line ("Đà Nẵng", "Gò Vấp")."""
-        for prefix in ("Thành phố ", "Tỉnh ", "Quận ", "Huyện ", "Thị xã ", "Phường ", "Xã ", "Đặc khu "):
-            if self.name.startswith(prefix):
-                return self.name[len(prefix) :]
-        return self.name
+        return place_name_of(self.name)
 
 
 class AgencyKind(models.TextChoices):

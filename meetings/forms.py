@@ -20,6 +20,7 @@ from coordination.permissions import (
     visible_unit_ids,
 )
 from coordination.query import date_bounds
+from coordination.units import unit_name_sort_key
 from coordination.widgets import ChoiceLabelsMixin, DateInput, DateTimeInput, PlainSelect
 
 from .models import (
@@ -46,6 +47,16 @@ def _no_form_tag(form):
 
 class MeetingFilterForm(ChoiceLabelsMixin, forms.Form):
     filtering = True
+    # The filter bar's columns (templates/partials/filter_bar.html).
+    filter_columns = {
+        "kind": "col-12 col-md-4 col-lg-3",
+        "unit": "col-12 col-md-4 col-lg-3",
+        "agency": "col-12 col-md-4 col-lg-3",
+        "charter": "col-12 col-md-4 col-lg-3",
+        "date_from": "col-6 col-md-4 col-lg-2",
+        "date_to": "col-6 col-md-4 col-lg-2",
+        "minutes_missing": "col-12 col-md-4 col-lg-3 pb-md-2",
+    }
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *MeetingKind.choices], widget=PlainSelect
     )
@@ -69,6 +80,8 @@ class MeetingFilterForm(ChoiceLabelsMixin, forms.Form):
         chosen = self.data.get("unit") if self.is_bound else None
         if chosen and str(chosen).isdigit() and all(str(pk) != str(chosen) for pk, _name in offered):
             offered += list(_visible_units(user).filter(pk=chosen).values_list("pk", "name"))
+        # In Vietnamese alphabetical order (Đà Nẵng among the D names, not after Y).
+        offered.sort(key=lambda row: unit_name_sort_key(row[1]))
         self.fields["unit"].widget.choices = [("", _("All units")), *offered]
         # The queryset validates a submitted value (one lookup); the options are (id, label) rows, not
         # hundreds of model instances: a province offers ~300 agencies.
@@ -95,7 +108,7 @@ def _visible_units(user):
 
 
 def _units_with_meetings(user):
-    return _visible_units(user).filter(pk__in=Meeting.objects.values("unit_id")).order_by("name")
+    return _visible_units(user).filter(pk__in=Meeting.objects.values("unit_id"))
 
 
 class MeetingForm(ChoiceLabelsMixin, forms.ModelForm):

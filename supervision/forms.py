@@ -35,6 +35,13 @@ def unit_and_commune_agencies(unit):
 
 class ProgrammeFilterForm(ChoiceLabelsMixin, forms.Form):
     filtering = True
+    # The filter bar's columns (templates/partials/filter_bar.html).
+    filter_columns = {
+        "q": "col-12 col-md-4",
+        "agency": "col-12 col-md-3",
+        "status": "col-6 col-md-2",
+        "year": "col-6 col-md-1",
+    }
     q = forms.CharField(label=_("Subject"), required=False, max_length=200)
     status = forms.ChoiceField(
         label=_("Status"),

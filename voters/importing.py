@@ -5,24 +5,17 @@ that offices fill in by hand, whatever language the interface is in.
 """
 
 import datetime
-import io
 import zipfile
 import zlib
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
 
-from coordination.models import Agency
-from coordination.spreadsheets import TEXT_DATE, ImportReport
+from coordination import spreadsheets
+from coordination.spreadsheets import MAX_FILE_BYTES, MAX_UNPACKED_BYTES, TEXT_DATE, cell_text
 from coordination.text import fold
 
 from .models import CONTENT_MAX
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_UNPACKED_BYTES = 60 * 1024 * 1024  # a small file that unpacks huge is refused before it is read
 MAX_ROWS = 20_000  # one file of 10,000+ rows imports in seconds (voters.batch); memory stays bounded (read_only)
 
 # (key, header, required)
@@ -67,73 +60,28 @@ MAX_LENGTHS = {"voter_name": 255, "voter_address": 255, "voter_phone": 30, "loca
 
 def template_workbook():
     """The blank import template as .xlsx bytes, with the choice lists as drop-downs."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Kiến nghị cử tri"
-    sheet.append([header for _key, header, _required in COLUMNS])
-    widths = [14, 16, 24, 30, 14, 22, 60, 20, 12, 14, 30]
-    for index, (key, _header, required) in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E79" if required else "5B7FA6")
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        sheet.column_dimensions[cell.column_letter].width = widths[index - 1]
-        if key in CHOICES:
-            validation = DataValidation(
-                type="list", formula1='"' + ",".join(CHOICES[key]) + '"', allow_blank=True, showDropDown=False
-            )
-            sheet.add_data_validation(validation)
-            validation.add(f"{cell.column_letter}2:{cell.column_letter}{MAX_ROWS + 1}")
-        if key == "received_on":
-            for row in range(2, 202):
-                sheet.cell(row=row, column=index).number_format = "DD/MM/YYYY"
-    sheet.freeze_panes = "A2"
-    guide = book.create_sheet("Hướng dẫn")
-    lines = [
-        "HƯỚNG DẪN NHẬP KIẾN NGHỊ CỬ TRI",
-        "",
-        "Nhập mỗi ý kiến, kiến nghị một dòng ở trang đầu, giữ nguyên dòng tiêu đề.",
-        "Cột bắt buộc (nền đậm): Ngày tiếp nhận, Nội dung.",
-        "Ngày tiếp nhận: ô kiểu ngày hoặc chữ dạng dd/mm/yyyy (ví dụ 15/10/2026).",
-        "Nguồn: " + ", ".join(CHOICES["source"]) + " (để trống: Tiếp xúc cử tri).",
-        "Lĩnh vực: " + ", ".join(CHOICES["field"]) + ".",
-        "Loại: " + ", ".join(CHOICES["kind"]) + " (để trống: Kiến nghị).",
-        "Cấp thẩm quyền: " + ", ".join(CHOICES["competence_level"]) + ".",
-        "Cơ quan giải quyết: tên hoặc tên viết tắt của cơ quan trong địa phương; để trống nếu chưa chuyển.",
-        "Không dùng công thức. Tối đa " + str(MAX_ROWS) + " dòng, tệp không quá 5 MB.",
-        "Nếu có một dòng sai, không dòng nào được nhập: sửa theo báo cáo lỗi rồi tải lên lại.",
-    ]
-    for line in lines:
-        guide.append([line])
-    guide["A1"].font = Font(bold=True)
-    guide.column_dimensions["A"].width = 110
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _unpacked_size_ok(upload):
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            total = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        return None
-    finally:
-        upload.seek(0)
-    return total <= MAX_UNPACKED_BYTES
-
-
-def _agency_lookup(unit):
-    lookup = {}
-    agencies = Agency.objects.filter(unit=unit, is_active=True) | Agency.objects.filter(
-        unit__parent=unit, is_active=True
+    return spreadsheets.template_workbook(
+        title="Kiến nghị cử tri",
+        columns=COLUMNS,
+        widths=[14, 16, 24, 30, 14, 22, 60, 20, 12, 14, 30],
+        choices=CHOICES,
+        date_columns=("received_on",),
+        max_rows=MAX_ROWS,
+        guide=[
+            "HƯỚNG DẪN NHẬP KIẾN NGHỊ CỬ TRI",
+            "",
+            "Nhập mỗi ý kiến, kiến nghị một dòng ở trang đầu, giữ nguyên dòng tiêu đề.",
+            "Cột bắt buộc (nền đậm): Ngày tiếp nhận, Nội dung.",
+            "Ngày tiếp nhận: ô kiểu ngày hoặc chữ dạng dd/mm/yyyy (ví dụ 15/10/2026).",
+            "Nguồn: " + ", ".join(CHOICES["source"]) + " (để trống: Tiếp xúc cử tri).",
+            "Lĩnh vực: " + ", ".join(CHOICES["field"]) + ".",
+            "Loại: " + ", ".join(CHOICES["kind"]) + " (để trống: Kiến nghị).",
+            "Cấp thẩm quyền: " + ", ".join(CHOICES["competence_level"]) + ".",
+            "Cơ quan giải quyết: tên hoặc tên viết tắt của cơ quan trong địa phương; để trống nếu chưa chuyển.",
+            "Không dùng công thức. Tối đa " + str(MAX_ROWS) + " dòng, tệp không quá 5 MB.",
+            "Nếu có một dòng sai, không dòng nào được nhập: sửa theo báo cáo lỗi rồi tải lên lại.",
+        ],
     )
-    for agency in agencies.select_related("unit"):
-        for name in (agency.name, agency.short_name):
-            if name:
-                lookup.setdefault(fold(name), agency)
-    return lookup
 
 
 def _date(value):
@@ -152,51 +100,21 @@ def _date(value):
     return None
 
 
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def import_parse(upload, *, unit, today=None):
     """Check every row of the uploaded workbook; the report holds either clean rows or errors."""
     from django.utils import timezone
 
     today = today or timezone.localdate()
-    report = ImportReport()
-    name = getattr(upload, "name", "") or ""
-    if name and not name.lower().endswith(".xlsx"):
-        report.error(None, "", _("The file must be an Excel workbook (.xlsx)."))
-        return report
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_FILE_BYTES:
-        report.error(None, "", _("The file is larger than 5 MB. Split it into smaller files."))
-        return report
-    unpacked_ok = _unpacked_size_ok(upload)
-    if unpacked_ok is None:
-        report.error(None, "", _("The file cannot be read as an Excel workbook (.xlsx). It may be damaged."))
-        return report
-    if not unpacked_ok:
-        report.error(None, "", _("The workbook is too large once unpacked. Split it into smaller files."))
-        return report
-    try:
-        book = load_workbook(upload, read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        report.error(None, "", _("The file cannot be read as an Excel workbook (.xlsx). It may be damaged."))
-        return report
-    try:
-        sheet = book.worksheets[0]
+
+    def parse(sheet, report):
         if _declared_rows(sheet) > MAX_ROWS + 1:  # + the header row
             report.error(None, "", _too_many_rows())
         else:
             _parse_sheet(sheet, report, unit=unit, today=today)
-    finally:
-        book.close()
-    if report.errors:
-        report.rows = []
-    return report
+
+    return spreadsheets.workbook_import(
+        upload, parse, max_file_bytes=MAX_FILE_BYTES, max_unpacked_bytes=MAX_UNPACKED_BYTES
+    )
 
 
 def _too_many_rows():
@@ -235,22 +153,7 @@ def _parse_sheet(sheet, report, *, unit, today):
     except StopIteration:
         report.error(None, "", _("The workbook is empty."))
         return
-    expected = {fold(header): key for key, header, _required in COLUMNS}
-    positions = {}
-    for index, cell in enumerate(header_cells):
-        title = _text(cell.value)
-        if not title:
-            continue
-        key = expected.get(fold(title))
-        if key is None:
-            report.error(1, title, _("Unknown column. Use the columns of the template."))
-        elif key in positions:
-            report.error(1, title, _("This column appears twice."))
-        else:
-            positions[key] = index
-    for key, header, required in COLUMNS:
-        if required and key not in positions:
-            report.error(1, header, _("Required column missing. Use the columns of the template."))
+    positions = spreadsheets.header_positions(header_cells, report, COLUMNS)
     if report.errors:
         return
     headers = {key: header for key, header, _required in COLUMNS}
@@ -260,10 +163,7 @@ def _parse_sheet(sheet, report, *, unit, today):
         for code in values.values():
             choice_lookup[key].setdefault(code, code)
     count = 0
-    for row_number, cells in enumerate(rows, start=2):
-        values = {key: (cells[index] if index < len(cells) else None) for key, index in positions.items()}
-        if all(cell is None or cell.value in (None, "") for cell in values.values()):
-            continue
+    for row_number, values in spreadsheets.data_rows(rows, positions):
         count += 1
         if count > MAX_ROWS:
             report.error(None, "", _too_many_rows())
@@ -285,7 +185,7 @@ def _parse_sheet(sheet, report, *, unit, today):
                     report.error(row_number, header, _("The date is too old."))
                 row[key] = day
             elif key in CHOICES:
-                text = _text(value)
+                text = cell_text(value)
                 if not text:
                     row[key] = DEFAULTS[key]
                     continue
@@ -299,17 +199,17 @@ def _parse_sheet(sheet, report, *, unit, today):
                     )
                 row[key] = code
             elif key == "forward_to":
-                text = _text(value)
+                text = cell_text(value)
                 if not text:
                     continue
                 if agencies is None:
-                    agencies = _agency_lookup(unit)
+                    agencies = spreadsheets.agency_lookup(unit)
                 agency = agencies.get(fold(text))
                 if agency is None:
                     report.error(row_number, header, _("Unknown agency “%(value)s”.") % {"value": text})
                 row[key] = agency
             else:
-                text = _text(value)
+                text = cell_text(value)
                 if key == "content" and not text:
                     report.error(row_number, header, _("The content is required."))
                 if key in MAX_LENGTHS and len(text) > MAX_LENGTHS[key]:

@@ -450,12 +450,13 @@ def _latest_answer(column):
     return Subquery(Answer.objects.filter(petition=OuterRef("pk")).order_by("-created_at", "-id").values(column)[:1])
 
 
-def published_petitions(*, unit_ids, commune=None):
-    """The published answers of the units `unit_ids` (a province and its communes, or one commune), or raised
-    in `commune`; newest answer first, with the latest answer's text, number and date. Only public columns."""
+def published_petitions(*, unit_ids, commune_ids=None):
+    """The published answers of the units `unit_ids` (a province and its communes, or one commune, each with its
+    former units), or raised in the communes `commune_ids`; newest answer first, with the latest answer's text,
+    number and date. Only public columns."""
     condition = Q(unit_id__in=list(unit_ids))
-    if commune is not None:
-        condition |= Q(commune=commune)
+    if commune_ids:
+        condition |= Q(commune_id__in=list(commune_ids))
     return (
         Petition.objects.filter(PetitionQuerySet.q_published())
         .filter(condition)

@@ -795,7 +795,7 @@ def _sha256_of(upload):
 
 def _already_imported(earlier):
     """The report refusing a file the office has imported before: when and by whom."""
-    from .importing import ImportReport
+    from coordination.spreadsheets import ImportReport
 
     report = ImportReport()
     report.error(

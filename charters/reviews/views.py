@@ -16,6 +16,7 @@ from coordination.forms import call_service_into_form
 from coordination.locking import ConflictError
 from coordination.models import AdministrativeUnit
 from coordination.permissions import agency_of, ensure, visible_unit_ids
+from coordination.units import units_sorted
 from meetings.selectors import MeetingKind
 from voters.selectors import Field
 
@@ -91,6 +92,25 @@ def _messages_from(request, error):
         messages.error(request, message)
 
 
+def _back_to_review(request, review, *errors):
+    """The review's page, with `errors` (texts) shown on it."""
+    for message in errors:
+        messages.error(request, message)
+    return redirect("charters:review_detail", pk=review.pk)
+
+
+def _act(request, review, service, done, **arguments):
+    """Call a workflow `service` on `review` as the user, then back to the review's page: what the service refuses
+    (its ValidationError, or a conflict with another user's change) as error messages, else `done`."""
+    try:
+        service(actor=request.user, review=review, **arguments)
+    except (ValidationError, ConflictError) as error:
+        _messages_from(request, error)
+    else:
+        messages.success(request, done)
+    return _back_to_review(request, review)
+
+
 @login_required
 def review_list(request):
     user = request.user
@@ -99,9 +119,10 @@ def review_list(request):
     except ValueError:
         unit = None
     ids = visible_unit_ids(user)
-    units = AdministrativeUnit.objects.filter(charters__reviews__isnull=False).distinct().order_by("name")
+    units = AdministrativeUnit.objects.filter(charters__reviews__isnull=False).distinct()
     if ids is not None:
         units = units.filter(pk__in=ids)
+    units = units_sorted(units)  # Vietnamese alphabetical order
     try:
         charter = int(request.GET.get("charter") or 0) or None
     except ValueError:
@@ -269,28 +290,22 @@ def review_action(request, pk, action):
         raise Http404
     permission, service, done = WORKFLOW[action]
     review = review_for(request.user, pk, action=permission)
-    try:
-        service(actor=request.user, review=review, version=_version_from(request))
-    except (ValidationError, ConflictError) as error:
-        _messages_from(request, error)
-    else:
-        messages.success(request, done)
-    return redirect("charters:review_detail", pk=review.pk)
+    return _act(request, review, service, done, version=_version_from(request))
 
 
 @login_required
 @require_POST
 def review_approve(request, pk):
     review = review_for(request.user, pk, action="approve")
-    try:
-        services.review_approve(
-            actor=request.user, review=review, agency=agency_of(request.user), comment=request.POST.get("comment", "")
-        )
-    except ValidationError as error:
-        _messages_from(request, error)
-    else:
-        messages.success(request, _("Your agency's approval was recorded."))
-    return redirect("charters:review_detail", pk=review.pk)
+    done = _("Your agency's approval was recorded.")
+    return _act(
+        request,
+        review,
+        services.review_approve,
+        done,
+        agency=agency_of(request.user),
+        comment=request.POST.get("comment", ""),
+    )
 
 
 @login_required
@@ -299,17 +314,9 @@ def review_return(request, pk):
     review = review_for(request.user, pk, action="return")
     form = ReviewReturnForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Say what needs correcting."))
-        return redirect("charters:review_detail", pk=review.pk)
-    try:
-        services.review_return(
-            actor=request.user, review=review, version=form.cleaned_data["version"], reason=form.cleaned_data["reason"]
-        )
-    except (ValidationError, ConflictError) as error:
-        _messages_from(request, error)
-    else:
-        messages.success(request, _("The review was returned to the secretariat for corrections."))
-    return redirect("charters:review_detail", pk=review.pk)
+        return _back_to_review(request, review, _("Say what needs correcting."))
+    done = _("The review was returned to the secretariat for corrections.")
+    return _act(request, review, services.review_return, done, **form.cleaned_data)
 
 
 @login_required
@@ -319,25 +326,19 @@ def review_approval_record(request, pk):
     parties = list(review.charter.party_links.select_related("agency"))
     form = SignedCopyForm(request.POST, request.FILES, agencies=[party.agency for party in parties])
     if not form.is_valid():
-        for field_errors in form.errors.values():
-            for message in field_errors:
-                messages.error(request, message)
-        return redirect("charters:review_detail", pk=review.pk)
+        return _back_to_review(request, review, *(message for errors in form.errors.values() for message in errors))
     agency = next(party.agency for party in parties if party.agency_id == form.cleaned_data["agency"])
-    try:
-        services.review_approval_record(
-            actor=request.user,
-            review=review,
-            agency=agency,
-            signed_copy=form.cleaned_data["signed_copy"],
-            signed_on=form.cleaned_data["signed_on"],
-            comment=form.cleaned_data["comment"],
-        )
-    except ValidationError as error:
-        _messages_from(request, error)
-    else:
-        messages.success(request, _("The signed copy was recorded as %(agency)s's approval.") % {"agency": agency.name})
-    return redirect("charters:review_detail", pk=review.pk)
+    done = _("The signed copy was recorded as %(agency)s's approval.") % {"agency": agency.name}
+    return _act(
+        request,
+        review,
+        services.review_approval_record,
+        done,
+        agency=agency,
+        signed_copy=form.cleaned_data["signed_copy"],
+        signed_on=form.cleaned_data["signed_on"],
+        comment=form.cleaned_data["comment"],
+    )
 
 
 @login_required
@@ -346,17 +347,9 @@ def review_reopen(request, pk):
     review = review_for(request.user, pk, action="reopen")
     form = ReviewReopenForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Say why the approved review is reopened."))
-        return redirect("charters:review_detail", pk=review.pk)
-    try:
-        services.review_reopen(
-            actor=request.user, review=review, version=form.cleaned_data["version"], reason=form.cleaned_data["reason"]
-        )
-    except (ValidationError, services.ReviewConflict) as error:
-        _messages_from(request, error)
-    else:
-        messages.success(request, _("The review was reopened as a new draft; the approved version is kept."))
-    return redirect("charters:review_detail", pk=review.pk)
+        return _back_to_review(request, review, _("Say why the approved review is reopened."))
+    done = _("The review was reopened as a new draft; the approved version is kept.")
+    return _act(request, review, services.review_reopen, done, **form.cleaned_data)
 
 
 @login_required

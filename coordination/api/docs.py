@@ -1,9 +1,11 @@
-"""The OpenAPI schema of the read API and its documentation page (Redoc, served from this site: the
-drf-spectacular-sidecar package ships its files as static files). Both are public: they describe, hold no data."""
+"""The OpenAPI schema of the read API and its documentation page (Redoc, served from this site: the bundle of the
+drf-spectacular-sidecar package, copied to static/vendor/redoc/ without its remote logo by scripts/vendor_redoc.py).
+Both are public: they describe, hold no data."""
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema
@@ -42,3 +44,8 @@ class DocsView(PublicDocsMixin, SpectacularRedocView):
 
     def _get_schema_url(self, request):
         return reverse(self.url_name)
+
+    @staticmethod
+    def _redoc_standalone():
+        # The sidecar's bundle draws its logo from cdn.redoc.ly, which the policy rightly blocks (img-src 'self').
+        return static("vendor/redoc/redoc.standalone.js")

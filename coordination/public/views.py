@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from coordination.models import AdministrativeUnit, UnitLevel
+from coordination.text import vietnamese_sorted
+from coordination.units import unit_name_sort_key, unit_scope_ids, units_sorted
 from voters import selectors as petitions
 from voters.redaction import redact
 
@@ -56,21 +58,28 @@ def _int(value, low, high):
 def _unit_or_404(code):
     if not _CODE.fullmatch(code or ""):
         raise Http404
-    unit = AdministrativeUnit.objects.filter(code=code).select_related("parent").first()
+    unit = AdministrativeUnit.objects.filter(code=code).select_related("parent", "successor").first()
     if unit is None:
         raise Http404
     return unit
 
 
 def _scope(unit):
-    """The units whose petitions a unit's page lists: a province with its communes (and former districts and
-    their communes); a commune alone, plus the province's petitions raised in it (`commune`)."""
-    if unit.level == UnitLevel.PROVINCE:
-        ids = AdministrativeUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit) | Q(parent__parent=unit)).values_list(
-            "pk", flat=True
+    """The units whose petitions a unit's page lists, as (unit ids, commune ids): a province with its communes
+    (and legacy districts and their communes); a commune alone, plus the province's petitions raised in it
+    (`commune_ids`); each with the former units merged into it (`coordination.units.unit_scope_ids`: one query
+    whatever their number)."""
+    ids = unit_scope_ids(unit)
+    return ids, (None if unit.level == UnitLevel.PROVINCE else ids)
+
+
+def _former_units(unit_ids):
+    """The former units (merged into another by the 2025 reorganisation) among `unit_ids`, to name on the page."""
+    return units_sorted(
+        AdministrativeUnit.objects.filter(pk__in=unit_ids, successor__isnull=False).only(
+            "code", "name", "level", "dissolved_on", "successor_id"
         )
-        return list(ids), None
-    return [unit.pk], unit
+    )
 
 
 def _province_of(unit):
@@ -119,15 +128,22 @@ def _public_row(row):
 
 @public_page
 def index(request):
-    provinces = AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE, is_active=True).order_by("name")
-    return render(request, "public/index.html", {"provinces": provinces})
+    provinces = units_sorted(AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE, is_active=True))
+    # The former provinces each one took in on 1 July 2025, named beside it: a citizen of Bắc Kạn finds Thái Nguyên.
+    former = {}
+    for name, successor_id in AdministrativeUnit.objects.filter(
+        level=UnitLevel.PROVINCE, successor__isnull=False
+    ).values_list("name", "successor_id"):
+        former.setdefault(successor_id, []).append(name)
+    rows = [(province, vietnamese_sorted(former.get(province.pk, []))) for province in provinces]
+    return render(request, "public/index.html", {"provinces": rows})
 
 
 @public_page
 def unit_page(request, code):
     unit = _unit_or_404(code)
-    unit_ids, commune = _scope(unit)
-    base = petitions.published_petitions(unit_ids=unit_ids, commune=commune)
+    unit_ids, commune_ids = _scope(unit)
+    base = petitions.published_petitions(unit_ids=unit_ids, commune_ids=commune_ids)
     params = request.GET
     query = _clean(params.get("q"))
     field = _clean(params.get("field"), 30)
@@ -172,7 +188,7 @@ def unit_page(request, code):
         next_url = "?" + urlencode({**kept, "after": f"{last.answered_on.isoformat()}.{last.pk}"})
     children = []
     if unit.level == UnitLevel.PROVINCE:
-        children = AdministrativeUnit.objects.filter(parent=unit, is_active=True).order_by("name")
+        children = units_sorted(AdministrativeUnit.objects.filter(parent=unit, is_active=True))
     return render(
         request,
         "public/unit.html",
@@ -180,6 +196,7 @@ def unit_page(request, code):
             "unit": unit,
             "province": _province_of(unit),
             "children": children,
+            "former_units": _former_units([pk for pk in unit_ids if pk != unit.pk]),
             "rows": [_public_row(row) for row in rows],
             "total": total,
             "total_capped": total > COUNT_CAP,
@@ -198,7 +215,7 @@ def unit_page(request, code):
 @public_page
 def figures(request, code):
     unit = _unit_or_404(code)
-    unit_ids, _commune = _scope(unit)
+    unit_ids, _communes = _scope(unit)
     year = _int(request.GET.get("year"), FIRST_YEAR, 2100) or timezone.localdate().year
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     rows = list(petitions.public_figures(unit_ids=unit_ids, start=start, end=end))
@@ -218,8 +235,9 @@ def figures(request, code):
         rate = round(100 * figures_["on_time"] / figures_["answered"]) if figures_["answered"] else None
         return {"label": label, **figures_, "rate": rate}
 
-    place_rows = sorted(
-        (with_rate(names.get(pk, "—"), value) for pk, value in by_place.items()), key=lambda item: item["label"]
+    place_rows = sorted(  # as the communes are listed: by proper name, in Vietnamese order
+        (with_rate(names.get(pk, "—"), value) for pk, value in by_place.items()),
+        key=lambda item: unit_name_sort_key(item["label"]),
     )
     field_rows = [with_rate(label, by_field[value]) for value, label in petitions.Field.choices if value in by_field]
     chart = {
@@ -354,7 +372,7 @@ def download(request, code, year, fmt):
     province = _unit_or_404(code)
     if province.level != UnitLevel.PROVINCE or not FIRST_YEAR <= year <= 2100 or fmt not in ("csv", "json"):
         raise Http404
-    unit_ids, _commune = _scope(province)
+    unit_ids, _communes = _scope(province)
     rows = petitions.public_open_data(unit_ids=unit_ids, year=year).iterator(chunk_size=2000)
     if fmt == "csv":
         response = StreamingHttpResponse(_csv_stream(rows, province), content_type="text/csv; charset=utf-8")
@@ -367,7 +385,7 @@ def download(request, code, year, fmt):
 
 @public_page
 def open_data(request):
-    provinces = AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE, is_active=True).order_by("name")
+    provinces = units_sorted(AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE, is_active=True))
     codes = ", ".join(petitions.Field.values)
     columns = [
         (name, str(text) % {"codes": codes} if "%(codes)s" in str(text) else text) for name, text in OPEN_DATA_COLUMNS
@@ -376,7 +394,7 @@ def open_data(request):
     year = _int(request.GET.get("year"), FIRST_YEAR, 2100)
     links = []
     if chosen and year and _CODE.fullmatch(chosen):
-        province = provinces.filter(code=chosen).first()
+        province = next((province for province in provinces if province.code == chosen), None)
         if province is not None:
             links = [
                 (fmt.upper(), reverse("public:download", args=[province.code, year, fmt])) for fmt in ("csv", "json")

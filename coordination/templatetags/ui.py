@@ -186,6 +186,13 @@ _FILTER_WIDGETS = (
 
 
 @register.filter
+def filter_layout(form):
+    """The (bound field, column classes) of a filter form's bar, in the order of its `filter_columns`
+    ({field name: classes}; templates/partials/filter_bar.html)."""
+    return [(form[name], classes) for name, classes in form.filter_columns.items()]
+
+
+@register.filter
 def filter_field(field):
     """`{{ form.x|filter_field }}` gives what `{{ form.x|as_crispy_field }}` gives (bootstrap5) for an optional
     select, input or checkbox without errors or help text: the label and the widget with crispy's classes, in

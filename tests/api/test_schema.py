@@ -38,7 +38,7 @@ def test_docs_page_loads_redoc_from_this_site_with_a_narrow_csp_exception(client
     response = client.get(reverse("api:docs"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js" in html
+    assert "/static/vendor/redoc/redoc.standalone.js" in html
     assert "googleapis" not in html
     assert "<style" not in html
     policy = response["Content-Security-Policy"]
@@ -46,3 +46,15 @@ def test_docs_page_loads_redoc_from_this_site_with_a_narrow_csp_exception(client
     assert "script-src 'self'" in policy and "unsafe-eval" not in policy
     # Every other page keeps the strict policy.
     assert "unsafe-inline" not in client.get(reverse("login"))["Content-Security-Policy"]
+
+
+def test_the_vendored_redoc_is_the_sidecars_without_its_remote_logo():
+    """static/vendor/redoc/ is the pinned drf-spectacular-sidecar's bundle with the logo from cdn.redoc.ly left out
+    (scripts/vendor_redoc.py): after an upgrade of the sidecar this fails until the copy is made again."""
+    from django.conf import settings
+
+    from scripts.vendor_redoc import LOGO, patched_bundle
+
+    vendored = (settings.BASE_DIR / "static" / "vendor" / "redoc" / "redoc.standalone.js").read_text(encoding="utf-8")
+    assert vendored == patched_bundle()
+    assert LOGO not in vendored and not vendored.endswith("redoc.standalone.js.map")

@@ -58,8 +58,18 @@ def department_clerk_public(agencies):
 
 
 def test_the_public_pages_read_well_and_pass_axe(live_server, watch, agencies, published, clerk):
+    from coordination.models import AdministrativeUnit, UnitLevel
+
     page, base = watch.page, live_server.url
     code = agencies.hdnd.unit.code
+    AdministrativeUnit.objects.create(
+        code="L-P49",
+        name="Tỉnh Quảng Nam",
+        level=UnitLevel.PROVINCE,
+        successor=agencies.hdnd.unit,
+        is_active=False,
+        dissolved_on=datetime.date(2025, 7, 1),
+    )
     for name, url in (
         ("public-index", reverse("public:index")),
         ("public-unit", reverse("public:unit", args=[code])),
@@ -67,6 +77,7 @@ def test_the_public_pages_read_well_and_pass_axe(live_server, watch, agencies, p
         ("public-figures", reverse("public:figures", args=[code]) + "?year=2026"),
         ("public-open-data", reverse("public:open_data") + f"?province={code}&year=2026"),
         ("public-lookup", reverse("public:lookup")),
+        ("public-former-unit", reverse("public:unit", args=["L-P49"])),
     ):
         page.goto(base + url)
         page.wait_for_load_state("networkidle")
@@ -75,6 +86,10 @@ def test_the_public_pages_read_well_and_pass_axe(live_server, watch, agencies, p
             text = page.inner_text("main")
             assert "Nguyễn Văn An" not in text and "0905 123 456" not in text and "Trần Minh Quân" not in text
             assert "sụt lún" in text
+        if name == "public-former-unit":
+            with page.expect_navigation():
+                page.get_by_role("link", name="Xem trả lời kiến nghị của Thành phố Đà Nẵng").click()
+            assert "sụt lún" in page.inner_text("main")
         if name == "public-unit-search":
             assert "đèn chiếu sáng" in page.inner_text("main") and "sụt lún" not in page.inner_text("main")
         look(page, name)

@@ -332,3 +332,43 @@ def test_a_row_sent_from_the_phone_records_its_suggestion_once(client, clerk, ag
         "land",
         agencies.ubnd,
     )
+
+
+@pytest.mark.django_db
+def test_training_learns_from_the_most_recent_petitions_only(agencies, unit, settings):
+    settings.SUGGESTIONS_MIN_SAMPLES = 40
+    settings.SUGGESTIONS_MAX_TRAIN = 50
+    rows = history(agencies, count=120)
+    stored = suggestions.suggestion_model_train(province=unit)
+    assert stored.n_samples == 50 and stored.metrics["max_train"] == 50
+    newest = sorted(rows, key=lambda petition: (petition.received_on, petition.pk))[-50:]
+    assert [row[1] for row in suggestions.history(province=unit)] == [petition.pk for petition in newest]
+
+
+@pytest.mark.django_db
+def test_a_communes_own_peoples_committee_is_suggested_from_the_provinces_communes(client, unit, settings):
+    """The agency is learned relative to the petition's unit: what went to one commune's own UBND suggests another
+    commune's own UBND, never the first commune's."""
+    from tests.factories import AgencyFactory
+
+    settings.SUGGESTIONS_MIN_SAMPLES = 40
+    settings.SUGGESTIONS_MIN_UNIT_HISTORY = 20
+    communes = [CommuneFactory(parent=unit), CommuneFactory(parent=unit)]
+    offices = []
+    for commune in communes:
+        hdnd = AgencyFactory(unit=commune, kind="HDND", name=f"Thường trực HĐND {commune.name}")
+        ubnd = AgencyFactory(unit=commune, kind="UBND", name=f"UBND {commune.name}")
+        offices.append((hdnd, ubnd))
+        for index in range(30):
+            PetitionFactory(
+                originating_agency=hdnd,
+                content=f"{ROADS[index % 3]} (thôn {index})",
+                field="infrastructure",
+                status="forwarded",
+                lead_agency=ubnd,
+                received_on=datetime.date(2026, 1, 5) + datetime.timedelta(days=index),
+            )
+    suggestions.suggestion_model_train(province=unit)
+    for hdnd, ubnd in offices:
+        client.force_login(member(hdnd, Role.CLERK, username=f"clerk_{hdnd.pk}"))
+        assert ask(client, "Đường vào thôn bị ngập nước, ổ gà nhiều, đề nghị nâng cấp")["agency"]["id"] == ubnd.pk

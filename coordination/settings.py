@@ -380,3 +380,6 @@ CALENDAR_FEED_MAX_AGE = env.int("CALENDAR_FEED_MAX_AGE", default=300)
 # SUGGESTIONS_MIN_UNIT_HISTORY of its own gets no suggestion rather than a bad one.
 SUGGESTIONS_MIN_SAMPLES = env.int("SUGGESTIONS_MIN_SAMPLES", default=100)
 SUGGESTIONS_MIN_UNIT_HISTORY = env.int("SUGGESTIONS_MIN_UNIT_HISTORY", default=20)
+# A province learns from at most its SUGGESTIONS_MAX_TRAIN most recent such petitions: training stays a few
+# seconds and a few hundred MB at any table size (learning curve in the README).
+SUGGESTIONS_MAX_TRAIN = env.int("SUGGESTIONS_MAX_TRAIN", default=50_000)

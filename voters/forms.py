@@ -30,6 +30,7 @@ from .models import (
     meeting_date_errors,
     meeting_day,
 )
+from .suggestions import SUGGESTION_FIELDS, suggestion_split
 
 DATE = DateInput()
 MEETING_CHOICES = 300  # the picker lists a unit's latest past meetings; typing narrows them (static/js/choices.js)
@@ -46,9 +47,18 @@ def _meetings_for(agency):
     """Meetings petitions can be recorded from: the unit's meetings already held, newest first."""
     if agency is None:
         return Meeting.objects.none()
+    return Meeting.objects.filter(unit=agency.unit, starts_at__lt=_held_before()).order_by("-starts_at", "-id")
+
+
+def _held_before():
+    """Meetings starting before this instant (the end of today) are offered by the intake forms."""
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    held = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
-    return Meeting.objects.filter(unit=agency.unit, starts_at__lt=held).order_by("-starts_at", "-id")
+    return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
+
+
+def meeting_takes_petitions_yet(meeting):
+    """Whether the intake forms offer `meeting` yet: from the day it is held (as `_meetings_for`)."""
+    return meeting.starts_at < _held_before()
 
 
 def _clean_meeting_day(form, data):
@@ -117,7 +127,22 @@ class VersionedForm(ChoiceLabelsMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class PetitionForm(ChoiceLabelsMixin, forms.Form):
+class SuggestionFields(forms.Form):
+    """What the suggestion (static/voters/suggest.js) offered when the clerk saved, as hidden fields: recorded
+    with the petition (`services.suggestion_split`). The single form and each row of the batch intake carry them."""
+
+    suggestion_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    suggested_field = forms.ChoiceField(choices=[("", ""), *Field.choices], widget=forms.HiddenInput, required=False)
+    suggested_field_confidence = forms.FloatField(widget=forms.HiddenInput, required=False, min_value=0, max_value=1)
+    suggested_agency = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    suggested_agency_confidence = forms.FloatField(widget=forms.HiddenInput, required=False, min_value=0, max_value=1)
+
+    def pop_suggestion(self, data):
+        """The suggestion's hidden fields taken out of `data`: a dict for `petition_create`, or None."""
+        return suggestion_split(data)
+
+
+class PetitionForm(ChoiceLabelsMixin, SuggestionFields):
     """One petition."""
 
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
@@ -150,27 +175,6 @@ class PetitionForm(ChoiceLabelsMixin, forms.Form):
     competence_level = forms.ChoiceField(
         label=_("Competence level"), choices=[("", "—"), *CompetenceLevel.choices], required=False
     )
-    # What the suggestion (static/voters/suggest.js) offered when the clerk saved: recorded with the petition.
-    suggestion_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-    suggested_field = forms.ChoiceField(choices=[("", ""), *Field.choices], widget=forms.HiddenInput, required=False)
-    suggested_field_confidence = forms.FloatField(widget=forms.HiddenInput, required=False, min_value=0, max_value=1)
-    suggested_agency = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-    suggested_agency_confidence = forms.FloatField(widget=forms.HiddenInput, required=False, min_value=0, max_value=1)
-
-    SUGGESTION_FIELDS = (
-        "suggestion_version",
-        "suggested_field",
-        "suggested_field_confidence",
-        "suggested_agency",
-        "suggested_agency_confidence",
-    )
-
-    def pop_suggestion(self, data):
-        """The suggestion's hidden fields taken out of `data`: a dict for `petition_create`, or None."""
-        values = {name: data.pop(name, None) for name in self.SUGGESTION_FIELDS}
-        if not values["suggestion_version"]:
-            return None
-        return values
 
     def __init__(self, *args, agency=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -214,7 +218,7 @@ class BatchHeaderForm(ChoiceLabelsMixin, forms.Form):
         return _clean_meeting_day(self, super().clean())
 
 
-class BatchRowForm(ChoiceLabelsMixin, forms.Form):
+class BatchRowForm(ChoiceLabelsMixin, SuggestionFields):
     """One line of the batch intake table."""
 
     voter_name = forms.CharField(label=_("Voter name(s)"), max_length=255, required=False)
@@ -229,10 +233,13 @@ class BatchRowForm(ChoiceLabelsMixin, forms.Form):
     # so a row sent twice (the form again, or the offline queue after a timeout) is stored once.
     client_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
+    # Hidden, set by the page's scripts: the row's key and what the suggestion offered for the row.
+    KEPT_HIDDEN = ("client_key", *SUGGESTION_FIELDS)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, form_field in self.fields.items():
-            if name == "client_key":
+            if name in self.KEPT_HIDDEN:
                 form_field.widget.attrs["data-col"] = name
                 continue
             css = "form-select form-select-sm" if name in ("field", "kind") else "form-control form-control-sm"
@@ -243,12 +250,12 @@ class BatchRowForm(ChoiceLabelsMixin, forms.Form):
 
     def has_changed(self):
         # A key alone (the browser gives one to a row as soon as it is typed in) is not a row to save.
-        return any(name != "client_key" for name in self.changed_data)
+        return any(name not in self.KEPT_HIDDEN for name in self.changed_data)
 
     def full_clean(self):
         super().full_clean()
         for name in self.errors:
-            if name in self.fields and name != "client_key":
+            if name in self.fields and name not in self.KEPT_HIDDEN:
                 self.fields[name].widget.attrs["class"] += " is-invalid"
 
 

@@ -124,7 +124,9 @@ def intake_row(request):
     if not isinstance(data, dict):
         return _refused(400, "unreadable", _("The row could not be read."))
     agency = agency_of(request.user)
-    form = IntakeRowForm({key: value for key, value in data.items() if isinstance(value, str | int)}, agency=agency)
+    form = IntakeRowForm(
+        {key: value for key, value in data.items() if isinstance(value, str | int | float)}, agency=agency
+    )
     if not form.is_valid():
         return _refused(422, "invalid", _flat_errors(form), errors=form.errors)
     fields = dict(form.cleaned_data)

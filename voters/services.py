@@ -33,7 +33,7 @@ from .models import (
 )
 from .receipts import receipt_code_generate, receipt_code_hash
 from .rules import DEADLINE_RULE, public_search_text_for, search_text_for
-from .suggestions import suggestion_agency_chosen
+from .suggestions import suggestion_agency_chosen, suggestion_split
 from .uploads import attachment_check
 
 # After an unsatisfactory evaluation; without it (an installation that deleted the row) the answer rule applies.
@@ -205,9 +205,13 @@ def batch_row_key(batch_key, index):
 def petition_batch_create(*, actor, rows, received_on, source="meeting", meeting=None, batch_key=None):
     """Record many petitions raised at one meeting or reception; all or nothing.
 
-    `rows` are dicts of petition fields (voter_name, voter_address, locality, content, field, kind...)."""
+    `rows` are dicts of petition fields (voter_name, voter_address, locality, content, field, kind...), with what
+    the suggestion offered for the row if one was shown (`SUGGESTION_FIELDS`): recorded beside each petition, as
+    the single form does."""
     created = []
     for index, row in enumerate(rows):
+        row = dict(row)
+        suggestion = suggestion_split(row)
         # The row's own key (given by the browser) wins: the offline queue may have sent the same row already.
         key = row.get("client_key") or (batch_row_key(batch_key, index) if batch_key else None)
         created.append(
@@ -217,6 +221,7 @@ def petition_batch_create(*, actor, rows, received_on, source="meeting", meeting
                 source=source,
                 meeting=meeting,
                 idempotency_key=key,
+                suggestion=suggestion,
                 **{name: value for name, value in row.items() if name not in ("received_on", "client_key")},
             )
         )
@@ -236,7 +241,10 @@ def petition_intake_row(*, actor, client_key, **fields):
         _ensure(existing.originating_agency_id == agency.pk)
         existing.receipt_code = None
         return existing, False
-    petition = petition_create(actor=actor, originating_agency=agency, idempotency_key=client_key, **fields)
+    suggestion = suggestion_split(fields)
+    petition = petition_create(
+        actor=actor, originating_agency=agency, idempotency_key=client_key, suggestion=suggestion, **fields
+    )
     return petition, True
 
 

@@ -34,6 +34,7 @@ from .forms import (
     ImportForm,
     PetitionForm,
     ReturnForm,
+    meeting_takes_petitions_yet,
 )
 from .highlight import highlighted
 from .importing import COLUMNS, MAX_ROWS, template_workbook
@@ -346,13 +347,19 @@ def petition_batch_intake(request):
     agency = agency_of(request.user)
     meeting_id = request.GET.get("meeting")
     initial = {}
+    meeting_not_yet = None
     if meeting_id and meeting_id.isdigit():
         meeting = get_object_or_404(Meeting.objects.filter(unit=agency.unit), pk=meeting_id)
-        initial = {
-            "meeting": meeting.pk,
-            "received_on": timezone.localtime(meeting.starts_at).date(),
-            "source": "reception" if meeting.kind == "citizen_reception" else "meeting",
-        }
+        if meeting_takes_petitions_yet(meeting):
+            initial = {
+                "meeting": meeting.pk,
+                "received_on": timezone.localtime(meeting.starts_at).date(),
+                "source": "reception" if meeting.kind == "citizen_reception" else "meeting",
+            }
+        else:
+            # Not offered in the meeting list before the day it is held: say so rather than drop it silently.
+            day = timezone.localtime(meeting.starts_at).strftime("%d/%m/%Y")
+            meeting_not_yet = {"title": meeting.title, "day": day}
     if request.method == "POST":
         header = BatchHeaderForm(request.POST, agency=agency, prefix="batch")
         formset = BatchRowFormSet(request.POST, prefix="rows")
@@ -397,7 +404,8 @@ def petition_batch_intake(request):
     else:
         header = BatchHeaderForm(agency=agency, prefix="batch", initial=initial)
         formset = BatchRowFormSet(prefix="rows")
-    return render(request, "voters/batch_intake.html", {"header": header, "formset": formset})
+    context = {"header": header, "formset": formset, "meeting_not_yet": meeting_not_yet}
+    return render(request, "voters/batch_intake.html", context)
 
 
 def _list_url():

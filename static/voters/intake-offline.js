@@ -14,6 +14,8 @@
  *            editable, sent again when edited or asked; never dropped silently.
  * A row leaves the device only when the server answers that it is stored (201, or 200 for a key seen before).
  * Texts come from data attributes of #intake-offline (translated server-side); no inline script (CSP).
+ * A row's own marks are data-state, data-reason, data-duplicate, data-editing and data-confirm-duplicate -- never
+ * data-confirm, which app.js reads on every click as "ask before" (an empty dialog that swallowed the click).
  */
 (function () {
   "use strict";
@@ -24,7 +26,9 @@
   var labels = panel.dataset;
   var user = labels.user;
   if (!user) return;
-  var COLUMNS = ["voter_name", "voter_address", "locality", "content", "field", "kind"];
+  // The row's cells, and what the suggestion offered for it (suggest.js): all kept on the device and sent.
+  var COLUMNS = ["voter_name", "voter_address", "locality", "content", "field", "kind", "suggestion_version",
+    "suggested_field", "suggested_field_confidence", "suggested_agency", "suggested_agency_confidence"];
   var SENDABLE = ["queued", "pending"];
 
   if ("serviceWorker" in navigator && labels.sw) {
@@ -130,7 +134,7 @@
     // The row's place in the table, so the rows come back in the order they were typed.
     record.order = Array.prototype.indexOf.call(body.querySelectorAll("tr.batch-row"), row);
     record.reason = row.dataset.reason || "";
-    record.confirm = row.dataset.confirm === "1";
+    record.confirm = row.dataset.confirmDuplicate === "1";
     return record;
   }
 
@@ -212,7 +216,7 @@
     var row = event.target.closest("tr.batch-row");
     if (row && row.dataset.state === "refused") {
       row.dataset.editing = "1"; // an edited refused row is sent again
-      row.dataset.confirm = "";
+      row.dataset.confirmDuplicate = "";
     }
     saveSoon();
   });
@@ -233,7 +237,7 @@
     var button = event.target.closest(".intake-retry");
     var row = button && button.closest("tr.batch-row");
     if (!row) return;
-    if (row.dataset.duplicate === "1") row.dataset.confirm = "1";
+    if (row.dataset.duplicate === "1") row.dataset.confirmDuplicate = "1";
     row.dataset.editing = "";
     window.setTimeout(function () {
       showState(row, "queued", "");
@@ -282,7 +286,7 @@
       if (element && record[name] !== undefined) element.value = record[name];
     });
     row.dataset.duplicate = record.duplicate ? "1" : "";
-    row.dataset.confirm = record.confirm ? "1" : "";
+    row.dataset.confirmDuplicate = record.confirm ? "1" : "";
     showState(row, record.state, record.reason);
   }
 
@@ -360,7 +364,7 @@
     }
     if (row) {
       row.dataset.duplicate = duplicate ? "1" : "";
-      row.dataset.confirm = "";
+      row.dataset.confirmDuplicate = "";
       row.dataset.editing = "";
       showState(row, "refused", reason);
     }

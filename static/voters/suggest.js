@@ -81,7 +81,9 @@
   if (content.value.trim()) ask();
 })();
 
-/* The batch intake's rows: the same suggestion under each row's content, with a button that sets the row's field. */
+/* The batch intake's rows: the same suggestion under each row's content, with a button that sets the row's field.
+ * What was suggested goes with the row (its hidden inputs, kept on the device with the row by intake-offline.js),
+ * so the server records it beside what was chosen, as for the single form. */
 (function () {
   "use strict";
   var table = document.getElementById("batch-table");
@@ -89,8 +91,25 @@
   var labels = table.dataset;
   var timers = new WeakMap();
 
+  function remember(row, suggestion) {
+    var values = {
+      suggestion_version: suggestion ? suggestion.version : "",
+      suggested_field: suggestion ? suggestion.field.value : "",
+      suggested_field_confidence: suggestion ? suggestion.field.confidence : "",
+      suggested_agency: suggestion && suggestion.agency ? suggestion.agency.id : "",
+      suggested_agency_confidence: suggestion && suggestion.agency ? suggestion.agency.confidence : "",
+    };
+    Object.keys(values).forEach(function (name) {
+      var input = row.querySelector('input[data-col="' + name + '"]');
+      if (input) input.value = values[name];
+    });
+    // Kept on the device with the row (intake-offline.js saves on "change").
+    row.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
   function hint(row, suggestion) {
     var box = row.querySelector(".batch-suggestion");
+    remember(row, suggestion);
     if (!suggestion) {
       if (box) box.remove();
       return;

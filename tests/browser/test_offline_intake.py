@@ -1,7 +1,7 @@
 """The batch intake at a meeting with no signal, on a phone: the network goes off mid-meeting, rows are typed,
 the page is reloaded (served by the service worker), the network comes back; every row is stored exactly once,
-a refused row stays on the phone with its reason, and the next user of the phone sees none of it.
-(Saving a refused row "all the same" is tested at the endpoint: tests/voters/test_offline_intake.py.)"""
+a refused row stays on the phone with its reason; saved "all the same" (Vẫn lưu) it is stored once and leaves the
+phone; and the next user of the phone sees none of it."""
 
 import datetime
 
@@ -33,6 +33,17 @@ SHELL_CACHED = """async (url) => {
   }
   return false;
 }"""
+
+# How many rows the device keeps (IndexedDB), of any user; of the given states only when a list is passed.
+DEVICE_ROWS = """(states) => new Promise((resolve, reject) => {
+  const request = indexedDB.open("phoihop-intake", 1);
+  request.onsuccess = () => {
+    const all = request.result.transaction("rows").objectStore("rows").getAll();
+    all.onsuccess = () => resolve(all.result.filter((row) => !states || states.includes(row.state)).length);
+    all.onerror = () => reject(all.error);
+  };
+  request.onerror = () => reject(request.error);
+})"""
 
 
 def type_row(page, index, row):
@@ -131,6 +142,25 @@ def test_rows_typed_offline_are_kept_then_stored_once_and_a_refused_row_stays(li
     wait_until(lambda: page.locator("#batch-rows tr.intake-refused").count() == 1, message="refused row kept")
     assert earlier.reference in page.locator("#batch-rows tr.intake-refused .intake-reason").inner_text()
     assert Petition.objects.filter(meeting=meeting).count() == 3
+    assert page.evaluate(DEVICE_ROWS, ["refused"]) == 1
+
+    # The clerk checks the repeated row is a new petition and saves it all the same: stored once, gone from the phone.
+    save_anyway = page.locator("#batch-rows tr.intake-refused .intake-retry")
+    assert save_anyway.inner_text() == "Vẫn lưu"
+    save_anyway.click()
+    wait_until(lambda: Petition.objects.filter(meeting=meeting).count() == 4, timeout=30, message="the row stored")
+    wait_until(lambda: page.locator("#batch-rows tr.intake-refused").count() == 0, message="the refused row gone")
+    wait_until(lambda: page.evaluate(DEVICE_ROWS, None) == 0, message="nothing left on the device")
+    assert Petition.objects.filter(meeting=meeting, content=REPEATED[3]).count() == 1
+    assert page.locator("#intake-sent li").filter(has_text=REPEATED[3][:40]).count() == 1
+    assert page.locator("#intake-queue").is_hidden()
+    # Opened again: nothing is sent twice.
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(DEVICE_ROWS, None) == 0
+    assert page.locator("#batch-rows tr.intake-refused").count() == 0
+    assert Petition.objects.filter(meeting=meeting).count() == 4
+    assert Petition.objects.filter(content=REPEATED[3]).count() == 2  # the earlier one and this meeting's
 
     # A second user of the same phone sees none of the first user's rows.
     sign_out(page)

@@ -201,3 +201,16 @@ def test_a_second_clerk_of_the_office_gets_their_own_page(client, agencies, meet
     client.force_login(other)
     html = client.get(reverse("voters:batch_intake")).content.decode()
     assert f'data-user="{other.pk}"' in html
+
+
+def test_a_meeting_not_held_yet_is_named_on_the_intake_page_not_dropped_silently(client, mttq_clerk, agencies):
+    later = MeetingFactory(
+        host_agency=agencies.mttq,
+        kind="voter_contact_after",
+        title="Tiếp xúc cử tri tháng sau",
+        starts_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=20),
+    )
+    client.force_login(mttq_clerk)
+    html = client.get(reverse("voters:batch_intake"), {"meeting": later.pk}).content.decode()
+    assert 'id="meeting-not-yet"' in html and "Tiếp xúc cử tri tháng sau" in html
+    assert f'<option value="{later.pk}" selected' not in html

@@ -17,6 +17,7 @@ The template's migration and the SQLite check (migrate, seed_demo) run while the
 
 import glob
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -131,9 +132,23 @@ class Postgres:
     def url(self):
         return self.database_url(DATABASE_NAME)
 
+    def cpu_seconds(self):
+        """CPU time of the server and every backend that has ended (the postmaster's children), from /proc;
+        None where that cannot be read."""
+        try:
+            pid = int((self.data / "postmaster.pid").read_text().split()[0])
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, ValueError, IndexError):
+            return None
+        # utime, stime, cutime, cstime: fields 14-17 of proc(5), counted here from field 3 (the state).
+        return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
         if not self.started:
             return
+        cpu = self.cpu_seconds()
+        if cpu is not None:
+            log(f"PostgreSQL server CPU: {cpu:.0f}s")
         # Immediate: the cluster is thrown away, nothing needs to be flushed.
         subprocess.run(
             [*self.as_user, postgres_bin("pg_ctl"), "stop", "-D", str(self.data), "-m", "immediate", "-w"],
@@ -211,14 +226,21 @@ class Redis:
             self.process.wait()
 
 
+def cpu_seconds(usage):
+    return usage.ru_utime + usage.ru_stime
+
+
 def pytest_run(label, args, env):
-    """Run pytest in a child process; 0 only if tests ran and all passed."""
+    """Run pytest in a child process; 0 only if tests ran and all passed. Logs its wall time and the CPU time
+    of pytest and every process it waited for (xdist workers, Celery workers, Chromium), which a busy machine
+    disturbs far less than the wall time."""
     command = [sys.executable, "-m", "pytest", *args]
     log(f"{label}: {' '.join(command[1:])}")
     started = time.monotonic()
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
-        code = process.wait()
+        _pid, status, usage = os.wait4(process.pid, 0)
+        process.returncode = code = os.waitstatus_to_exitcode(status)
     except KeyboardInterrupt:
         # Ctrl-C reached pytest too, through the terminal's process group: let it tear down first.
         try:
@@ -234,7 +256,11 @@ def pytest_run(label, args, env):
         except subprocess.TimeoutExpired:
             process.kill()
         raise
-    log(f"{label}: pytest exited {code} after {time.monotonic() - started:.0f}s")
+    log(
+        f"{label}: pytest exited {code} after {time.monotonic() - started:.0f}s "
+        f"(CPU {cpu_seconds(usage):.0f}s: user {usage.ru_utime:.0f}s, system {usage.ru_stime:.0f}s; "
+        f"load average {' '.join(f'{value:.1f}' for value in os.getloadavg())})"
+    )
     if code == 5:
         log(f"{label}: pytest collected no tests; that counts as a failure")
     return code
@@ -252,6 +278,7 @@ class Background:
         self.failed = None
         self.process = None
         self.stopped = False
+        self.cpu = 0.0
         self.thread = threading.Thread(target=self._run, name=label, daemon=True)
         self.thread.start()
 
@@ -270,12 +297,18 @@ class Background:
                     break
                 continue
             self.process = subprocess.Popen([sys.executable, "manage.py", *step], cwd=ROOT, env=self.env)
-            if self.process.wait() != 0:
+            try:
+                _pid, status, usage = os.wait4(self.process.pid, 0)
+                self.process.returncode = os.waitstatus_to_exitcode(status)
+                self.cpu += cpu_seconds(usage)
+            except ChildProcessError:  # stop() reaped it (Ctrl-C, SIGTERM)
+                self.process.wait()
+            if self.process.returncode != 0:
                 log(f"{self.label}: {name} failed with {self.process.returncode}")
                 self.failed = name
                 break
         else:
-            log(f"{self.label}: done in {time.monotonic() - started:.0f}s")
+            log(f"{self.label}: done in {time.monotonic() - started:.0f}s (CPU {self.cpu:.0f}s)")
         if self.on_done:
             self.on_done(self.failed is None)
 
@@ -426,6 +459,8 @@ def main(argv):
         shutil.rmtree(workdir, ignore_errors=True)
         log(f"cleaned up {workdir}")
     elapsed = time.monotonic() - started
+    children = cpu_seconds(resource.getrusage(resource.RUSAGE_CHILDREN))
+    log(f"CPU time of every process the run waited for (not PostgreSQL's, above): {children:.0f}s")
     if failures:
         log(f"FAILED ({', '.join(failures)}) in {elapsed:.0f}s")
         return 1

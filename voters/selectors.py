@@ -9,6 +9,7 @@ from django.db.models import BooleanField, Count, Exists, F, Func, OuterRef, Pre
 from django.utils import timezone
 
 from coordination.audit import audit_events_for
+from coordination.models import Agency
 from coordination.text import fold, search_terms, trigram_similarity
 
 from .models import (
@@ -580,16 +581,16 @@ def petitions_with_history(user):
     """`petition_list` (the petitions `user` may see, with the personal-data flag of the same rules as the
     pages) with every forwarding (agency, supporting agencies) and answer (agency) prefetched: a fixed number
     of queries per page, unordered (the API orders for its cursor)."""
+    # The API names related records by id only: no joined unit, agencies, meeting or commune per row, and only
+    # the supporting agencies' ids (building those models cost most of an API page: ~1 ms a petition at 1M).
+    supporting = Prefetch("supporting_agencies", queryset=Agency.objects.only("id"))
     return (
-        petition_list(user)
+        with_personal_data_flag(petitions_visible_to(user), user)
         .prefetch_related(
-            Prefetch(
-                "forwardings",
-                queryset=Forwarding.objects.select_related("agency").prefetch_related("supporting_agencies"),
-            ),
-            Prefetch("answers", queryset=Answer.objects.select_related("agency")),
+            Prefetch("forwardings", queryset=Forwarding.objects.prefetch_related(supporting)),
+            Prefetch("answers", queryset=Answer.objects.all()),
         )
-        .defer("search_text")
+        .defer("search_text", "public_search_text")
         .order_by()
     )
 

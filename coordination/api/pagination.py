@@ -12,7 +12,7 @@ class UpdatedCursorPagination(CursorPagination):
     `updated_since` to get what changed since. The cursor is opaque; a tampered one answers 404, never 500."""
 
     ordering = ("updated_at", "id")
-    page_size = 100
+    page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
     invalid_cursor_message = _("Invalid cursor.")

@@ -12,7 +12,6 @@ Django admin's petition changelist and search.
 """
 
 import os
-import re
 import resource
 import statistics
 import sys
@@ -32,30 +31,10 @@ setup_test_environment()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench.search_plans import COMMUNE_CLERK, Recorder, explain  # noqa: E402  (one recorder, one EXPLAIN reader)
 from coordination.models import User  # noqa: E402
 from coordination.permissions import membership_of  # noqa: E402
 from voters.models import Petition  # noqa: E402
-
-EXECUTION = re.compile(r"Execution Time: ([0-9.]+) ms")
-COMMUNE_CLERK = "bench.commune.clerk"
-
-
-class Recorder:
-    def __init__(self):
-        self.queries = []
-
-    def __call__(self, execute, sql, params, many, context):
-        self.queries.append((sql, params))
-        return execute(sql, params, many, context)
-
-
-def explain(sql, params):
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
-        plan = [row[0] for row in cursor.fetchall()]
-    execution = EXECUTION.search("\n".join(plan))
-    top = next((line.strip().lstrip("-> ").split("  (")[0] for line in plan if "Scan" in line), plan[0])
-    return float(execution.group(1)) if execution else 0.0, top
 
 
 def measure(client, url, repeats):

@@ -18,23 +18,18 @@ import sys
 import time
 from urllib.parse import urlencode
 
-import django
-
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-django.setup()
 
-from django.test.utils import setup_test_environment  # noqa: E402
+from django.db import connection
+from django.test import Client
 
-setup_test_environment()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from bench.search_plans import COMMUNE_CLERK, Recorder, explain  # noqa: E402  (one recorder, one EXPLAIN reader)
-from coordination.models import User  # noqa: E402
-from coordination.permissions import membership_of  # noqa: E402
-from voters.models import Petition  # noqa: E402
+# search_plans sets Django and the test environment up (response.context) as it is imported, and holds the
+# query recorder and the EXPLAIN reader this script shares with it.
+from bench.search_plans import COMMUNE_CLERK, Recorder, explain
+from coordination.models import User
+from coordination.permissions import membership_of
+from voters.models import Petition
 
 
 def measure(client, url, repeats):

@@ -16,13 +16,13 @@ import logging
 import os
 import secrets
 import tempfile
-import threading
 import time
+from functools import partial
 from pathlib import Path
 from uuid import uuid4
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.http import QueryDict
 from django.urls import reverse
@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from coordination.audit import audit_record
+from coordination.claims import ClaimHeartbeat
 from coordination.models import Notification, ReminderLevel
 from coordination.queueing import enqueue, enqueue_on_commit
 
@@ -150,40 +151,6 @@ def export_claim(job_id, claim_token):
     )
 
 
-class _Heartbeat:
-    """A thread refreshing the claim's `heartbeat_at` (its own connection) while the file is written, also
-    while no row comes (a slow first chunk of the query, the workbook's closing parts)."""
-
-    def __init__(self, job_id, claim_token):
-        self.job_id, self.claim_token = job_id, claim_token
-        self.stopped = threading.Event()
-        self.thread = None
-
-    def __enter__(self):
-        interval = settings.REPORT_HEARTBEAT_SECONDS
-        if interval > 0 and not connection.in_atomic_block:
-            self.thread = threading.Thread(
-                target=self._beat, args=(interval,), name=f"export-{self.job_id}", daemon=True
-            )
-            self.thread.start()
-        return self
-
-    def _beat(self, interval):
-        try:
-            while not self.stopped.wait(interval):
-                _held(self.job_id, self.claim_token).update(heartbeat_at=timezone.now())
-        except Exception:
-            logger.warning("Export %s heartbeat failed", self.job_id, exc_info=True)
-        finally:
-            connections.close_all()  # this thread's connections only
-
-    def __exit__(self, *exc_info):
-        self.stopped.set()
-        if self.thread is not None:
-            self.thread.join(timeout=30)
-        return False
-
-
 def _held(job_id, claim_token):
     return ExportJob.objects.filter(pk=job_id, claimed_by=claim_token, status=ExportStatus.RUNNING)
 
@@ -230,7 +197,8 @@ def export_run(*, job_id, claim_token=None):
     handle, temp_path = tempfile.mkstemp(dir=final_path.parent, prefix=".export-", suffix=".part")
     os.close(handle)
     language = (job.params or {}).get("language") or settings.LANGUAGE_CODE
-    with _Heartbeat(job.pk, claim_token), translation.override(language):
+    held = partial(_held, job.pk, claim_token)
+    with ClaimHeartbeat(held, f"export-{job.pk}"), translation.override(language):
         try:
             rows = export_write(job, temp_path, claim_token=claim_token)
             os.replace(temp_path, final_path)

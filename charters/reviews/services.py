@@ -10,13 +10,13 @@ import logging
 import os
 import secrets
 import tempfile
-import threading
+from functools import partial
 from pathlib import Path
 from uuid import uuid4
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from charters.selectors import CharterStatus, charters_with_unit_and_term
 from charters.uploads import validate_pdf_upload
 from coordination.audit import audit_record, diff, snapshot
+from coordination.claims import ClaimHeartbeat
 from coordination.locking import ConflictError, versioned_update
 from coordination.permissions import agency_of, ensure
 from coordination.queueing import enqueue, enqueue_on_commit
@@ -529,42 +530,8 @@ def report_claim(report_id, claim_token):
     )
 
 
-class ClaimHeartbeat:
-    """While the render runs, a thread refreshes the claim's `heartbeat_at` every REPORT_HEARTBEAT_SECONDS
-    (with its own database connection), so a sweep can tell a slow render from one whose worker died."""
-
-    def __init__(self, report_id, claim_token):
-        self.report_id = report_id
-        self.claim_token = claim_token
-        self.stopped = threading.Event()
-        self.thread = None
-
-    def __enter__(self):
-        interval = settings.REPORT_HEARTBEAT_SECONDS
-        # Inside a transaction (tests, the eager mode in a request) other connections cannot see the claim.
-        if interval > 0 and not connection.in_atomic_block:
-            self.thread = threading.Thread(
-                target=self._beat, args=(interval,), name=f"report-{self.report_id}-heartbeat", daemon=True
-            )
-            self.thread.start()
-        return self
-
-    def _beat(self, interval):
-        try:
-            while not self.stopped.wait(interval):
-                ReportFile.objects.filter(
-                    pk=self.report_id, claimed_by=self.claim_token, status=ReportStatus.RENDERING
-                ).update(heartbeat_at=timezone.now())
-        except Exception:
-            logger.warning("Report %s heartbeat failed", self.report_id, exc_info=True)
-        finally:
-            connections.close_all()  # this thread's connections only
-
-    def __exit__(self, *exc_info):
-        self.stopped.set()
-        if self.thread is not None:
-            self.thread.join(timeout=30)
-        return False
+def _report_held(report_id, claim_token):
+    return ReportFile.objects.filter(pk=report_id, claimed_by=claim_token, status=ReportStatus.RENDERING)
 
 
 def _final_name(report):
@@ -598,7 +565,8 @@ def report_render(*, report_id, claim_token=None):
     if not report_claim(report_id, claim_token):
         return None
     report = ReportFile.objects.select_related("review__charter__unit", "source_version").get(pk=report_id)
-    with ClaimHeartbeat(report_id, claim_token):
+    held = partial(_report_held, report_id, claim_token)
+    with ClaimHeartbeat(held, f"report-{report_id}-heartbeat"):
         try:
             pdf, pages = report_docx(report) if report.format == ReportFormat.DOCX else report_pdf(report)
             name = _final_name(report)

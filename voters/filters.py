@@ -39,9 +39,13 @@ SORTS = {
 
 class PetitionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
-    field = django_filters.ChoiceFilter(label=pgettext_lazy("petition", "Field"), choices=Field.choices)
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices)
+    # PlainSelect everywhere: the same <select>, its options written in Python (one template per option was
+    # ~0.4 ms per drop-down on every list page).
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, widget=PlainSelect)
+    field = django_filters.ChoiceFilter(
+        label=pgettext_lazy("petition", "Field"), choices=Field.choices, widget=PlainSelect
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices, widget=PlainSelect)
     # PlainSelect: a province lists hundreds of agencies and communes (see coordination/widgets.py).
     agency = django_filters.ModelChoiceFilter(
         label=_("Agency"), queryset=Agency.objects.none(), method="filter_agency", widget=PlainSelect
@@ -94,6 +98,7 @@ class PetitionFilter(django_filters.FilterSet):
         label=_("Sort by"),
         method="filter_sort",
         empty_label=None,
+        widget=PlainSelect,
         choices=[
             ("received", _("Newest received")),
             ("received_asc", _("Oldest received")),

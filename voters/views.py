@@ -89,6 +89,7 @@ def petition_list_view(request):
         PAGE_SIZE,
         fetch=lambda ids: petition_rows(request.user, ids),
         cap=SEARCH_CAP if query else (NATIONAL_CAP if visible_unit_ids(request.user) is None else None),
+        ids_to_cap=bool(query),
     )
     page = paginator.get_page(request.GET.get("page"))
     scope_queryset, scope_params = _list_scope(filterset, permissions.petitions_visible_to(request.user))

@@ -15,7 +15,13 @@ from coordination.widgets import DateInput, PlainSelect, label_empty_choices
 from meetings.models import PETITION_INTAKE_KINDS, Meeting
 
 from .models import Field, Forwarding, Kind, Status
-from .selectors import PETITION_MEASURES, petition_measure_q, petition_place, petition_search
+from .selectors import (
+    PETITION_MEASURES,
+    SEARCH_AUTO,
+    petition_measure_q,
+    petition_place,
+    petition_search,
+)
 
 DATE = DateInput()
 
@@ -159,8 +165,11 @@ class PetitionFilter(django_filters.FilterSet):
             return None
         return form.cleaned_data.get(name)
 
+    # petition_search's mode: the list sets SEARCH_WORDS_ONLY, then SEARCH_PREFIX when whole words found nothing.
+    search_mode = SEARCH_AUTO
+
     def filter_search(self, queryset, name, value):
-        return petition_search(queryset, value)
+        return petition_search(queryset, value, mode=self.search_mode)
 
     def filter_agency(self, queryset, name, value):
         if not value:

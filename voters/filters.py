@@ -15,7 +15,13 @@ from coordination.widgets import DateInput, PlainSelect, label_empty_choices
 from meetings.models import PETITION_INTAKE_KINDS, Meeting
 
 from .models import Field, Forwarding, Kind, Status
-from .selectors import PETITION_MEASURES, petition_measure_q, petition_place, petition_search
+from .selectors import (
+    PETITION_MEASURES,
+    SEARCH_AUTO,
+    petition_measure_q,
+    petition_place,
+    petition_search,
+)
 
 DATE = DateInput()
 
@@ -39,9 +45,13 @@ SORTS = {
 
 class PetitionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
-    field = django_filters.ChoiceFilter(label=pgettext_lazy("petition", "Field"), choices=Field.choices)
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices)
+    # PlainSelect everywhere: the same <select>, its options written in Python (one template per option was
+    # ~0.4 ms per drop-down on every list page).
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, widget=PlainSelect)
+    field = django_filters.ChoiceFilter(
+        label=pgettext_lazy("petition", "Field"), choices=Field.choices, widget=PlainSelect
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices, widget=PlainSelect)
     # PlainSelect: a province lists hundreds of agencies and communes (see coordination/widgets.py).
     agency = django_filters.ModelChoiceFilter(
         label=_("Agency"), queryset=Agency.objects.none(), method="filter_agency", widget=PlainSelect
@@ -94,6 +104,7 @@ class PetitionFilter(django_filters.FilterSet):
         label=_("Sort by"),
         method="filter_sort",
         empty_label=None,
+        widget=PlainSelect,
         choices=[
             ("received", _("Newest received")),
             ("received_asc", _("Oldest received")),
@@ -154,8 +165,11 @@ class PetitionFilter(django_filters.FilterSet):
             return None
         return form.cleaned_data.get(name)
 
+    # petition_search's mode: the list sets SEARCH_WORDS_ONLY, then SEARCH_PREFIX when whole words found nothing.
+    search_mode = SEARCH_AUTO
+
     def filter_search(self, queryset, name, value):
-        return petition_search(queryset, value)
+        return petition_search(queryset, value, mode=self.search_mode)
 
     def filter_agency(self, queryset, name, value):
         if not value:

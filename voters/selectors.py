@@ -160,7 +160,20 @@ def prefix_is_common(prefix):
     return share >= COMMON_PREFIX_SHARE
 
 
-def petition_search(queryset, query):
+# `petition_search(mode=…)`: "auto" tries whole words and, when they match nothing, the last word as a prefix (one
+# EXISTS query decides); the petition list does the two steps itself ("words", then "prefix" only when its own
+# bounded read of the whole-word matches came back empty), so a search whose words are found runs no EXISTS.
+SEARCH_AUTO, SEARCH_WORDS_ONLY, SEARCH_PREFIX = "auto", "words", "prefix"
+
+
+def search_may_fall_back_to_prefix(query):
+    """Whether `petition_search(query, mode="words")` differs from mode "auto": the last word may be a prefix."""
+    if connection.vendor != "postgresql" or search_reference(query) is not None:
+        return False
+    return search_prefix(search_words(query)) is not None
+
+
+def petition_search(queryset, query, mode=SEARCH_AUTO):
     """Accent-insensitive search ("tiep xuc cu tri" finds "tiếp xúc cử tri"): a reference finds its
     petition; otherwise every folded word must be a word of the folded text (PostgreSQL: full-text index
     over the folded text); when they are found nowhere in `queryset`, the last word typed may be the
@@ -176,7 +189,9 @@ def petition_search(queryset, query):
     if connection.vendor == "postgresql":
         matches = queryset.filter(FoldedTextMatches(words))
         prefix = search_prefix(words)
-        if prefix is None or matches.exists():
+        if prefix is None or mode == SEARCH_WORDS_ONLY:
+            return matches
+        if mode == SEARCH_AUTO and matches.exists():
             return matches
         return queryset.filter(FoldedTextMatches(words[:-1], prefix=prefix))
     for word in words:

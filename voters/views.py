@@ -41,6 +41,9 @@ from .importing import COLUMNS, MAX_ROWS, template_workbook
 from .models import AnswerAttachment, Field, Petition, Status
 from .pagination import IdsFirstPaginator
 from .selectors import (
+    SEARCH_AUTO,
+    SEARCH_PREFIX,
+    SEARCH_WORDS_ONLY,
     batch_duplicates,
     petition_counts,
     petition_detail,
@@ -48,6 +51,7 @@ from .selectors import (
     petition_rows,
     petition_timeline,
     scope_label,
+    search_may_fall_back_to_prefix,
     search_words,
     similar_petitions,
 )
@@ -61,7 +65,7 @@ NATIONAL_CAP = 10_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _filtered(request, queryset=None):
+def _filtered(request, queryset=None, search_mode=SEARCH_AUTO):
     """The user's petitions filtered and ordered as the URL asks; `queryset` defaults to the export's rows
     (joined and annotated), the list passes the bare visible petitions since it reads only their ids."""
     today = timezone.localdate()
@@ -71,25 +75,44 @@ def _filtered(request, queryset=None):
         user=request.user,
         today=today,
     )
+    filterset.search_mode = search_mode
+    return filterset, _ordered(request, filterset), today
+
+
+def _ordered(request, filterset):
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     if "sort" not in request.GET:
         queryset = queryset.order_by("-received_on", "-id")
-    return filterset, queryset, today
+    return queryset
 
 
 @login_required
 @require_GET
 def petition_list_view(request):
-    filterset, queryset, today = _filtered(request, permissions.petitions_visible_to(request.user))
+    # A search tries whole words first (see petition_search): here its own bounded read of the matches tells
+    # whether they found anything, instead of an EXISTS query before it.
+    filterset, queryset, today = _filtered(
+        request, permissions.petitions_visible_to(request.user), search_mode=SEARCH_WORDS_ONLY
+    )
     # A search counts its matches up to SEARCH_CAP only ("more than 1,000 results"): a common word's count
     # would read every petition of the scope.
     query = filterset.form.cleaned_data.get("q") if filterset.is_bound and filterset.is_valid() else ""
-    paginator = IdsFirstPaginator(
-        queryset,
-        PAGE_SIZE,
-        fetch=lambda ids: petition_rows(request.user, ids),
-        cap=SEARCH_CAP if query else (NATIONAL_CAP if visible_unit_ids(request.user) is None else None),
-    )
+
+    def paginate(queryset):
+        return IdsFirstPaginator(
+            queryset,
+            PAGE_SIZE,
+            fetch=lambda ids: petition_rows(request.user, ids),
+            cap=SEARCH_CAP if query else (NATIONAL_CAP if visible_unit_ids(request.user) is None else None),
+            ids_to_cap=bool(query),
+        )
+
+    paginator = paginate(queryset)
+    if query and paginator.count == 0 and search_may_fall_back_to_prefix(query):
+        # The whole words are found nowhere: the last word typed is the beginning of a word ("tiep xu").
+        filterset.search_mode = SEARCH_PREFIX
+        del filterset._qs  # django-filter's cached result, filtered again with the same validated form
+        paginator = paginate(_ordered(request, filterset))
     page = paginator.get_page(request.GET.get("page"))
     scope_queryset, scope_params = _list_scope(filterset, permissions.petitions_visible_to(request.user))
     counts = petition_counts(scope_queryset, today)

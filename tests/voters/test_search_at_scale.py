@@ -68,8 +68,9 @@ def test_the_count_stops_at_the_cap(agencies, clerk, login, monkeypatch):
     assert paginator.capped and paginator.count == 4 and paginator.num_pages == 2
     body = response.content.decode()
     assert "More than 4 petitions match" in body or "Hơn 4 kiến nghị khớp" in body
-    counts = [q["sql"] for q in context.captured_queries if q["sql"].startswith("SELECT COUNT(*) FROM (SELECT")]
-    assert len(counts) == 1 and "LIMIT 5" in counts[0], counts
+    # The count is a bounded read of the matching ids (cap + 1), and past the cap the page reads its ids in order.
+    bounded = [q["sql"] for q in context.captured_queries if '"voters_petition"' in q["sql"] and "LIMIT 5" in q["sql"]]
+    assert len(bounded) == 1 and "COUNT(*)" not in bounded[0], bounded
     assert not [q for q in context.captured_queries if "OVER ()" in q["sql"]]
     newest = sorted((p.pk for p in created), reverse=True)
     assert [row["pk"] for row in response.context["rows"]] == newest[:2]

@@ -81,8 +81,10 @@ def test_only_the_last_word_is_a_prefix_and_the_count_stays_capped(agencies, cle
     assert response.context["page"].paginator.capped
     assert {row["pk"] for row in response.context["rows"]} <= {p.pk for p in created}
     sql = [q["sql"] for q in context.captured_queries if "search_vector" in q["sql"]]
-    # Whole words first (one EXISTS), then the prefix: in the index query when rare, checked per row when common.
-    assert any("'duong & lang & xuon'" in s and "LIMIT 1" in s for s in sql), sql
+    # Whole words first (the list's own bounded read, LIMIT cap + 1, finds nothing), then the prefix: in the index
+    # query when rare, checked per row when common.
+    whole = [s for s in sql if "'duong & lang & xuon'" in s]
+    assert len(whole) == 1 and "LIMIT 4" in whole[0], sql
     prefixed = [s for s in sql if "xuon:*" in s]
     assert prefixed
     if common:
@@ -105,3 +107,26 @@ def test_a_prefix_is_common_by_the_statistics_of_whole_words(agencies, clerk):
     assert selectors.prefix_is_common("xuo") and selectors.prefix_is_common("duong")
     assert not selectors.prefix_is_common("zzz")
     selectors._common_words["at"] = None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the full-text query is PostgreSQL's")
+def test_words_found_whole_cost_one_search_query_and_no_exists(agencies, clerk, login):
+    """The list reads a search's matches once (ids up to the cap): no EXISTS beforehand to decide whole words or
+    prefix, no second query for the page when the matches fit under the cap. The other callers of
+    petition_search (the admin's search box) still decide with EXISTS."""
+    from voters.models import Petition
+    from voters.selectors import petition_search
+
+    road = _create(clerk, "Đường liên xã bị xuống cấp nghiêm trọng")
+    _create(clerk, "Thiếu giáo viên ở trường tiểu học")
+    client = login(clerk)
+    with CaptureQueriesContext(connection) as context:
+        assert _found(client, "duong xuong") == [road.pk]
+    sql = [q["sql"] for q in context.captured_queries if "search_vector" in q["sql"]]
+    assert len(sql) == 1 and ":*" not in sql[0], sql
+    with CaptureQueriesContext(connection) as context:
+        assert _found(client, "duong xuon") == [road.pk]
+    sql = [q["sql"] for q in context.captured_queries if "search_vector" in q["sql"]]
+    assert len(sql) == 2 and ":*" not in sql[0] and "xuon:*" in sql[1], sql
+    assert list(petition_search(Petition.objects.all(), "duong xuon")) == [road]
+    assert list(petition_search(Petition.objects.all(), "duong xuong")) == [road]

@@ -5,8 +5,10 @@ import uuid
 from django import forms
 from django.db.models import Q
 from django.forms import formset_factory
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from coordination.choices import Choices, typeahead_field
 from coordination.models import CoordinationArea, DeadlineRule, Term
 from coordination.widgets import ChoiceLabelsMixin, DateInput, PlainSelect
 
@@ -375,12 +377,11 @@ class TaskFilterForm(ChoiceLabelsMixin, forms.Form):
 
     def __init__(self, *args, agencies, years, **kwargs):
         super().__init__(*args, **kwargs)
-        # The queryset validates a submitted agency; the options are (id, name) rows, not ~300 model instances.
+        # The queryset validates a submitted agency; the options are (id, name) rows, not ~300 model instances,
+        # and past TYPEAHEAD_OVER (a big province, the whole country) a type-ahead field (`charters:choices`).
         self.fields["agency"].queryset = agencies
-        self.fields["agency"].widget.choices = [
-            ("", _("All agencies")),
-            *agencies.select_related(None).values_list("pk", "name"),
-        ]
+        url = reverse("charters:choices", args=["agency"])
+        typeahead_field(self, "agency", Choices(agencies.select_related(None)), url, empty=_("All agencies"))
         self.fields["year"].choices = [("", _("All years"))] + [(str(year), str(year)) for year in years]
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from coordination.audit import audit_events_for
+from coordination.choices import Choices, choices_response
 from coordination.forms import call_service_into_form, form_errors_from
 from coordination.models import PARTY_KINDS, AdministrativeUnit, Term
 from coordination.permissions import (
@@ -510,6 +511,15 @@ def obligation_edit(request, pk, obligation_pk):
 
 
 # --- Tasks ---------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def choices(request, name):
+    """The type-ahead of the task list's agency filter: JSON rows of the agencies it would offer the user
+    (`selectors.agencies_for_filter`) whose name contains the typed words."""
+    sources = {"agency": lambda: Choices(selectors.agencies_for_filter(request.user).select_related(None))}
+    return choices_response(request, sources[name]() if name in sources else None)
 
 
 @login_required

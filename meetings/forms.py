@@ -7,9 +7,11 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from charters.models import Article, Charter
+from coordination.choices import Choices, typeahead_field
 from coordination.models import AdministrativeUnit, CoordinationArea
 from coordination.permissions import (
     InUnits,
@@ -74,29 +76,44 @@ class MeetingFilterForm(ChoiceLabelsMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Any visible unit is accepted (links from the dashboard may name a commune without meetings);
-        # the drop-down offers only the units that have meetings, plus the one chosen.
+        # the drop-down offers only the units that have meetings, plus the one chosen. Past TYPEAHEAD_OVER
+        # (a big province's communes, the whole country) the unit and the agency become type-ahead fields
+        # (`typeahead_field`, `meetings:choices`): the page never ships thousands of <option>s.
         self.fields["unit"].queryset = _visible_units(user)
-        offered = list(_units_with_meetings(user).values_list("pk", "name"))
-        chosen = self.data.get("unit") if self.is_bound else None
-        if chosen and str(chosen).isdigit() and all(str(pk) != str(chosen) for pk, _name in offered):
-            offered += list(_visible_units(user).filter(pk=chosen).values_list("pk", "name"))
-        # In Vietnamese alphabetical order (Đà Nẵng among the D names, not after Y).
-        offered.sort(key=lambda row: unit_name_sort_key(row[1]))
-        self.fields["unit"].widget.choices = [("", _("All units")), *offered]
+        sources = filter_choices(user)
+        url = reverse("meetings:choices", args=["unit"])
+        if not typeahead_field(self, "unit", sources["unit"], url, chosen_from=self.fields["unit"].queryset):
+            offered = list(self.fields["unit"].widget.choices[1:])
+            chosen = self.data.get("unit") if self.is_bound else None
+            if chosen and str(chosen).isdigit() and all(str(pk) != str(chosen) for pk, _name in offered):
+                offered += list(_visible_units(user).filter(pk=chosen).values_list("pk", "name"))
+            # In Vietnamese alphabetical order (Đà Nẵng among the D names, not after Y).
+            offered.sort(key=lambda row: unit_name_sort_key(row[1]))
+            self.fields["unit"].widget.choices = [("", _("All units")), *offered]
         # The queryset validates a submitted value (one lookup); the options are (id, label) rows, not
         # hundreds of model instances: a province offers ~300 agencies.
-        agencies = pickable_agencies(user)
-        self.fields["agency"].queryset = agencies
-        self.fields["agency"].widget.choices = [
-            ("", _("All agencies")),
-            *agencies.select_related(None).values_list("pk", "name"),
-        ]
-        charters = filter_by_unit(Charter.objects.all(), user).order_by("-signed_on", "-id")
-        self.fields["charter"].queryset = charters
-        self.fields["charter"].widget.choices = [
-            ("", _("All charters")),
-            *((pk, f"{number} — {title}") for pk, number, title in charters.values_list("pk", "number", "title")),
-        ]
+        self.fields["agency"].queryset = sources["agency"].queryset
+        typeahead_field(
+            self, "agency", sources["agency"], reverse("meetings:choices", args=["agency"]), empty=_("All agencies")
+        )
+        self.fields["charter"].queryset = sources["charter"].queryset
+        typeahead_field(
+            self, "charter", sources["charter"], reverse("meetings:choices", args=["charter"]), empty=_("All charters")
+        )
+
+
+def filter_choices(user):
+    """What the list's unit, agency and charter filters offer `user` (`meetings:choices` answers from it)."""
+    return {
+        "unit": Choices(_units_with_meetings(user).order_by("level", "name")),
+        "agency": Choices(pickable_agencies(user).select_related(None)),
+        "charter": Choices(
+            filter_by_unit(Charter.objects.all(), user).order_by("-signed_on", "-id"),
+            label="title",
+            extra=("number",),
+            text=lambda title, number: f"{number} — {title}",
+        ),
+    }
 
 
 def _visible_units(user):

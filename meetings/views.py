@@ -15,9 +15,10 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from coordination.audit import audit_events_for
+from coordination.choices import choices_response
 from coordination.forms import call_service_into_form, form_errors_from
 from coordination.permissions import ensure, pickable_agencies
 from coordination.query import query_date
@@ -29,6 +30,14 @@ from .models import CalendarFeedToken, Conclusion, Meeting, MeetingKind, Session
 
 PAGE_SIZE = 25
 URL_SENTINEL = 987654321987  # reversed once per page, then replaced by each meeting's id
+
+
+@login_required
+@require_GET
+def meeting_choices(request, name):
+    """The type-ahead of the list's unit, agency and charter filters (`MeetingFilterForm`): JSON rows of what
+    the same drop-down would offer the user, whose name contains the typed words."""
+    return choices_response(request, forms.filter_choices(request.user).get(name))
 
 
 @login_required

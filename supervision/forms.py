@@ -3,8 +3,10 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from coordination.choices import Choices, typeahead_field
 from coordination.models import Agency, AgencyKind
 from coordination.permissions import pickable_agencies
 from coordination.widgets import ChoiceLabelsMixin, DateInput, DateTimeInput, PlainSelect
@@ -56,10 +58,14 @@ class ProgrammeFilterForm(ChoiceLabelsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         agencies = pickable_agencies(user)
         self.fields["agency"].queryset = agencies
-        self.fields["agency"].widget.choices = [
-            ("", _("All supervising bodies")),
-            *agencies.select_related(None).values_list("pk", "name"),
-        ]
+        # Past TYPEAHEAD_OVER (the whole country's agencies) a type-ahead field over `supervision:choices`.
+        url = reverse("supervision:choices", args=["agency"])
+        typeahead_field(self, "agency", filter_choices(user)["agency"], url, empty=_("All supervising bodies"))
+
+
+def filter_choices(user):
+    """What the programme list's filters offer `user` (`supervision:choices` answers from it)."""
+    return {"agency": Choices(pickable_agencies(user).select_related(None))}
 
 
 class ProgrammeForm(ChoiceLabelsMixin, forms.ModelForm):

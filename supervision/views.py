@@ -7,8 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET
 
 from coordination.audit import audit_events_for
+from coordination.choices import choices_response
 from coordination.forms import call_service_into_form
 from coordination.permissions import ensure
 
@@ -29,6 +31,13 @@ def _warn_overlaps(request, programme):
             )
             % {"count": len(overlaps)},
         )
+
+
+@login_required
+@require_GET
+def choices(request, name):
+    """The type-ahead of the programme list's supervising body filter (`ProgrammeFilterForm`)."""
+    return choices_response(request, forms.filter_choices(request.user).get(name))
 
 
 @login_required

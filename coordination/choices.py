@@ -93,19 +93,25 @@ def _chosen_ids(value):
     return ids[:CHOICES_SHOWN]
 
 
-def typeahead_field(form, name, choices, url, *, empty=None, chosen_from=None):
+def typeahead_field(form, name, choices, url, *, empty=None, chosen_from=None, cache=None):
     """Offer the choices of `form`'s drop-down `name` as (id, text) rows (no model instance per option) read
     in one query of at most TYPEAHEAD_OVER + 1 rows; past TYPEAHEAD_OVER the <select> holds only the chosen
     value(s) (one more query) and becomes a type-ahead field over `url` (static/js/typeahead.js). The field's
     queryset still validates what is submitted. `empty`: the label of the empty choice (default: the field's
     `empty_label`; none for a multiple choice); `chosen_from`: where the chosen value is looked up when the field
-    accepts more than it offers (default: `choices.queryset`). Returns whether the field became a type-ahead."""
+    accepts more than it offers (default: `choices.queryset`); `cache`: a dict shared by the rows of a formset,
+    so the list is read once for all of them. Returns whether the field became a type-ahead."""
     field = form.fields[name]
     if empty is None:
         empty = getattr(field, "empty_label", None)
     head = [("", empty)] if empty is not None and not getattr(field.widget, "allow_multiple_selected", False) else []
     over = typeahead_over()
-    rows = choices.rows(choices.queryset[: over + 1])
+    if cache is not None and url in cache:
+        rows = cache[url]
+    else:
+        rows = choices.rows(choices.queryset[: over + 1])
+        if cache is not None:
+            cache[url] = rows
     if len(rows) <= over:
         field.widget.choices = head + rows
         return False

@@ -158,7 +158,7 @@
     function search() {
       request += 1;
       var mine = request;
-      fetch(url + "?q=" + encodeURIComponent(input.value.trim()), {
+      fetch(url + (url.indexOf("?") === -1 ? "?" : "&") + "q=" + encodeURIComponent(input.value.trim()), {
         credentials: "same-origin",
         headers: { Accept: "application/json" },
       })
@@ -195,5 +195,17 @@
     });
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll("select[data-typeahead]"), setup);
+  function setupWithin(node) {
+    if (node.nodeType !== 1) return;
+    if (node.matches("select[data-typeahead]")) setup(node);
+    Array.prototype.forEach.call(node.querySelectorAll("select[data-typeahead]"), setup);
+  }
+
+  setupWithin(document.body);
+  // Rows a formset adds from its template (meetings' attendance, charters' parties) and htmx swaps.
+  new MutationObserver(function (mutations) {
+    mutations.forEach(function (mutation) {
+      Array.prototype.forEach.call(mutation.addedNodes, setupWithin);
+    });
+  }).observe(document.body, { childList: true, subtree: true });
 })();

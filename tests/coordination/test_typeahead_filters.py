@@ -130,7 +130,7 @@ def test_endpoints_are_bounded_take_hostile_input_and_need_a_sign_in(agencies, s
         for params in ({"q": "x" * 10_000}, {"q": "\x00"}, {"q": ["a", "b"]}, {"q": "%"}, {"q": "' OR 1=1 --"}, {}):
             _choices(admin, url, **params)
         assert admin.post(url).status_code == 405
-    for unknown in ("/meetings/choices/status/", "/charters/choices/unit/", "/supervision/choices/..%2F/"):
+    for unknown in ("/meetings/choices/status/", "/charters/choices/status/", "/supervision/choices/..%2F/"):
         assert admin.get(unknown).status_code == 404
     client.logout()
     for url in ENDPOINTS:
@@ -145,3 +145,26 @@ def test_endpoint_query_counts_are_fixed(agencies, site_admin, clerk, login):
         _spread(30, f"Khác {user.pk}")
         assert {url: _get(client, url, q="xa")[1] for url in ENDPOINTS} == counts
         assert max(counts.values()) <= 8, counts
+
+
+def test_a_crowded_calendar_day_shows_a_few_meetings_and_links_to_the_rest(agencies, site_admin, login, monkeypatch):
+    from tests.meetings.factories import local_datetime
+
+    monkeypatch.setattr("meetings.views.CALENDAR_DAY_SHOWN", 2)
+    client = login(site_admin)
+    MeetingFactory(host_agency=agencies.hdnd, starts_at=local_datetime(2026, 11, 10, 7))
+    client.get("/meetings/calendar/", {"date": "2026-11-10"})
+    _before, queries = _get(client, "/meetings/calendar/", date="2026-11-10")
+    for hour in range(8, 13):
+        MeetingFactory(host_agency=agencies.ubnd, starts_at=local_datetime(2026, 11, 10, hour))
+    MeetingFactory(host_agency=agencies.ubnd, starts_at=local_datetime(2026, 11, 11, 15), title="Ngày sau")
+    response, after_queries = _get(client, "/meetings/calendar/", date="2026-11-10")
+    html = response.content.decode()
+    assert after_queries == queries
+    assert html.count('class="calendar-event') == 3  # two of the 10th, the one of the 11th
+    assert "07:00" in html and "08:00" in html and "09:00" not in html
+    assert "Ngày sau" in html
+    assert 'href="/meetings/?date_from=2026-11-10&amp;date_to=2026-11-10"' in html
+    assert "4 more meetings" in html or "Còn 4 cuộc họp khác" in html
+    listed = client.get("/meetings/", {"date_from": "2026-11-10", "date_to": "2026-11-10"})
+    assert listed.context["page"].paginator.count == 6

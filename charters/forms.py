@@ -5,8 +5,10 @@ import uuid
 from django import forms
 from django.db.models import Q
 from django.forms import formset_factory
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from coordination.choices import Choices, typeahead_field
 from coordination.models import CoordinationArea, DeadlineRule, Term
 from coordination.widgets import ChoiceLabelsMixin, DateInput, PlainSelect
 
@@ -33,6 +35,16 @@ def _share_choices(form, names, cache):
         if name not in cache:
             cache[name] = list(form.fields[name].choices)
         form.fields[name].choices = cache[name]
+
+
+def _agency_choices(form, names, agencies, url, cache):
+    """The agency drop-downs `names` of a form (a formset's row): past TYPEAHEAD_OVER agencies (a new charter or
+    task of the site administrator: any in the country) type-ahead fields over `url`; else one shared list."""
+    if url is None:
+        _share_choices(form, names, cache)
+        return
+    for name in names:
+        typeahead_field(form, name, Choices(agencies.select_related(None)), url, cache=cache)
 
 
 class CharterRecordForm(ChoiceLabelsMixin, forms.Form):
@@ -142,12 +154,14 @@ class CharterForm(CharterRecordForm):
     supersedes = forms.ModelChoiceField(label=_("Supersedes"), queryset=None, required=False)
     idempotency_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, units, charters, show_unit, **kwargs):
+    def __init__(self, *args, units, charters, show_unit, choices_url=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["supersedes"].queryset = charters
         if show_unit:
             self.fields["unit"].required = True
+            if choices_url is not None:  # the site administrator: any unit of the country
+                typeahead_field(self, "unit", Choices(units.order_by("name")), choices_url)
         else:
             del self.fields["unit"]
 
@@ -167,10 +181,10 @@ class PartyForm(ChoiceLabelsMixin, forms.Form):
     signer_name = forms.CharField(label=_("Signer"), max_length=200, required=False)
     signer_position = forms.CharField(label=_("Position"), max_length=200, required=False)
 
-    def __init__(self, *args, agencies, choices_cache=None, **kwargs):
+    def __init__(self, *args, agencies, choices_cache=None, choices_url=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
-        _share_choices(self, ["agency"], choices_cache)
+        _agency_choices(self, ["agency"], agencies, choices_url, choices_cache)
 
 
 class BasePartyFormSet(forms.BaseFormSet):
@@ -214,14 +228,15 @@ class ArticleForm(ChoiceLabelsMixin, forms.Form):
     )
     DELETE = forms.BooleanField(label=_("Remove"), required=False)
 
-    def __init__(self, *args, agencies, choices_cache=None, charter=None, **kwargs):
+    def __init__(self, *args, agencies, choices_cache=None, charter=None, choices_url=None, **kwargs):
         super().__init__(*args, **kwargs)
         # The catalogue and the areas this charter added of its own.
         own = Q(in_catalogue=False, listing_charters=charter) if charter is not None else Q(pk__in=[])
         self.fields["area"].queryset = CoordinationArea.objects.filter(Q(in_catalogue=True) | own, is_active=True)
         self.fields["lead_agency"].queryset = agencies
         self.fields["supporting_agencies"].queryset = agencies
-        _share_choices(self, ["area", "lead_agency", "supporting_agencies"], choices_cache)
+        _share_choices(self, ["area"], choices_cache)
+        _agency_choices(self, ["lead_agency", "supporting_agencies"], agencies, choices_url, choices_cache)
 
     def clean(self):
         data = super().clean()
@@ -375,12 +390,11 @@ class TaskFilterForm(ChoiceLabelsMixin, forms.Form):
 
     def __init__(self, *args, agencies, years, **kwargs):
         super().__init__(*args, **kwargs)
-        # The queryset validates a submitted agency; the options are (id, name) rows, not ~300 model instances.
+        # The queryset validates a submitted agency; the options are (id, name) rows, not ~300 model instances,
+        # and past TYPEAHEAD_OVER (a big province, the whole country) a type-ahead field (`charters:choices`).
         self.fields["agency"].queryset = agencies
-        self.fields["agency"].widget.choices = [
-            ("", _("All agencies")),
-            *agencies.select_related(None).values_list("pk", "name"),
-        ]
+        url = reverse("charters:choices", args=["agency"])
+        typeahead_field(self, "agency", Choices(agencies.select_related(None)), url, empty=_("All agencies"))
         self.fields["year"].choices = [("", _("All years"))] + [(str(year), str(year)) for year in years]
 
 
@@ -403,10 +417,12 @@ class TaskForm(ChoiceLabelsMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     idempotency_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, agencies, articles, editing=False, **kwargs):
+    def __init__(self, *args, agencies, articles, editing=False, choices_url=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible_agency"].queryset = agencies
         self.fields["supporting_agencies"].queryset = agencies
+        if choices_url is not None:  # a new task: the member's unit's agencies, the site administrator's: all
+            _agency_choices(self, ["responsible_agency", "supporting_agencies"], agencies, choices_url, None)
         self.fields["article"].queryset = articles
         self.fields["article"].label_from_instance = lambda a: f"{a.charter.number} — {a}"
         if editing:
@@ -451,9 +467,11 @@ class WorkProgrammeForm(ChoiceLabelsMixin, forms.Form):
     charter = forms.ModelChoiceField(label=_("Charter"), queryset=None, required=False)
     idempotency_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, agencies, charters, **kwargs):
+    def __init__(self, *args, agencies, charters, choices_url=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["issuer"].queryset = agencies
+        if choices_url is not None:
+            typeahead_field(self, "issuer", Choices(agencies.select_related(None)), choices_url)
         self.fields["charter"].queryset = charters
         if not self.is_bound:
             self.initial.setdefault("idempotency_token", new_token())

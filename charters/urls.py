@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/articles/<int:article_pk>/", views.article_detail, name="article"),
     path("<int:pk>/obligations/<int:obligation_pk>/edit/", views.obligation_edit, name="obligation_edit"),
     path("tasks/", views.task_list, name="tasks"),
+    path("choices/<str:name>/", views.choices, name="choices"),
     path("tasks/new/", views.task_create, name="task_create"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from coordination.audit import audit_events_for
+from coordination.choices import Choices, choices_response
 from coordination.forms import call_service_into_form, form_errors_from
 from coordination.models import PARTY_KINDS, AdministrativeUnit, Term
 from coordination.permissions import (
@@ -132,20 +133,34 @@ def _build_charter_forms(request, setup, *, initial=None, parties_initial=None, 
     if data is not None:
         # Rows equal to their initial values would count as "unchanged" and be skipped: initial is for display only.
         parties_initial = articles_initial = None
+    # A new charter offers the agencies of the member's unit, the site administrator's any in the country: past
+    # TYPEAHEAD_OVER they are type-ahead fields (`charters:choices`); a charter's edit keeps its unit's few.
+    new = setup.get("charter") is None
+    party_url = reverse("charters:choices", args=["party"]) if new else None
     form = forms.CharterForm(
-        data, initial=initial, units=setup["units"], charters=setup["others"], show_unit=setup["show_unit"]
+        data,
+        initial=initial,
+        units=setup["units"],
+        charters=setup["others"],
+        show_unit=setup["show_unit"],
+        choices_url=reverse("charters:choices", args=["unit"]) if new else None,
     )
     parties = forms.PartyFormSet(
         data,
         prefix="parties",
         initial=parties_initial,
-        form_kwargs={"agencies": setup["agencies"], "choices_cache": {}},
+        form_kwargs={"agencies": setup["agencies"], "choices_cache": {}, "choices_url": party_url},
     )
     articles = forms.ArticleFormSet(
         data,
         prefix="articles",
         initial=articles_initial,
-        form_kwargs={"agencies": setup["article_agencies"], "choices_cache": {}, "charter": setup.get("charter")},
+        form_kwargs={
+            "agencies": setup["article_agencies"],
+            "choices_cache": {},
+            "charter": setup.get("charter"),
+            "choices_url": party_url,
+        },
     )
     if data is None:
         parties.extra = forms.MAX_PARTIES - len(parties_initial or [])
@@ -513,6 +528,35 @@ def obligation_edit(request, pk, obligation_pk):
 
 
 @login_required
+@require_GET
+def choices(request, name):
+    """The type-ahead of the task list's agency filter: JSON rows of the agencies it would offer the user
+    (`selectors.agencies_for_filter`) whose name contains the typed words."""
+    user = request.user
+    sources = {
+        # The task list's agency filter.
+        "agency": lambda: Choices(selectors.agencies_for_filter(user).select_related(None)),
+        # A new task's responsible and supporting agencies; a new work programme's issuer.
+        "task_agency": lambda: Choices(_task_form_choices(user)[0].select_related(None)),
+        "issuer": lambda: Choices(_programme_issuers(user).select_related(None)),
+        # A new charter's parties and articles' agencies; its unit (the site administrator's form).
+        "party": lambda: Choices(_charter_choices(request)["agencies"].select_related(None)),
+        "unit": lambda: Choices(_charter_choices(request)["units"].order_by("name")),
+    }
+    return choices_response(request, sources[name]() if name in sources else None)
+
+
+def _charter_choices(request):
+    """A new charter's choices, to whoever may write one (another user has no membership to scope them by)."""
+    ensure(can_create_charter(request.user))
+    return _charter_form_context(request)
+
+
+def _programme_issuers(user):
+    return pickable_agencies(user, own_unit=True)
+
+
+@login_required
 def task_list(request):
     user = request.user
     today = _today()
@@ -583,6 +627,7 @@ def task_create(request):
         request.POST or None,
         agencies=agencies,
         articles=articles,
+        choices_url=reverse("charters:choices", args=["task_agency"]),
         initial={
             "idempotency_token": forms.new_token(),
             "responsible_agency": getattr(membership_of(user), "agency", None),
@@ -720,7 +765,7 @@ def programme_create(request):
     user = request.user
     membership = membership_of(user)
     ensure(is_site_admin(user) or bool(membership and can_manage_programmes(user, membership.agency.unit_id)))
-    agencies = pickable_agencies(user, own_unit=True)
+    agencies = _programme_issuers(user)
     charters = visible_charters(user).exclude(status=CharterStatus.DRAFT).select_related("unit").order_by("-signed_on")
     if membership is not None and not is_site_admin(user):
         charters = charters.filter(unit_id=membership.agency.unit_id)
@@ -729,6 +774,7 @@ def programme_create(request):
         agencies=agencies,
         charters=charters,
         initial={"year": _today().year},
+        choices_url=reverse("charters:choices", args=["issuer"]),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -7,9 +7,11 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from charters.models import Article, Charter
+from coordination.choices import Choices, typeahead_field
 from coordination.models import AdministrativeUnit, CoordinationArea
 from coordination.permissions import (
     InUnits,
@@ -20,6 +22,7 @@ from coordination.permissions import (
     visible_unit_ids,
 )
 from coordination.query import date_bounds
+from coordination.templatetags.ui import vn_date
 from coordination.units import unit_name_sort_key
 from coordination.widgets import ChoiceLabelsMixin, DateInput, DateTimeInput, PlainSelect
 
@@ -74,29 +77,58 @@ class MeetingFilterForm(ChoiceLabelsMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Any visible unit is accepted (links from the dashboard may name a commune without meetings);
-        # the drop-down offers only the units that have meetings, plus the one chosen.
+        # the drop-down offers only the units that have meetings, plus the one chosen. Past TYPEAHEAD_OVER
+        # (a big province's communes, the whole country) the unit and the agency become type-ahead fields
+        # (`typeahead_field`, `meetings:choices`): the page never ships thousands of <option>s.
         self.fields["unit"].queryset = _visible_units(user)
-        offered = list(_units_with_meetings(user).values_list("pk", "name"))
-        chosen = self.data.get("unit") if self.is_bound else None
-        if chosen and str(chosen).isdigit() and all(str(pk) != str(chosen) for pk, _name in offered):
-            offered += list(_visible_units(user).filter(pk=chosen).values_list("pk", "name"))
-        # In Vietnamese alphabetical order (Đà Nẵng among the D names, not after Y).
-        offered.sort(key=lambda row: unit_name_sort_key(row[1]))
-        self.fields["unit"].widget.choices = [("", _("All units")), *offered]
+        sources = choices_for(user)
+        url = reverse("meetings:choices", args=["unit"])
+        if not typeahead_field(self, "unit", sources["unit"], url, chosen_from=self.fields["unit"].queryset):
+            offered = list(self.fields["unit"].widget.choices[1:])
+            chosen = self.data.get("unit") if self.is_bound else None
+            if chosen and str(chosen).isdigit() and all(str(pk) != str(chosen) for pk, _name in offered):
+                offered += list(_visible_units(user).filter(pk=chosen).values_list("pk", "name"))
+            # In Vietnamese alphabetical order (Đà Nẵng among the D names, not after Y).
+            offered.sort(key=lambda row: unit_name_sort_key(row[1]))
+            self.fields["unit"].widget.choices = [("", _("All units")), *offered]
         # The queryset validates a submitted value (one lookup); the options are (id, label) rows, not
         # hundreds of model instances: a province offers ~300 agencies.
-        agencies = pickable_agencies(user)
-        self.fields["agency"].queryset = agencies
-        self.fields["agency"].widget.choices = [
-            ("", _("All agencies")),
-            *agencies.select_related(None).values_list("pk", "name"),
-        ]
-        charters = filter_by_unit(Charter.objects.all(), user).order_by("-signed_on", "-id")
-        self.fields["charter"].queryset = charters
-        self.fields["charter"].widget.choices = [
-            ("", _("All charters")),
-            *((pk, f"{number} — {title}") for pk, number, title in charters.values_list("pk", "number", "title")),
-        ]
+        self.fields["agency"].queryset = sources["agency"].queryset
+        typeahead_field(
+            self, "agency", sources["agency"], reverse("meetings:choices", args=["agency"]), empty=_("All agencies")
+        )
+        self.fields["charter"].queryset = sources["charter"].queryset
+        typeahead_field(
+            self, "charter", sources["charter"], reverse("meetings:choices", args=["charter"]), empty=_("All charters")
+        )
+
+
+def choices_for(user):
+    """What the drop-downs of the meetings pages offer `user`, by the name `meetings:choices` answers for: the
+    list's unit, agency and charter filters; a meeting's host and participating agencies (and its attendance
+    rows', on a new meeting), its council session and its constituency's unit."""
+    return {
+        "session": Choices(
+            _sessions(user), label="title", extra=("starts_at",), text=lambda title, day: f"{title} · {vn_date(day)}"
+        ),
+        "constituency_unit": Choices(_constituency_units(user)),
+        "article": Choices(
+            _articles(user),
+            label="title",
+            extra=("number", "charter__number"),
+            text=lambda title, number, charter: (
+                f"{charter} — " + _("Article %(number)s. %(title)s") % {"number": number, "title": title}
+            ),
+        ),
+        "unit": Choices(_units_with_meetings(user).order_by("level", "name")),
+        "agency": Choices(pickable_agencies(user).select_related(None)),
+        "charter": Choices(
+            filter_by_unit(Charter.objects.all(), user).order_by("-signed_on", "-id"),
+            label="title",
+            extra=("number",),
+            text=lambda title, number: f"{number} — {title}",
+        ),
+    }
 
 
 def _visible_units(user):
@@ -152,12 +184,10 @@ class MeetingForm(ChoiceLabelsMixin, forms.ModelForm):
         self.fields["participating_agencies"].label_from_instance = lambda agency: agency.name
         charters = filter_by_unit(Charter.objects.all(), user).order_by("-signed_on", "-id")
         self.fields["charter"].queryset = charters
-        self.fields["article"].queryset = Article.objects.filter(charter__in=charters).select_related("charter")
+        self.fields["article"].queryset = _articles(user).select_related("charter")
         self.fields["article"].label_from_instance = lambda article: f"{article.charter.number} — {article}"
         self.fields["area"].queryset = CoordinationArea.objects.filter(is_active=True)
-        self.fields["session"].queryset = filter_by_unit(
-            Meeting.objects.filter(kind=MeetingKind.COUNCIL_SESSION), user
-        ).order_by("-starts_at")
+        self.fields["session"].queryset = _sessions(user)
         self.fields["constituency_unit"].queryset = _constituency_units(user)
         self.fields["subkind"].choices = [("", "—"), *MeetingSubkind.choices]
         self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
@@ -169,6 +199,17 @@ class MeetingForm(ChoiceLabelsMixin, forms.ModelForm):
                 self.initial.setdefault("host_agency", agency.pk)
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+        # Past TYPEAHEAD_OVER choices (a province's agencies and communes, the whole country, years of sessions)
+        # these drop-downs (and the participants' check boxes) become type-ahead fields over `meetings:choices`.
+        sources = choices_for(user)
+        for name, source in (
+            ("host_agency", "agency"),
+            ("participating_agencies", "agency"),
+            ("session", "session"),
+            ("constituency_unit", "constituency_unit"),
+            ("article", "article"),
+        ):
+            typeahead_field(self, name, sources[source], reverse("meetings:choices", args=[source]))
         _no_form_tag(self)
 
     def clean(self):
@@ -218,6 +259,15 @@ class MeetingForm(ChoiceLabelsMixin, forms.ModelForm):
         return fields
 
 
+def _articles(user):
+    charters = filter_by_unit(Charter.objects.all(), user)
+    return Article.objects.filter(charter__in=charters).order_by("-charter__signed_on", "charter_id", "number")
+
+
+def _sessions(user):
+    return filter_by_unit(Meeting.objects.filter(kind=MeetingKind.COUNCIL_SESSION), user).order_by("-starts_at", "-id")
+
+
 def _constituency_units(user):
     ids = visible_unit_ids(user)
     queryset = AdministrativeUnit.objects.filter(is_active=True)
@@ -254,9 +304,20 @@ class AttendanceForm(CompactRowForm):
     status = forms.ChoiceField(label=_("Attendance"), choices=AttendanceStatus.choices, initial="present")
     delegate_name = forms.CharField(label=_("Delegate"), max_length=200, required=False)
 
-    def __init__(self, *args, agencies=None, **kwargs):
+    def __init__(self, *args, agencies=None, choices_url=None, choices_cache=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
+        if agencies is not None:
+            # Every row offers the same agencies, read once (`choices_cache`); past TYPEAHEAD_OVER (a new
+            # meeting of the site administrator: any agency) a type-ahead field over `choices_url`.
+            source = Choices(agencies.select_related(None))
+            if choices_url is None:
+                cache = {} if choices_cache is None else choices_cache
+                if "rows" not in cache:
+                    cache["rows"] = source.rows()
+                self.fields["agency"].widget.choices = [("", self.fields["agency"].empty_label), *cache["rows"]]
+            else:
+                typeahead_field(self, "agency", source, choices_url, cache=choices_cache)
 
     def clean(self):
         data = super().clean()

@@ -2,8 +2,8 @@
 
 import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.utils import timezone
 
 from coordination.permissions import agency_of, filter_by_unit, is_site_admin
@@ -99,14 +99,25 @@ def meeting_detail_queryset(today=None):
     )
 
 
-def meetings_in_range(*, user, start, end, only_mine=False):
+def meetings_in_range(*, user, start, end, only_mine=False, per_day=None):
     """Meetings starting in [start, end) (dates), for the calendar grid: rows (dicts) of what a grid cell
-    shows, no model instances (a month of a province is a few hundred meetings)."""
+    shows, no model instances (a month of a province is a few hundred meetings). `per_day`: only the first
+    that many of each (local) day, each row with its day's total as `day_total` (the whole country's month is
+    thousands of meetings: the grid shows a few a day and links to the rest)."""
     queryset = filter_by_unit(Meeting.objects.all(), user).filter(
         starts_at__gte=_day_start(start), starts_at__lt=_day_start(end)
     )
     if only_mine:
         queryset = queryset.filter(feed_scope_q(user))
+    if per_day is not None:
+        day = TruncDate("starts_at", tzinfo=timezone.get_current_timezone())
+        queryset = queryset.annotate(
+            day_rank=Window(RowNumber(), partition_by=[day], order_by=[F("starts_at").asc(), F("id").asc()]),
+            day_total=Window(Count("id"), partition_by=[day]),
+        ).filter(day_rank__lte=per_day)
+        return queryset.order_by("starts_at", "id").values(
+            "pk", "kind", "title", "starts_at", "host_agency__name", "day_total"
+        )
     return queryset.order_by("starts_at", "id").values("pk", "kind", "title", "starts_at", "host_agency__name")
 
 

@@ -8,6 +8,7 @@ app_name = "meetings"
 
 urlpatterns = [
     path("", views.meeting_list, name="list"),
+    path("choices/<str:name>/", views.meeting_choices, name="choices"),
     path("calendar/", views.meeting_calendar, name="calendar"),
     path("calendar/feed/", views.calendar_feed_settings, name="calendar_feed_settings"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),

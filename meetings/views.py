@@ -15,9 +15,11 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 
 from coordination.audit import audit_events_for
+from coordination.choices import choices_response
 from coordination.forms import call_service_into_form, form_errors_from
 from coordination.permissions import ensure, pickable_agencies
 from coordination.query import query_date
@@ -29,6 +31,17 @@ from .models import CalendarFeedToken, Conclusion, Meeting, MeetingKind, Session
 
 PAGE_SIZE = 25
 URL_SENTINEL = 987654321987  # reversed once per page, then replaced by each meeting's id
+# A calendar day lists this many meetings, then links to the list of that day (the national month is thousands).
+CALENDAR_DAY_SHOWN = 12
+
+
+@login_required
+@require_GET
+def meeting_choices(request, name):
+    """The type-ahead fields of the meetings pages (`forms.choices_for`: the list's filters, a meeting's agencies,
+    session and constituency): JSON rows of what the same drop-down would offer the user, whose name contains
+    the typed words."""
+    return choices_response(request, forms.choices_for(request.user).get(name))
 
 
 @login_required
@@ -100,8 +113,13 @@ def meeting_calendar(request):
     # A month of a province's meetings is a few hundred links: each is written here in one format_html
     # (the template loop with {% url %} and |time per meeting was most of the page's time).
     detail_url = reverse("meetings:detail", args=[URL_SENTINEL])
-    for meeting in selectors.meetings_in_range(user=request.user, start=start, end=end, only_mine=only_mine):
+    more = {}  # day -> meetings not shown in its cell
+    meetings = selectors.meetings_in_range(
+        user=request.user, start=start, end=end, only_mine=only_mine, per_day=CALENDAR_DAY_SHOWN
+    )
+    for meeting in meetings:
         starts_at = timezone.localtime(meeting["starts_at"])
+        more[starts_at.date()] = meeting["day_total"] - CALENDAR_DAY_SHOWN
         by_day.setdefault(starts_at.date(), []).append(
             format_html(
                 '<a class="calendar-event kind-{}" href="{}" title="{} — {}">\n'
@@ -115,6 +133,18 @@ def meeting_calendar(request):
                 meeting["title"],
             )
         )
+    list_url = reverse("meetings:list")
+    for day, count in more.items():
+        if count > 0:  # the rest of a crowded day: the list of that day's meetings
+            by_day[day].append(
+                format_html(
+                    '<a class="calendar-more small" href="{}?date_from={}&amp;date_to={}">{}</a>',
+                    list_url,
+                    day.isoformat(),
+                    day.isoformat(),
+                    ngettext("%(count)s more meeting", "%(count)s more meetings", count) % {"count": count},
+                )
+            )
     grid = [
         [
             {"date": day, "meetings": by_day.get(day, []), "outside": mode == "month" and day.month != anchor.month}
@@ -211,8 +241,14 @@ def _formsets(request, user, meeting=None):
             for row in meeting.attendance.all()
         ]
     agenda = forms.AgendaFormSet(data, prefix="agenda", initial=agenda_initial)
+    # A new meeting offers any pickable agency (`meetings:choices`, a type-ahead past TYPEAHEAD_OVER); an existing
+    # one only its unit's (a short list).
+    choices_url = reverse("meetings:choices", args=["agency"]) if meeting is None else None
     attendance = forms.AttendanceFormSet(
-        data, prefix="attendance", initial=attendance_initial, form_kwargs={"agencies": agencies}
+        data,
+        prefix="attendance",
+        initial=attendance_initial,
+        form_kwargs={"agencies": agencies, "choices_url": choices_url, "choices_cache": {}},
     )
     return agenda, attendance
 

@@ -3,10 +3,12 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from coordination.choices import Choices, typeahead_field
 from coordination.models import Agency, AgencyKind
-from coordination.permissions import pickable_agencies
+from coordination.permissions import is_site_admin, pickable_agencies
 from coordination.widgets import ChoiceLabelsMixin, DateInput, DateTimeInput, PlainSelect
 
 from . import permissions
@@ -56,10 +58,44 @@ class ProgrammeFilterForm(ChoiceLabelsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         agencies = pickable_agencies(user)
         self.fields["agency"].queryset = agencies
-        self.fields["agency"].widget.choices = [
-            ("", _("All supervising bodies")),
-            *agencies.select_related(None).values_list("pk", "name"),
-        ]
+        # Past TYPEAHEAD_OVER (the whole country's agencies) a type-ahead field over `supervision:choices`.
+        url = reverse("supervision:choices", args=["agency"])
+        typeahead_field(self, "agency", choices_for(user)["agency"], url, empty=_("All supervising bodies"))
+
+
+def planning_agencies(user):
+    """The bodies `user` may plan a programme for (the site administrator: any, without a check per agency)."""
+    candidates = pickable_agencies(user, own_unit=True)
+    if is_site_admin(user):
+        return candidates
+    return candidates.filter(pk__in=[agency.pk for agency in candidates if permissions.can_plan_for(user, agency)])
+
+
+def criticism_agencies(user):
+    """The Fatherland Front bodies whose social criticism `user` may record."""
+    agencies = pickable_agencies(user, own_unit=True, kinds=[AgencyKind.MTTQ])
+    if is_site_admin(user):
+        return agencies
+    return agencies.filter(pk__in=[agency.pk for agency in agencies if permissions.can_record_criticism(user, agency)])
+
+
+def choices_for(user):
+    """What the supervision pages' drop-downs offer `user`, by the name `supervision:choices` answers for: the
+    programme list's body filter, a new programme's supervising body, a new social criticism's Front body."""
+    return {
+        "agency": Choices(pickable_agencies(user).select_related(None)),
+        "supervising": Choices(planning_agencies(user).select_related(None)),
+        "front": Choices(criticism_agencies(user).select_related(None)),
+    }
+
+
+def supervised_choices(unit):
+    """The bodies a programme of `unit` supervises or holds responsible (`unit_and_commune_agencies`)."""
+    return Choices(unit_and_commune_agencies(unit).select_related(None))
+
+
+def supervised_url(unit):
+    return reverse("supervision:choices", args=["supervised"]) + f"?unit={unit.pk}"
 
 
 class ProgrammeForm(ChoiceLabelsMixin, forms.ModelForm):
@@ -97,20 +133,24 @@ class ProgrammeForm(ChoiceLabelsMixin, forms.ModelForm):
             unit = self.instance.unit
         else:
             self.fields["findings"].widget = forms.HiddenInput()
-            candidates = pickable_agencies(user, own_unit=True)
-            allowed = [agency.pk for agency in candidates if permissions.can_plan_for(user, agency)]
-            self.fields["supervising_agency"].queryset = candidates.filter(pk__in=allowed)
+            self.fields["supervising_agency"].queryset = planning_agencies(user)
             unit = None
             chosen = self.data.get("supervising_agency") if self.is_bound else None
-            if chosen and str(chosen).isdigit():
+            if chosen and str(chosen).isdigit() and len(str(chosen)) <= 18:
                 agency = self.fields["supervising_agency"].queryset.filter(pk=chosen).first()
                 unit = agency.unit if agency else None
-            if unit is None and len(allowed) >= 1:
-                unit = candidates.get(pk=allowed[0]).unit
+            if unit is None:
+                first = self.fields["supervising_agency"].queryset.first()
+                unit = first.unit if first else None
+            # Past TYPEAHEAD_OVER (the site administrator: any agency of the country) a type-ahead field.
+            url = reverse("supervision:choices", args=["supervising"])
+            typeahead_field(self, "supervising_agency", choices_for(user)["supervising"], url)
         self.fields["supervised_agencies"].queryset = (
             unit_and_commune_agencies(unit) if unit is not None else Agency.objects.none()
         )
         self.fields["supervised_agencies"].label_from_instance = lambda agency: agency.name
+        if unit is not None:  # a province and its communes: hundreds of bodies
+            typeahead_field(self, "supervised_agencies", supervised_choices(unit), supervised_url(unit))
 
     def service_fields(self):
         data = dict(self.cleaned_data)
@@ -131,12 +171,9 @@ class ReportRequestForm(ChoiceLabelsMixin, forms.Form):
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
         _helper(self)
-        agencies = unit_and_commune_agencies(programme.unit)
-        self.fields["agency"].queryset = agencies
-        self.fields["agency"].widget.choices = [
-            ("", _("— Choose the supervised body —")),
-            *agencies.values_list("pk", "name"),
-        ]
+        self.fields["agency"].queryset = unit_and_commune_agencies(programme.unit)
+        choices, url = supervised_choices(programme.unit), supervised_url(programme.unit)
+        typeahead_field(self, "agency", choices, url, empty=_("— Choose the supervised body —"))
 
 
 class ReportReceiveForm(forms.Form):
@@ -168,12 +205,9 @@ class RecommendationForm(ChoiceLabelsMixin, forms.Form):
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
         _helper(self)
-        agencies = unit_and_commune_agencies(programme.unit)
-        self.fields["responsible_agency"].queryset = agencies
-        self.fields["responsible_agency"].widget.choices = [
-            ("", _("— Choose the responsible body —")),
-            *agencies.values_list("pk", "name"),
-        ]
+        self.fields["responsible_agency"].queryset = unit_and_commune_agencies(programme.unit)
+        choices, url = supervised_choices(programme.unit), supervised_url(programme.unit)
+        typeahead_field(self, "responsible_agency", choices, url, empty=_("— Choose the responsible body —"))
 
 
 class RecommendationDoneForm(forms.Form):
@@ -209,11 +243,7 @@ class CriticismForm(ChoiceLabelsMixin, forms.Form):
         if instance is not None:
             del self.fields["agency"]
             return
-        agencies = pickable_agencies(user, own_unit=True, kinds=[AgencyKind.MTTQ])
-        allowed = [agency.pk for agency in agencies if permissions.can_record_criticism(user, agency)]
-        agencies = agencies.filter(pk__in=allowed)
-        self.fields["agency"].queryset = agencies
-        self.fields["agency"].widget.choices = [
-            ("", _("— Choose the Fatherland Front body —")),
-            *agencies.select_related(None).values_list("pk", "name"),
-        ]
+        self.fields["agency"].queryset = criticism_agencies(user)
+        url = reverse("supervision:choices", args=["front"])
+        empty = _("— Choose the Fatherland Front body —")
+        typeahead_field(self, "agency", choices_for(user)["front"], url, empty=empty)

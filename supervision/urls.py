@@ -8,6 +8,7 @@ app_name = "supervision"
 
 urlpatterns = [
     path("", views.programme_list, name="list"),
+    path("choices/<str:name>/", views.choices, name="choices"),
     path("new/", views.programme_create, name="create"),
     path("<int:pk>/", views.programme_detail, name="detail"),
     path("<int:pk>/edit/", views.programme_edit, name="edit"),

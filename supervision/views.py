@@ -3,14 +3,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET
 
 from coordination.audit import audit_events_for
+from coordination.choices import choices_response
 from coordination.forms import call_service_into_form
-from coordination.permissions import ensure
+from coordination.models import AdministrativeUnit
+from coordination.permissions import can_see_unit, ensure
+from coordination.query import query_id
 
 from . import forms, permissions, selectors, services
 
@@ -29,6 +34,20 @@ def _warn_overlaps(request, programme):
             )
             % {"count": len(overlaps)},
         )
+
+
+@login_required
+@require_GET
+def choices(request, name):
+    """The type-ahead fields of the supervision pages (`forms.choices_for`), and `supervised?unit=ID`: the bodies a
+    programme of a unit the user sees supervises (its report requests and recommendations)."""
+    if name == "supervised":
+        unit_id = query_id(request.GET.get("unit"))
+        if unit_id is None or not can_see_unit(request.user, unit_id):
+            raise Http404
+        unit = get_object_or_404(AdministrativeUnit, pk=unit_id)
+        return choices_response(request, forms.supervised_choices(unit))
+    return choices_response(request, forms.choices_for(request.user).get(name))
 
 
 @login_required

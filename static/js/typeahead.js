@@ -2,16 +2,22 @@
 // option (the page ships no list of thousands); this puts a search box in front of it that asks URL?q=…
 // for matching choices (JSON {results: [{id, text}], more}) and sets the <select> to the one picked.
 // Without JavaScript the <select> stays usable with its chosen value and "all".
+// A <select multiple data-typeahead> (e.g. a meeting's participating agencies) keeps its chosen options as
+// removable chips above the search box; each one picked is added to them.
 (function () {
   "use strict";
   var DELAY = 200;
   var counter = 0;
 
   function setup(select) {
+    // Once per <select>: the base template loads this script on every page, some pages load it again.
+    if (select.hasAttribute("data-typeahead-ready")) return;
+    select.setAttribute("data-typeahead-ready", "");
     counter += 1;
     var url = select.getAttribute("data-typeahead");
     var listId = "typeahead-list-" + counter;
-    var chosen = select.options[select.selectedIndex];
+    var multiple = select.multiple;
+    var chosen = multiple ? null : select.options[select.selectedIndex];
     var emptyLabel = select.options.length && select.options[0].value === "" ? select.options[0].text : "";
 
     var wrapper = document.createElement("div");
@@ -27,6 +33,13 @@
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", listId);
     input.value = chosen && chosen.value ? chosen.text : "";
+    var chips = null;
+    if (multiple) {
+      chips = document.createElement("div");
+      chips.className = "typeahead-chips d-flex flex-wrap gap-1 mb-1";
+      chips.setAttribute("aria-live", "polite");
+      wrapper.appendChild(chips);
+    }
     var list = document.createElement("ul");
     list.id = listId;
     list.className = "typeahead-list list-group position-absolute w-100 shadow-sm";
@@ -46,6 +59,30 @@
     var items = [];
     var request = 0;
 
+    function renderChips() {
+      if (!chips) return;
+      chips.textContent = "";
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (!option.selected || !option.value) return;
+        var chip = document.createElement("span");
+        chip.className = "badge text-bg-light border d-inline-flex align-items-center gap-1 text-wrap text-start";
+        chip.textContent = option.text;
+        var remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "btn-close btn-close-sm";
+        remove.setAttribute("aria-label", (select.getAttribute("data-typeahead-remove") || "×") + ": " + option.text);
+        remove.addEventListener("click", function () {
+          option.selected = false;
+          select.dispatchEvent(new Event("change", { bubbles: true }));
+          renderChips();
+          input.focus();
+        });
+        chip.appendChild(remove);
+        chips.appendChild(chip);
+      });
+    }
+    renderChips();
+
     function close() {
       list.hidden = true;
       input.setAttribute("aria-expanded", "false");
@@ -64,9 +101,15 @@
         option.textContent = item.text;
         select.appendChild(option);
       }
-      select.value = String(item.id);
+      if (multiple) {
+        option.selected = true;
+        input.value = "";
+        renderChips();
+      } else {
+        select.value = String(item.id);
+        input.value = item.text;
+      }
       select.dispatchEvent(new Event("change", { bubbles: true }));
-      input.value = item.text;
       close();
     }
 
@@ -115,7 +158,7 @@
     function search() {
       request += 1;
       var mine = request;
-      fetch(url + "?q=" + encodeURIComponent(input.value.trim()), {
+      fetch(url + (url.indexOf("?") === -1 ? "?" : "&") + "q=" + encodeURIComponent(input.value.trim()), {
         credentials: "same-origin",
         headers: { Accept: "application/json" },
       })
@@ -125,7 +168,7 @@
     }
 
     input.addEventListener("input", function () {
-      if (!input.value.trim()) select.value = "";
+      if (!multiple && !input.value.trim()) select.value = "";
       clearTimeout(timer);
       timer = setTimeout(search, DELAY);
     });
@@ -134,7 +177,7 @@
     });
     input.addEventListener("blur", function () {
       setTimeout(close, 100);
-      if (!input.value.trim()) select.value = "";
+      if (!multiple && !input.value.trim()) select.value = "";
     });
     input.addEventListener("keydown", function (event) {
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
@@ -152,5 +195,17 @@
     });
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll("select[data-typeahead]"), setup);
+  function setupWithin(node) {
+    if (node.nodeType !== 1) return;
+    if (node.matches("select[data-typeahead]")) setup(node);
+    Array.prototype.forEach.call(node.querySelectorAll("select[data-typeahead]"), setup);
+  }
+
+  setupWithin(document.body);
+  // Rows a formset adds from its template (meetings' attendance, charters' parties) and htmx swaps.
+  new MutationObserver(function (mutations) {
+    mutations.forEach(function (mutation) {
+      Array.prototype.forEach.call(mutation.addedNodes, setupWithin);
+    });
+  }).observe(document.body, { childList: true, subtree: true });
 })();

@@ -135,6 +135,7 @@ MATRIX = {
     ),
     # Tasks: the responsible agency's clerk and secretariat work on them.
     "charters:tasks": E("charters:tasks", "L 200 200 200 200 200 200"),
+    "charters:choices": E("charters:choices", "L 200 200 200 200 200 200", "agency", object_url=False),
     "charters:task_create": E("charters:task_create", "L 200 200 200 403 200 200"),
     "charters:task": E("charters:task", "L 200 200 404 200 200 200", lambda w: w.task.pk),
     "charters:task_edit": E("charters:task_edit", "L 200 403 404 403 200 200", lambda w: w.task.pk),
@@ -176,6 +177,7 @@ MATRIX = {
     "charters:review_action": P("charters:review_action", lambda w: w.review.pk, "submit"),
     # Meetings: readable by the unit; host and participating agencies' clerks and secretariat edit.
     "meetings:list": E("meetings:list", "L 200 200 200 200 200 200"),
+    "meetings:choices": E("meetings:choices", "L 200 200 200 200 200 200", "agency", object_url=False),
     "meetings:calendar": E("meetings:calendar", "L 200 200 200 200 200 200"),
     "meetings:calendar_feed_settings": E("meetings:calendar_feed_settings", "L 200 200 200 200 200 200"),
     # Public by design: the secret token in the URL is the credential (calendar apps cannot sign in).
@@ -196,6 +198,7 @@ MATRIX = {
     # Supervision: read by the unit; a programme planned and run by the clerks of its supervising body (or of
     # the HĐND, whose office serves the council's committees); social criticism recorded by the Front only.
     "supervision:list": E("supervision:list", "L 200 200 200 200 200 200"),
+    "supervision:choices": E("supervision:choices", "L 200 200 200 200 200 200", "agency", object_url=False),
     "supervision:create": E("supervision:create", "L 200 200 200 403 200 200"),
     "supervision:detail": E("supervision:detail", "L 200 200 404 200 200 200", lambda w: _supervision(w).programme.pk),
     "supervision:edit": E("supervision:edit", "L 200 403 404 403 200 200", lambda w: _supervision(w).programme.pk),

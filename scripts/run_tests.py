@@ -36,6 +36,13 @@ READY_TIMEOUT = 60
 # xdist worker gwN uses Redis database N + 1 (tests/realparts.py), so the server needs more than the usual 16.
 REDIS_DATABASES = 64
 DEFAULT_TEST_WORKERS = 2
+# `TEST_PG_STATEMENTS=1`: load pg_stat_statements into the throwaway cluster and log, before it stops, the
+# statements that took the most server time (to find where the suite's PostgreSQL CPU goes).
+STATEMENT_STATS = (
+    ["-c shared_preload_libraries=pg_stat_statements", "-c pg_stat_statements.track=all"]
+    if os.environ.get("TEST_PG_STATEMENTS")
+    else []
+)
 
 
 class Interrupted(Exception):
@@ -95,10 +102,20 @@ class Postgres:
                 "-c listen_addresses=127.0.0.1",
                 f"-p {self.port}",
                 f"-k {self.directory}",
+                "-c max_connections=100",
+                # A throwaway cluster: nothing is worth writing safely, and no background work is worth its CPU.
                 "-c fsync=off",
                 "-c synchronous_commit=off",
                 "-c full_page_writes=off",
-                "-c max_connections=100",
+                "-c wal_level=minimal",
+                "-c max_wal_senders=0",
+                "-c checkpoint_timeout=1d",
+                "-c max_wal_size=10GB",
+                "-c autovacuum=off",
+                "-c track_counts=off",
+                "-c jit=off",
+                "-c shared_buffers=256MB",
+                *STATEMENT_STATS,
             ]
         )
         self.run(
@@ -120,7 +137,23 @@ class Postgres:
                 raise SystemExit(f"PostgreSQL did not become ready; see {self.logfile}")
             time.sleep(0.2)
         self.createdb(DATABASE_NAME)
+        if STATEMENT_STATS:
+            self.psql("CREATE EXTENSION pg_stat_statements")
         log(f"PostgreSQL ready on 127.0.0.1:{self.port} ({self.data})")
+
+    def psql(self, statement, check=True):
+        command = [postgres_bin("psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
+        command += ["-d", DATABASE_NAME, "-v", "ON_ERROR_STOP=1", "-q", "-c", statement]
+        return subprocess.run([*self.as_user, *command], check=check, cwd=self.directory)
+
+    def log_statement_stats(self):
+        """The statements that took the most server time, over every database (TEST_PG_STATEMENTS=1)."""
+        self.psql(
+            "SELECT round(sum(total_exec_time)::numeric / 1000, 1) AS seconds, sum(calls) AS calls,"
+            " left(regexp_replace(query, '\\s+', ' ', 'g'), 150) AS query"
+            " FROM pg_stat_statements GROUP BY query ORDER BY 1 DESC LIMIT 40",
+            check=False,
+        )
 
     def createdb(self, name):
         self.run(postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
@@ -149,6 +182,8 @@ class Postgres:
         cpu = self.cpu_seconds()
         if cpu is not None:
             log(f"PostgreSQL server CPU: {cpu:.0f}s")
+        if STATEMENT_STATS:
+            self.log_statement_stats()
         # Immediate: the cluster is thrown away, nothing needs to be flushed.
         subprocess.run(
             [*self.as_user, postgres_bin("pg_ctl"), "stop", "-D", str(self.data), "-m", "immediate", "-w"],
@@ -415,37 +450,41 @@ def main(argv):
         background.append(migration)
         env.update(template_env)
 
-        # The embedded default of `make run`: a fresh SQLite file, no Redis, eager tasks.
-        sqlite_env = base_env(workdir)
-        sqlite_file = Path(workdir) / "smoke.sqlite3"
-        sqlite_template = Path(workdir) / "smoke-template.sqlite3"
-        sqlite_env["DATABASE_URL"] = f"sqlite:///{sqlite_file}"
-        sqlite_env["DEBUG"] = "1"
-        sqlite_env["TEST_MEDIA_ROOT"] = str(Path(workdir) / "test-media-sqlite")
-        log("SQLite: migrate + seed_demo on a fresh file (what `make run` does), in the background")
-        sqlite_check = Background(
-            "SQLite migrate + seed_demo",
-            [
-                ("migrate", ["migrate", "--noinput", "-v", "0"]),
-                ("copy", lambda: shutil.copyfile(sqlite_file, sqlite_template)),
-                ("seed_demo", ["seed_demo"]),
-            ],
-            sqlite_env,
-        )
-        background.append(sqlite_check)
+        # TEST_SQLITE=0 leaves out the SQLite check and smoke subset (to measure a subset of the suite alone).
+        with_sqlite = os.environ.get("TEST_SQLITE", "1") != "0"
+        if with_sqlite:
+            # The embedded default of `make run`: a fresh SQLite file, no Redis, eager tasks.
+            sqlite_env = base_env(workdir)
+            sqlite_file = Path(workdir) / "smoke.sqlite3"
+            sqlite_template = Path(workdir) / "smoke-template.sqlite3"
+            sqlite_env["DATABASE_URL"] = f"sqlite:///{sqlite_file}"
+            sqlite_env["DEBUG"] = "1"
+            sqlite_env["TEST_MEDIA_ROOT"] = str(Path(workdir) / "test-media-sqlite")
+            log("SQLite: migrate + seed_demo on a fresh file (what `make run` does), in the background")
+            sqlite_check = Background(
+                "SQLite migrate + seed_demo",
+                [
+                    ("migrate", ["migrate", "--noinput", "-v", "0"]),
+                    ("copy", lambda: shutil.copyfile(sqlite_file, sqlite_template)),
+                    ("seed_demo", ["seed_demo"]),
+                ],
+                sqlite_env,
+            )
+            background.append(sqlite_check)
 
         if pytest_run("full suite on PostgreSQL + Redis", [*parallel_args(argv), *argv], env) != 0:
             failures.append("full suite")
         migration.wait()
 
-        failed = sqlite_check.wait()
-        if failed:
-            failures.append(f"SQLite {failed}")
-        smoke_env = dict(sqlite_env)
-        if failed != "migrate":
-            smoke_env["TEST_DATABASE_TEMPLATE"] = str(sqlite_template)
-        if pytest_run("smoke subset on SQLite", [*parallel_args([]), "-m", "smoke"], smoke_env) != 0:
-            failures.append("smoke subset on SQLite")
+        if with_sqlite:
+            failed = sqlite_check.wait()
+            if failed:
+                failures.append(f"SQLite {failed}")
+            smoke_env = dict(sqlite_env)
+            if failed != "migrate":
+                smoke_env["TEST_DATABASE_TEMPLATE"] = str(sqlite_template)
+            if pytest_run("smoke subset on SQLite", [*parallel_args([]), "-m", "smoke"], smoke_env) != 0:
+                failures.append("smoke subset on SQLite")
     except (KeyboardInterrupt, Interrupted) as exc:
         log(f"interrupted ({exc.__class__.__name__} {exc}); cleaning up")
         failures.append("interrupted")

@@ -385,3 +385,112 @@ def page(browser):
         yield context.new_page()
     finally:
         context.close()
+
+
+# Kept by the fast flush below: the rows `migrate` creates (post_migrate) and no test changes.
+FLUSH_KEEPS = ("auth_permission", "django_content_type")  # in the order their extra rows are deleted
+
+
+def install_fast_flush():
+    """After a transactional test (`transactional_db`, `live_server`, the real Celery worker) Django empties
+    the database with `flush`: one TRUNCATE of every table, then the post_migrate signal, which creates every
+    content type and permission again and grants the site's role every table anew. On PostgreSQL this
+    replaces it (called by pytest_configure) with the same end state at a fraction of the cost: the rows of
+    only the tables that hold any are deleted, and the content types and permissions of the migrated database
+    are kept as they were (those a test added are deleted), so no post_migrate is needed (the grants are on
+    the tables, which stay). Flushes Django must do itself (serialized rollback, available_apps,
+    reset_sequences, another database) go the usual way."""
+    from django.test import TransactionTestCase
+
+    if getattr(TransactionTestCase, "_fast_flush_installed", False):
+        return
+    usual_setup = TransactionTestCase.__dict__["_fixture_setup"].__func__  # a classmethod
+    usual_teardown = TransactionTestCase._fixture_teardown
+
+    def fast(test):
+        return (
+            test.available_apps is None
+            and not test.serialized_rollback
+            and not test.reset_sequences
+            and all(_flushes_fast(name) for name in test._databases_names(include_mirrors=False))
+        )
+
+    def _fixture_setup(cls):
+        if fast(cls):
+            for name in cls._databases_names(include_mirrors=False):
+                _kept_rows_snapshot(name)
+        return usual_setup(cls)
+
+    def _fixture_teardown(self):
+        if not fast(self):
+            return usual_teardown(self)
+        for name in self._databases_names(include_mirrors=False):
+            _flush_fast(name)
+        return None
+
+    TransactionTestCase._fixture_setup = classmethod(_fixture_setup)
+    TransactionTestCase._fixture_teardown = _fixture_teardown
+    TransactionTestCase._fast_flush_installed = True
+
+
+_flush_state = {}  # database alias -> {"tables": [...], "kept": {table: max id}}
+
+
+def _flushes_fast(alias):
+    from django.db import connections
+
+    return connections[alias].vendor == "postgresql"
+
+
+def _kept_rows_snapshot(alias):
+    """The highest id of each kept table before the first transactional test (the migrated database's rows)."""
+    from django.db import connections
+
+    state = _flush_state.setdefault(alias, {})
+    if "kept" in state:
+        return
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        state["kept"] = {}
+        for table in FLUSH_KEEPS:
+            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {quote(table)}")  # noqa: S608
+            state["kept"][table] = cursor.fetchone()[0]
+
+
+def _flush_fast(alias):
+    from django.db import connections, transaction
+
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    state = _flush_state.setdefault(alias, {})
+    if "tables" not in state:
+        # What `flush` empties: the tables of the installed apps' managed models.
+        state["tables"] = sorted(
+            set(connection.introspection.django_table_names(only_existing=True, include_views=False)) - set(FLUSH_KEEPS)
+        )
+        with connection.cursor() as cursor:
+            # Tables with a trigger of their own on DELETE (the append-only audit log): emptied by TRUNCATE.
+            cursor.execute(
+                "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                " WHERE NOT t.tgisinternal AND t.tgtype & 8 <> 0"
+            )
+            state["truncated"] = {row[0] for row in cursor.fetchall()}
+    tables = state["tables"]
+    with transaction.atomic(using=alias, savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            " UNION ALL ".join(f"SELECT %s WHERE EXISTS (SELECT 1 FROM {quote(table)})" for table in tables),  # noqa: S608
+            tables,
+        )
+        holding = [row[0] for row in cursor.fetchall()]
+        # DELETE, not TRUNCATE: the few rows a test leaves cost less to delete than new files for every table
+        # (TRUNCATE must also take every table that refers to one it empties). Django's foreign keys are
+        # checked at commit (DEFERRABLE INITIALLY DEFERRED), so the order does not matter.
+        truncated = [table for table in holding if table in state["truncated"]]
+        if truncated:
+            cursor.execute(f"TRUNCATE {', '.join(quote(table) for table in truncated)}")
+        for table in holding:
+            if table not in state["truncated"]:
+                cursor.execute(f"DELETE FROM {quote(table)}")  # noqa: S608
+        for table, highest in state.get("kept", {}).items():
+            cursor.execute(f"DELETE FROM {quote(table)} WHERE id > %s", [highest])  # noqa: S608

@@ -3,9 +3,11 @@
 import pytest
 from django.contrib.sessions.models import Session
 from django.urls import reverse
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
+from tests.realparts import wait_until
 from voters.models import Answer
 
 pytestmark = pytest.mark.browser
@@ -57,8 +59,10 @@ FIND_DRAFT = """(values) => Object.keys(localStorage).find((key) => {
 }) || null"""
 
 
-# How many rows the batch intake keeps on the device (IndexedDB "phoihop-intake", store "rows").
+# How many rows the batch intake keeps on the device (IndexedDB "phoihop-intake", store "rows"). Neither this nor
+# CLEAR_ROWS opens the database before the page has created it (with its store): that would create it empty.
 STORED_ROWS = """async n => {
+    if (!(await indexedDB.databases()).some((d) => d.name === "phoihop-intake")) return false;
     const db = await new Promise((ok, no) => {
         const r = indexedDB.open("phoihop-intake");
         r.onsuccess = () => ok(r.result);
@@ -76,6 +80,7 @@ STORED_ROWS = """async n => {
 
 
 CLEAR_ROWS = """async () => {
+    if (!(await indexedDB.databases()).some((d) => d.name === "phoihop-intake")) return;
     const db = await new Promise((ok, no) => {
         const r = indexedDB.open("phoihop-intake");
         r.onsuccess = () => ok(r.result);
@@ -93,6 +98,34 @@ CLEAR_ROWS = """async () => {
 }"""
 
 
+# The intake page's user and meeting, whether a service worker serves it, the table's rows and every row kept on
+# the device (user, meeting, state, content): printed when the restored rows do not appear.
+DEVICE_STATE = """async () => {
+    const panel = document.getElementById("intake-offline");
+    const meeting = document.querySelector('[name="batch-meeting"]');
+    const state = {
+        user: panel && panel.dataset.user, meeting: meeting && meeting.value,
+        controlled: !!(navigator.serviceWorker && navigator.serviceWorker.controller),
+        table: [...document.querySelectorAll("#batch-rows tr.batch-row")].map((row) => [
+            (row.querySelector("[data-col=client_key]") || {}).value, row.dataset.state,
+            (row.querySelector("textarea[data-col=content]") || {}).value]),
+    };
+    if (!(await indexedDB.databases()).some((d) => d.name === "phoihop-intake")) return JSON.stringify(state);
+    const db = await new Promise((ok, no) => {
+        const r = indexedDB.open("phoihop-intake");
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => no(r.error);
+    });
+    state.device = await new Promise((ok, no) => {
+        const r = db.transaction("rows").objectStore("rows").getAll();
+        r.onsuccess = () => ok(r.result.map((row) => [row.key, row.user, row.meeting, row.state, row.content]));
+        r.onerror = () => no(r.error);
+    });
+    db.close();
+    return JSON.stringify(state);
+}"""
+
+
 def stored_draft(page, *values):
     """Wait until the page has saved a draft holding `values` (drafts.js writes it 300 ms after the last
     keystroke) and return its localStorage key, `phoihop-draft:<user id>:<form>`."""
@@ -104,6 +137,9 @@ def sign_in(page, base_url, user):
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("form [type=submit]")
+    # A click does not wait for the navigation it starts (Playwright >= 1.46): wait for the condition itself,
+    # the browser having left the sign-in page.
+    page.wait_for_url(lambda url: reverse("login") not in url)
     page.wait_for_load_state("networkidle")
 
 
@@ -175,13 +211,14 @@ def test_an_answer_typed_after_the_session_expired_is_restored_after_signing_in_
     # The session ends on the server (idle timeout) while the clerk is still typing.
     Session.objects.all().delete()
     page.click("form[data-draft] [type=submit]")
+    page.wait_for_url(lambda url: url.startswith(base + reverse("login")))
     page.wait_for_load_state("networkidle")
-    assert page.url.startswith(base + reverse("login"))
     assert not Answer.objects.filter(petition=w.forwarded).exists()
 
     page.fill("input[name=username]", w.department_clerk.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("form [type=submit]")
+    page.wait_for_url(answer_url)  # signed in, then sent back to the answer form
     page.wait_for_load_state("networkidle")
 
     assert page.url == answer_url
@@ -191,7 +228,8 @@ def test_an_answer_typed_after_the_session_expired_is_restored_after_signing_in_
     assert notice.is_visible()
     assert "Đã khôi phục bản nháp chưa gửi" in notice.inner_text()
 
-    page.click("form[data-draft] [type=submit]")
+    with page.expect_navigation():
+        page.click("form[data-draft] [type=submit]")
     page.wait_for_load_state("networkidle")
     answer = Answer.objects.get(petition=w.forwarded)
     assert answer.text == text
@@ -238,11 +276,6 @@ def test_another_user_of_the_same_browser_never_sees_the_draft(live_server, page
     assert page.locator("[data-draft-notice]").count() == 0
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="UNFINISHED: passes alone, times out after the other tests of this file (cause not found yet); the "
-    "IndexedDB restore itself is covered by tests/browser/test_offline_intake.py",
-)
 def test_a_long_batch_intake_is_restored_with_the_rows_added_in_the_browser(live_server, page, world, clerk):
     """The rows typed in the batch intake are kept on the device (IndexedDB, static/voters/intake-offline.js), so
     a session that expires meanwhile loses nothing: after signing in again, every row, those added in the
@@ -260,7 +293,9 @@ def test_a_long_batch_intake_is_restored_with_the_rows_added_in_the_browser(live
         if index >= rendered:
             page.click("#batch-add")
         page.fill(f"textarea[name='rows-{index}-content']", text)
-    page.wait_for_function(STORED_ROWS, arg=len(typed), timeout=10_000)
+    # Polled from here: wait_for_function takes the Promise an async predicate returns as a truthy answer and
+    # returns at once, so the test went on before the rows were stored (and the navigation below lost them).
+    wait_until(lambda: page.evaluate(STORED_ROWS, len(typed)), timeout=10, message="the typed rows on the device")
 
     Session.objects.all().delete()
     page.goto(url)  # the expired session sends the clerk to sign in, then back to the page
@@ -268,14 +303,19 @@ def test_a_long_batch_intake_is_restored_with_the_rows_added_in_the_browser(live
     page.fill("input[name=username]", clerk.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("form [type=submit]")
+    page.wait_for_url(url)  # signed in, then sent back to the intake page
     page.wait_for_load_state("networkidle")
 
     assert page.url == url
-    page.wait_for_function(
-        "n => [...document.querySelectorAll('#batch-rows textarea[data-col=content]')].filter(a => a.value).length"
-        " >= n",
-        arg=len(typed),
-        timeout=10_000,
-    )
+    try:
+        page.wait_for_function(
+            "n => [...document.querySelectorAll('#batch-rows textarea[data-col=content]')].filter(a => a.value)"
+            ".length >= n",
+            arg=len(typed),
+            timeout=10_000,
+        )
+    except PlaywrightTimeoutError:
+        # What the page and the device held when the rows did not come back (for the intermittent failure).
+        pytest.fail(f"rows not restored after signing in again; the page and the device: {page.evaluate(DEVICE_STATE)}")
     restored = page.locator("#batch-rows textarea[data-col=content]").evaluate_all("areas => areas.map(a => a.value)")
     assert [value for value in restored if value] == typed

@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .cache import figures_changed
 from .models import AuditEvent
 
 # Labels of the audit action codes, shown on the timelines: the generic ones here, each app's own codes
@@ -148,6 +149,8 @@ def audit_record(*, actor, obj, action, changes=None, summary=""):
         raise RuntimeError("audit_record must be called inside the service's transaction")
     event = audit_event(actor=actor, obj=obj, action=action, changes=changes, summary=summary)
     event.save(force_insert=True)
+    # The dashboard's cached figures are versioned by the writes (coordination.cache.figures_version).
+    transaction.on_commit(figures_changed)
     return event
 
 
@@ -156,6 +159,7 @@ def audit_record_many(events, *, batch_size=1000):
     transaction: what a batch service writes instead of calling `audit_record` once per row."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record_many must be called inside the service's transaction")
+    transaction.on_commit(figures_changed)
     return AuditEvent.objects.bulk_create(events, batch_size=batch_size)
 
 

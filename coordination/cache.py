@@ -1,6 +1,7 @@
 """A Redis cache that an outage cannot turn into error pages: a failed read is a miss, a failed write is skipped."""
 
 import logging
+import secrets
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -40,3 +41,29 @@ class ResilientRedisCache(RedisCache):
     delete_many = _tolerant("delete_many", None)
     has_key = _tolerant("has_key", False)
     clear = _tolerant("clear", False)
+
+
+# The version of the figures computed from the data (the leaders' dashboard's cache key includes it): a new one
+# on every committed write. Every write is a service call that writes an audit entry (`coordination.audit`), so
+# `audit_record` and `audit_record_many` renew the version when their transaction commits; a cached figure is
+# never older than the last write. A version lost from the cache (eviction, Redis restarted) is replaced by a
+# new one, never by an older one, so an entry computed before a write can never be read again.
+FIGURES_VERSION_KEY = "figures:version"
+
+
+def figures_version():
+    """The current figures version (a random token), created when missing; None while the cache is down."""
+    from django.core.cache import cache
+
+    version = cache.get(FIGURES_VERSION_KEY)
+    if version is None:
+        cache.add(FIGURES_VERSION_KEY, secrets.token_hex(8), None)
+        version = cache.get(FIGURES_VERSION_KEY)
+    return version
+
+
+def figures_changed():
+    """A write changed the data: the figures cached so far are no longer read."""
+    from django.core.cache import cache
+
+    cache.set(FIGURES_VERSION_KEY, secrets.token_hex(8), None)

@@ -356,9 +356,10 @@ SPECTACULAR_SETTINGS = {
 
 # Product settings.
 DUE_SOON_DAYS = env.int("DUE_SOON_DAYS", default=7)
-# Leaders' dashboard: seconds its computed figures are reused (0 = computed on every request). The page
-# always shows when its figures were computed.
-DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=0)
+# Leaders' dashboard: seconds its computed figures are reused at most (0 = computed on every request). Any
+# committed write, a summary refresh or a new day computes them again before that (coordination.cache
+# .figures_version); the page always shows when its figures were computed.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 MENU_TITLE = _("Quy chế phối hợp")
 
 # The citizens' pages (/public/, coordination/public): how long a page is kept in the cache, and how many requests

@@ -19,3 +19,6 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # The citizens' pages: no page cache and no rate limit across tests (tests/public/ turns each on where it is tested).
 PUBLIC_CACHE_SECONDS = 0
 PUBLIC_RATE = PUBLIC_LOOKUP_RATE = PUBLIC_DOWNLOAD_RATE = "1000000/60"
+# The dashboard computes its figures on every request in tests (tests/coordination/test_dashboard_cache.py
+# turns its cache on where it is tested).
+DASHBOARD_CACHE_SECONDS = 0

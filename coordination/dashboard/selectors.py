@@ -20,6 +20,7 @@ documents are always live: a unit's rows of a year are a few thousand at most, r
 
 import datetime
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlencode
@@ -35,6 +36,7 @@ from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 
 from charters.selectors import TASK_STATES, task_state_q, tasks_due_between
+from coordination.cache import figures_version
 from coordination.deadlines import is_working_day
 from coordination.models import AdministrativeUnit, Agency, PetitionDailySummary, PetitionMonthlySummary, Role
 from coordination.permissions import ensure_unit_visible, is_site_admin, membership_of, visible_unit_ids
@@ -138,6 +140,9 @@ class Scope:
     agencies: list = field(default_factory=list)
     # The `SummaryRefresh` the petition figures are read from; None: counted live (see `dashboard_figures`).
     summary: object = None
+    # A date range typed that could not be used (the year is shown instead): why, and the text typed.
+    range_error: str = ""
+    range_typed: tuple | None = None
 
     @property
     def whole_months(self):
@@ -229,8 +234,34 @@ def parse_int(value):
     return query_int(value)  # within bigint: a larger id would fail in the query, not match nothing
 
 
+DAY_MONTH_YEAR = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*")
+
+
 def parse_date(value):
-    return query_date(value)  # years 1900-2999: the figures step days and months from it
+    """A date typed as dd/mm/yyyy (the range fields) or given as yyyy-mm-dd (links), years 1900-2999 (the
+    figures step days and months from it); None otherwise."""
+    match = DAY_MONTH_YEAR.fullmatch(str(value or ""))
+    if match is None:
+        return query_date(str(value or "").strip())
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return query_date(datetime.date(year, month, day).isoformat())
+    except ValueError:
+        return None
+
+
+def range_error(params, start, end):
+    """What is wrong with the date range typed (the page then shows the year instead), or ""."""
+    typed_from, typed_to = (str(params.get(name) or "").strip() for name in ("from", "to"))
+    if not (typed_from or typed_to):
+        return ""
+    if (typed_from and start is None) or (typed_to and end is None):
+        return _("Enter the dates as dd/mm/yyyy, for example 15/03/2026.")
+    if start is None or end is None:
+        return _("Enter both dates of the range.")
+    if start > end:
+        return _("The first date of the range is after the last one.")
+    return ""
 
 
 def _has_agencies():
@@ -267,11 +298,12 @@ def dashboard_scope(user, params, today=None):
     unit_id = parse_int(params.get("unit"))
     if unit_id is not None:
         ensure_unit_visible(user, unit_id)
+    forced = membership is not None and membership.role == Role.CLERK and not is_site_admin(user)
     # At most UNIT_CHOICES_OVER + 1 units are read: a longer list is a type-ahead field, not 3,000 <option>s.
-    units = list(dashboard_units_queryset(user)[: UNIT_CHOICES_OVER + 1])
+    # A clerk sees their own unit only: nothing to choose from, nothing read.
+    units = [] if forced else list(dashboard_units_queryset(user)[: UNIT_CHOICES_OVER + 1])
     units_typeahead = len(units) > UNIT_CHOICES_OVER
     by_id = {unit.pk: unit for unit in units}
-    forced = membership is not None and membership.role == Role.CLERK and not is_site_admin(user)
     if forced:
         unit = membership.agency.unit
     elif unit_id is not None:
@@ -293,8 +325,9 @@ def dashboard_scope(user, params, today=None):
         if agency is None:
             raise Http404
     start, end = parse_date(params.get("from")), parse_date(params.get("to"))
+    error = range_error(params, start, end)
     year = None
-    if not (start and end and start <= end):
+    if error or not (start and end):
         year = parse_int(params.get("year")) or today.year
         if not 2000 <= year <= today.year + 1:
             year = today.year
@@ -310,6 +343,8 @@ def dashboard_scope(user, params, today=None):
         units=[unit] if forced or units_typeahead else units,
         units_typeahead=units_typeahead and not forced,
         agencies=agencies,
+        range_error=error,
+        range_typed=(params.get("from") or "", params.get("to") or "") if error else None,
     )
 
 
@@ -996,24 +1031,39 @@ def trend_figures(scope, grid=None, task_rows=None, meeting_rows=None):
     return {"rows": rows, "chart": chart}
 
 
-def dashboard_figures(scope, *, sort=None, commune_sort=None, locality_sort=None):
-    """`dashboard_compute`, reused for `DASHBOARD_CACHE_SECONDS` when set (the page shows `computed_at`).
+def dashboard_cache_key(scope):
+    """The cache key of `scope`'s figures, or None when they are computed on every request (no
+    `DASHBOARD_CACHE_SECONDS`, or the cache is down). Sets `scope.summary` (see `dashboard_figures`)."""
+    scope.summary = summary_for_today(scope.today)
+    version = figures_version() if settings.DASHBOARD_CACHE_SECONDS else None
+    if version is None:
+        return None
+    refreshed = scope.summary.refreshed_at if scope.summary is not None else None
+    parts = (scope.unit.pk, scope.agency.pk if scope.agency else 0, scope.start, scope.end, scope.today, refreshed)
+    return f"dashboard:{version}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+_UNSET = object()
+
+
+def dashboard_figures(scope, *, sort=None, commune_sort=None, locality_sort=None, key=_UNSET):
+    """`dashboard_compute`, reused for up to `DASHBOARD_CACHE_SECONDS` when set (the page shows `computed_at`).
 
     Petitions come from the summary when it was computed for today, for any period (whole months from the
     monthly rows, the days at the ends from the daily rows); otherwise they are counted live. The cache holds
-    the figures of one scope (unit, agency, dates, today, summary refresh); sorting is applied to the cached
-    rows, so every ordering of the comparison tables is served from one computation."""
-    scope.summary = summary_for_today(scope.today)
-    seconds = settings.DASHBOARD_CACHE_SECONDS
-    if not seconds:
+    the figures of one scope (unit, agency, dates, today, summary refresh) at one version of the data
+    (`coordination.cache.figures_version`, renewed by every committed write): a write, a summary refresh or a
+    new day makes the next view compute again, so a cached figure is never older than the last write. Sorting
+    is applied to the cached rows, so every ordering of the comparison tables is served from one computation.
+    `key`: `dashboard_cache_key(scope)` when the caller has it already."""
+    if key is _UNSET:
+        key = dashboard_cache_key(scope)
+    if key is None:  # no cache, or the cache is down: computed for this request
         return dashboard_compute(scope, sort=sort, commune_sort=commune_sort, locality_sort=locality_sort)
-    refreshed = scope.summary.refreshed_at if scope.summary is not None else None
-    parts = (scope.unit.pk, scope.agency.pk if scope.agency else 0, scope.start, scope.end, scope.today, refreshed)
-    key = "dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     data = cache.get(key)
     if data is None:
         data = dashboard_compute(scope)
-        cache.set(key, data, seconds)
+        cache.set(key, data, settings.DASHBOARD_CACHE_SECONDS)
     data = dict(data)
     data["agencies"], data["agency_sort"] = _sorted(data["agencies"], sort, AGENCY_COLUMNS, "-petitions_to_answer")
     if data["communes"] is not None:

@@ -1,11 +1,19 @@
 """The leaders' dashboard and its drill-down list of session documents."""
 
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import get_template
+from django.urls import get_script_prefix
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -19,6 +27,7 @@ from .selectors import (
     DOCUMENT_BEHIND,
     DOCUMENT_STATES,
     LOCALITY_COLUMNS,
+    dashboard_cache_key,
     dashboard_figures,
     dashboard_scope,
     dashboard_units_queryset,
@@ -203,14 +212,34 @@ def comparison_rows_html(rows, kind):
     return format_html_join("\n", AGENCY_ROW, (_agency_row(row, late_text) for row in rows))
 
 
-def sort_headers(request, param, columns, current, anchor):
+# The query parameters the dashboard reads: the sort links keep these (and only these), and the cached panels
+# of a scope are told apart by them.
+SCOPE_PARAMS = ("unit", "agency", "year", "from", "to")
+SORT_PARAMS = {"sort": AGENCY_COLUMNS, "csort": COMPARISON_COLUMNS, "lsort": LOCALITY_COLUMNS}
+
+
+def page_params(request):
+    """The page's own parameters from the query string, in a fixed order; a sort by no known column is left
+    out (the table's default order applies)."""
+    query = QueryDict(mutable=True)
+    for name in SCOPE_PARAMS:
+        if name in request.GET:
+            query[name] = request.GET[name]
+    for name, columns in SORT_PARAMS.items():
+        value = request.GET.get(name, "")
+        if value.lstrip("-") in columns or value.lstrip("-") == "name":
+            query[name] = value
+    return query
+
+
+def sort_headers(params, param, columns, current, anchor):
     """Column headers of a sortable table: the link sorts by the column (descending first, then ascending)."""
     headers = []
     for key, label in [("name", None), *columns.items()]:
         active = current.lstrip("-") == key
         descending = current.startswith("-")
         target = key if (active and descending) or (not active and key == "name") else f"-{key}"
-        query = request.GET.copy()
+        query = params.copy()
         query[param] = target
         headers.append(
             {
@@ -223,19 +252,8 @@ def sort_headers(request, param, columns, current, anchor):
     return headers
 
 
-@login_required
-@require_GET
-def dashboard(request):
-    scope = dashboard_scope(request.user, request.GET)
-    if scope is None:
-        return render(request, "coordination/dashboard.html", {"scope": None})
-    data = dashboard_figures(
-        scope,
-        sort=request.GET.get("sort"),
-        commune_sort=request.GET.get("csort"),
-        locality_sort=request.GET.get("lsort"),
-    )
-    years = list(range(scope.today.year + 1, scope.today.year - 5, -1))
+def panels_context(params, scope, data):
+    """What partials/dashboard_panels.html shows of `data` (`dashboard_figures`)."""
     chart_labels = {
         "petitions_received": _("Received"),
         "petitions_on_time": _("Answered on time"),
@@ -246,26 +264,60 @@ def dashboard(request):
         "tasks_overdue": _("Tasks overdue"),
         "meetings_held": _("Meetings held"),
     }
-    return render(
-        request,
-        "coordination/dashboard.html",
-        {
-            "scope": scope,
-            "years": years,
-            "cards": headline_cards(data, scope.label),
-            "agency_headers": sort_headers(request, "sort", AGENCY_COLUMNS, data["agency_sort"], "agencies"),
-            "commune_headers": sort_headers(
-                request, "csort", COMPARISON_COLUMNS, data["commune_sort"] or "", "communes"
-            ),
-            "locality_headers": sort_headers(
-                request, "lsort", LOCALITY_COLUMNS, data.get("locality_sort") or "", "localities"
-            ),
-            "chart": {**data["trend"]["chart"], "names": chart_labels},
-            "agency_rows_html": comparison_rows_html(data["agencies"], "agency"),
-            "commune_rows_html": comparison_rows_html(data["communes"] or [], "commune"),
-            **data,
-        },
-    )
+    return {
+        "scope": scope,
+        "cards": headline_cards(data, scope.label),
+        "agency_headers": sort_headers(params, "sort", AGENCY_COLUMNS, data["agency_sort"], "agencies"),
+        "commune_headers": sort_headers(params, "csort", COMPARISON_COLUMNS, data["commune_sort"] or "", "communes"),
+        "locality_headers": sort_headers(
+            params, "lsort", LOCALITY_COLUMNS, data.get("locality_sort") or "", "localities"
+        ),
+        "chart": {**data["trend"]["chart"], "names": chart_labels},
+        "agency_rows_html": comparison_rows_html(data["agencies"], "agency"),
+        "commune_rows_html": comparison_rows_html(data["communes"] or [], "commune"),
+        **data,
+    }
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    """The figures of the scope asked for. With the figures' cache on (`dashboard_cache_key`), the rendered
+    panels are kept beside the figures under the same versioned key (a write, a summary refresh or a new day
+    leaves both behind), one entry per language and sort order: a repeated view renders only the page around
+    them. Without the cache (tests' default) the page is computed whole and its context holds every figure."""
+    scope = dashboard_scope(request.user, request.GET)
+    if scope is None:
+        return render(request, "coordination/dashboard.html", {"scope": None})
+    params = page_params(request)
+    key = dashboard_cache_key(scope)
+    panels_key = cached = None
+    if key is not None:
+        variant = (get_language(), get_script_prefix(), params.urlencode())
+        panels_key = f"{key}:panels:" + hashlib.sha256(repr(variant).encode()).hexdigest()
+        cached = cache.get(panels_key)
+    context = {}
+    if cached is None:
+        data = dashboard_figures(
+            scope,
+            sort=params.get("sort"),
+            commune_sort=params.get("csort"),
+            locality_sort=params.get("lsort"),
+            key=key,
+        )
+        context = panels_context(params, scope, data)
+        cached = {
+            # The template's own output: every value in it was escaped as it was rendered.
+            "panels_html": mark_safe(get_template("partials/dashboard_panels.html").render(context)),  # noqa: S308
+            "computed_at": data["computed_at"],
+            "petitions_as_of": data["petitions_as_of"],
+        }
+        if panels_key is not None:
+            cache.set(panels_key, cached, settings.DASHBOARD_CACHE_SECONDS)
+    # The years to choose: this year and the five before it (next year, which has no data yet, only when asked
+    # for by the address).
+    years = list(range(max(scope.today.year, scope.year or 0), scope.today.year - 6, -1))
+    return render(request, "coordination/dashboard.html", {**context, **cached, "scope": scope, "years": years})
 
 
 @login_required

@@ -73,3 +73,23 @@
     });
   }
 })();
+
+// Choosing a year leaves the date range (which the page would otherwise count instead of the year).
+(function () {
+  "use strict";
+  var year = document.getElementById("dash-year");
+  if (!year) {
+    return;
+  }
+  year.addEventListener("change", function () {
+    if (!year.value) {
+      return;
+    }
+    ["dash-from", "dash-to"].forEach(function (id) {
+      var field = document.getElementById(id);
+      if (field) {
+        field.value = "";
+      }
+    });
+  });
+})();

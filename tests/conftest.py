@@ -2,13 +2,13 @@
 secretariat, a clerk of another agency of the same unit, an outsider from another unit, admin)."""
 
 import os
-from types import SimpleNamespace
 
 import pytest
 
-from coordination.models import AgencyKind, Role
+from coordination.models import Role
 from coordination.reference import reference_data_load
-from tests.factories import PASSWORD, AgencyFactory, DepartmentFactory, UnitFactory, UserFactory, member
+from tests import records
+from tests.factories import PASSWORD, member
 from tests.realparts import (  # noqa: F401
     browser,
     celery_worker,
@@ -18,6 +18,14 @@ from tests.realparts import (  # noqa: F401
     isolate_xdist_worker,
     page,
     redis_url,
+)
+from tests.shared_data import (  # noqa: F401
+    _shared_records_session,
+    order_key,
+    pytest_runtest_setup,
+    pytest_runtest_teardown,
+    shared_or_new,
+    shared_records_ready,
 )
 
 
@@ -32,14 +40,16 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(config, items):
     """In pytest-xdist's workers: the long tests first (a browser, a real Celery worker, the `world` of every
     record), so that the end of the run is short tests spread over the workers, not one long test keeping
-    one worker busy while the others idle. A stable sort: the order within each kind stays as collected."""
+    one worker busy while the others idle. Within each kind, the tests sharing records built once
+    (tests/shared_data.py) come one after the other. A stable sort: otherwise the order stays as collected."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return
 
     def weight(item):
         if item.get_closest_marker("browser") or item.get_closest_marker("worker"):
-            return 0
-        return 1 if "world" in getattr(item, "fixturenames", ()) else 2
+            return 0, 0
+        # Then the tests sharing one set of records built once (tests/shared_data.py) one after the other.
+        return (1 if "world" in getattr(item, "fixturenames", ()) else 2), order_key(item)
 
     items.sort(key=weight)
 
@@ -71,49 +81,45 @@ def _celery_join_allowed():
 
 
 @pytest.fixture
-def reference_data(db):
-    reference_data_load()
+def reference_data(request, db):
+    shared_or_new(request, "reference_data", reference_data_load)
+
+
+# The records of these fixtures come from tests/records.py; a test that shares records built once
+# (tests/shared_data.py) gets them from its copy of those.
+@pytest.fixture
+def unit(request, db):
+    return shared_or_new(request, "unit", records.make_unit)
 
 
 @pytest.fixture
-def unit(db):
-    return UnitFactory(name="Thành phố Đà Nẵng", code="P48")
+def agencies(request, unit):
+    return shared_or_new(request, "agencies", records.make_agencies, unit)
 
 
 @pytest.fixture
-def agencies(unit):
-    return SimpleNamespace(
-        hdnd=AgencyFactory(unit=unit, kind=AgencyKind.HDND, name="Thường trực HĐND thành phố Đà Nẵng"),
-        ubnd=AgencyFactory(unit=unit, kind=AgencyKind.UBND, name="UBND thành phố Đà Nẵng"),
-        mttq=AgencyFactory(unit=unit, kind=AgencyKind.MTTQ, name="Ban Thường trực UBMTTQ Việt Nam thành phố Đà Nẵng"),
-        dbqh=AgencyFactory(unit=unit, kind=AgencyKind.DBQH, name="Đoàn ĐBQH thành phố Đà Nẵng"),
-        department=DepartmentFactory(unit=unit, name="Sở Xây dựng thành phố Đà Nẵng"),
-    )
+def other_unit(request, db):
+    return shared_or_new(request, "other_unit", records.make_other_unit)
 
 
 @pytest.fixture
-def other_unit(db):
-    return UnitFactory(name="Tỉnh Thanh Hóa", code="P38")
+def other_agency(request, other_unit):
+    return shared_or_new(request, "other_agency", records.make_other_agency, other_unit)
 
 
 @pytest.fixture
-def other_agency(other_unit):
-    return AgencyFactory(unit=other_unit, kind=AgencyKind.HDND, name="Thường trực HĐND tỉnh Thanh Hóa")
+def clerk(request, agencies):
+    return shared_or_new(request, "clerk", records.make_clerk, agencies)
 
 
 @pytest.fixture
-def clerk(agencies):
-    return member(agencies.hdnd, Role.CLERK, username="hdnd_clerk")
+def leader(request, agencies):
+    return shared_or_new(request, "leader", records.make_leader, agencies)
 
 
 @pytest.fixture
-def leader(agencies):
-    return member(agencies.hdnd, Role.LEADER, username="hdnd_leader")
-
-
-@pytest.fixture
-def secretariat(agencies):
-    return member(agencies.hdnd, Role.SECRETARIAT, username="hdnd_secretariat")
+def secretariat(request, agencies):
+    return shared_or_new(request, "secretariat", records.make_secretariat, agencies)
 
 
 @pytest.fixture
@@ -127,13 +133,13 @@ def mttq_clerk(agencies):
 
 
 @pytest.fixture
-def outsider(other_agency):
-    return member(other_agency, Role.CLERK, username="outsider_clerk")
+def outsider(request, other_agency):
+    return shared_or_new(request, "outsider", records.make_outsider, other_agency)
 
 
 @pytest.fixture
-def site_admin(db):
-    return UserFactory(username="site_admin", is_superuser=True, is_staff=True)
+def site_admin(request, db):
+    return shared_or_new(request, "site_admin", records.make_site_admin)
 
 
 @pytest.fixture

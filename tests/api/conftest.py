@@ -7,7 +7,10 @@ import pytest
 
 from coordination.api.services import api_token_create, api_token_revoke
 from coordination.models import AgencyKind
+from coordination.reference import reference_data_load
 from tests.factories import AgencyFactory, CommuneFactory, member
+from tests.records import make_base
+from tests.shared_data import shared_or_new, shares
 
 
 class TokenClient:
@@ -33,10 +36,24 @@ def _rate_limit_out_of_the_way(settings):
     settings.API_RATE_LIMIT = "100000/minute"
 
 
+def api_records():
+    """What a test asking for `api_world` gets, built once for the tests around it (tests/shared_data.py)."""
+    records = make_base(other=True, users=("clerk", "site_admin"))
+    reference_data_load()
+    records.reference_data = None
+    records.api_world = make_api_world(records.agencies, records.other_agency, records.clerk)
+    return records
+
+
 @pytest.fixture
-def api_world(agencies, other_agency, clerk, site_admin, reference_data):
+@shares(api_records)
+def api_world(request, shared_records_ready, agencies, other_agency, clerk, site_admin, reference_data):
     """Records of the test unit (Đà Nẵng): a charter, a meeting, a petition taken in by the HĐND and
     forwarded to the department, which answered it; and the same kinds in another province."""
+    return shared_or_new(request, "api_world", make_api_world, agencies, other_agency, clerk)
+
+
+def make_api_world(agencies, other_agency, clerk):
     from charters.models import CharterStatus
     from tests.charters.factories import make_charter
     from tests.meetings.factories import MeetingFactory

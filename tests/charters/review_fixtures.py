@@ -3,13 +3,17 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from charters.models import TaskOrigin, TaskStatus
 from charters.reviews.services import review_create
 from coordination.models import Role
+from coordination.reference import reference_data_load
 from meetings.models import MeetingKind
 from tests.charters import review_factories as rf
 from tests.factories import AgencyFactory, UnitFactory, member
+from tests.records import make_base
+from tests.shared_data import shared_or_new, shares
 
 TODAY = date(2026, 1, 20)
 
@@ -20,14 +24,37 @@ def review_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def charter(agencies):
-    return rf.charter_in_force(agencies)
+def year_records(*, with_review=False):
+    """What a test asking for `year_data` (with `review`: and for `review`) gets, built once for the tests
+    around it (tests/shared_data.py); in English, as the charter tests run (tests/charters/conftest.py)."""
+    with translation.override("en"):
+        records = make_base(users=("secretariat",) if with_review else ())
+        reference_data_load()
+        records.reference_data = None
+        records.charter = rf.charter_in_force(records.agencies)
+        records.year_data = make_year_data(records.charter, records.agencies)
+        if with_review:
+            records.review = make_review(records.year_data, records.secretariat)
+    return records
+
+
+def review_records():
+    return year_records(with_review=True)
 
 
 @pytest.fixture
-def year_data(charter, agencies):
+def charter(request, agencies):
+    return shared_or_new(request, "charter", rf.charter_in_force, agencies)
+
+
+@pytest.fixture
+@shares(year_records)
+def year_data(request, shared_records_ready, charter, agencies):
     """The 2025 records of the charter's unit, plus records that must not be counted."""
+    return shared_or_new(request, "year_data", make_year_data, charter, agencies)
+
+
+def make_year_data(charter, agencies):
     unit, hdnd, ubnd, mttq, dept = charter.unit, agencies.hdnd, agencies.ubnd, agencies.mttq, agencies.department
     other_unit = UnitFactory(name="Tỉnh Quảng Ngãi", code="P51")
     other_hdnd = AgencyFactory(unit=other_unit, kind="HDND", name="Thường trực HĐND tỉnh Quảng Ngãi")
@@ -77,9 +104,14 @@ def year_data(charter, agencies):
     return charter
 
 
-@pytest.fixture
-def review(year_data, secretariat):
+def make_review(year_data, secretariat):
     return review_create(actor=secretariat, charter=year_data, year=2025, today=TODAY)
+
+
+@pytest.fixture
+@shares(review_records)
+def review(request, shared_records_ready, year_data, secretariat):
+    return shared_or_new(request, "review", make_review, year_data, secretariat)
 
 
 @pytest.fixture

@@ -8,7 +8,10 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from coordination.models import Notification, Role
+from coordination.reference import reference_data_load
 from tests.factories import member
+from tests.records import make_base
+from tests.shared_data import shared_or_new, shares
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -25,8 +28,7 @@ def pdf_upload(name="tai-lieu.pdf", content=PDF):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-@pytest.fixture
-def actors(clerk, leader, secretariat, outsider, site_admin, agencies):
+def make_actors(clerk, leader, secretariat, outsider, site_admin, agencies):
     """owner_clerk: HĐND clerk (the HĐND takes in the petitions, hosts the meetings, is party to the charters);
     agency_clerk: a clerk of the unit's National Assembly delegation, which none of the records involves."""
     return {
@@ -40,9 +42,30 @@ def actors(clerk, leader, secretariat, outsider, site_admin, agencies):
     }
 
 
+def security_records():
+    """What a test asking for `world` gets, built once for the tests around it (tests/shared_data.py)."""
+    records = make_base(users=("clerk", "leader", "secretariat", "outsider", "site_admin"))
+    reference_data_load()
+    records.reference_data = None
+    r = records
+    records.actors = make_actors(r.clerk, r.leader, r.secretariat, r.outsider, r.site_admin, r.agencies)
+    records.world = make_world(r.agencies, r.clerk, r.secretariat)
+    return records
+
+
 @pytest.fixture
-def world(agencies, reference_data, actors, clerk, secretariat):
+def actors(request, clerk, leader, secretariat, outsider, site_admin, agencies):
+    return shared_or_new(request, "actors", make_actors, clerk, leader, secretariat, outsider, site_admin, agencies)
+
+
+@pytest.fixture
+@shares(security_records)
+def world(request, shared_records_ready, agencies, reference_data, actors, clerk, secretariat):
     """Records of every kind in the test unit, owned by its HĐND, with their files attached."""
+    return shared_or_new(request, "world", make_world, agencies, clerk, secretariat)
+
+
+def make_world(agencies, clerk, secretariat):
     from charters import services as charter_services
     from charters.models import CharterStatus
     from charters.reviews.models import ReportFile, ReportStatus

@@ -12,7 +12,6 @@ from django.template.loader import get_template
 from django.urls import get_script_prefix
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -307,8 +306,9 @@ def dashboard(request):
         )
         context = panels_context(params, scope, data)
         cached = {
-            # The template's own output: every value in it was escaped as it was rendered.
-            "panels_html": mark_safe(get_template("partials/dashboard_panels.html").render(context)),  # noqa: S308
+            # The template's own output (a SafeString, kept as one through the cache's pickling): every value in
+            # it was escaped as it was rendered.
+            "panels_html": get_template("partials/dashboard_panels.html").render(context),
             "computed_at": data["computed_at"],
             "petitions_as_of": data["petitions_as_of"],
         }

@@ -149,9 +149,18 @@ def audit_record(*, actor, obj, action, changes=None, summary=""):
         raise RuntimeError("audit_record must be called inside the service's transaction")
     event = audit_event(actor=actor, obj=obj, action=action, changes=changes, summary=summary)
     event.save(force_insert=True)
-    # The dashboard's cached figures are versioned by the writes (coordination.cache.figures_version).
-    transaction.on_commit(figures_changed)
+    _figures_change_on_commit()
     return event
+
+
+def _figures_change_on_commit():
+    """The dashboard's cached figures are versioned by the writes (coordination.cache.figures_version): renew the
+    version once when this transaction commits, however many audit entries it writes (a batch of 500 rows is one
+    renewal, not 500). A callback registered inside a savepoint that is rolled back is dropped by Django with it,
+    so a later write registers it again."""
+    connection = transaction.get_connection()
+    if not any(func is figures_changed for _savepoints, func, _robust in connection.run_on_commit):
+        transaction.on_commit(figures_changed)
 
 
 def audit_record_many(events, *, batch_size=1000):
@@ -159,7 +168,7 @@ def audit_record_many(events, *, batch_size=1000):
     transaction: what a batch service writes instead of calling `audit_record` once per row."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record_many must be called inside the service's transaction")
-    transaction.on_commit(figures_changed)
+    _figures_change_on_commit()
     return AuditEvent.objects.bulk_create(events, batch_size=batch_size)
 
 

@@ -100,6 +100,28 @@ def test_a_write_rolled_back_leaves_the_cache_alone(cached, agencies, leader, cl
     assert "meetings" not in client.get(reverse("dashboard")).context
 
 
+def test_a_transaction_renews_the_version_once_however_many_entries_it_writes(agencies, leader):
+    """One renewal per committed transaction, not one per audit entry; an entry written inside a savepoint that is
+    rolled back does not take the renewal away from the writes that stay. (The test's own transaction is the one
+    that would commit: its pending callbacks are read, whatever the fixtures registered before.)"""
+    from django.db import transaction
+
+    from coordination.audit import audit_record
+    from coordination.cache import figures_changed
+
+    def renewals():
+        return [func for _sids, func, _robust in connection.run_on_commit if func is figures_changed]
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit_record(actor=leader, obj=agencies.hdnd, action="update")
+        audit_record(actor=leader, obj=agencies.hdnd, action="update")
+        assert len(renewals()) == 1
+        raise RuntimeError("rolled back")
+    for _ in range(3):
+        audit_record(actor=leader, obj=agencies.hdnd, action="update")
+    assert len(renewals()) == 1  # registered again after the rollback, and once
+
+
 def test_a_lost_version_is_replaced_by_a_new_one(cached, agencies, leader, client):
     petition_summary_refresh()
     client.force_login(leader)

@@ -132,7 +132,8 @@ def test_rows_typed_offline_are_kept_then_stored_once_and_a_refused_row_stays(li
     refused = page.locator("#batch-rows tr.intake-refused")
     assert earlier.reference in refused.locator(".intake-reason").inner_text()
     assert refused.locator("textarea[data-col=content]").input_value() == REPEATED[3]
-    assert page.locator("#intake-sent li").count() == 3
+    # The database has the rows before the page has read every answer: wait for the page's list of sent rows.
+    wait_until(lambda: page.locator("#intake-sent li").count() == 3, timeout=15, message="three rows listed as sent")
     shoot(page, "intake-back-online-phone")
     stored = sorted(Petition.objects.filter(meeting=meeting).values_list("content", flat=True))
     assert stored == sorted([ONLINE_ROW[3], OFFLINE_ROWS[0][3], OFFLINE_ROWS[1][3]])
@@ -152,7 +153,10 @@ def test_rows_typed_offline_are_kept_then_stored_once_and_a_refused_row_stays(li
     wait_until(lambda: page.locator("#batch-rows tr.intake-refused").count() == 0, message="the refused row gone")
     wait_until(lambda: page.evaluate(DEVICE_ROWS, None) == 0, message="nothing left on the device")
     assert Petition.objects.filter(meeting=meeting, content=REPEATED[3]).count() == 1
-    assert page.locator("#intake-sent li").filter(has_text=REPEATED[3][:40]).count() == 1
+    wait_until(
+        lambda: page.locator("#intake-sent li").filter(has_text=REPEATED[3][:40]).count() == 1,
+        message="the row listed as sent",
+    )
     assert page.locator("#intake-queue").is_hidden()
     # Opened again: nothing is sent twice.
     page.reload()
